@@ -1,0 +1,13 @@
+// Re-exports every kernel family. Exports take pointers (usize), sizes (i32) and scalars (f32):
+// no strings, arrays or classes cross the boundary. The module imports its memory (env.memory).
+export * from './gemm';
+export * from './activations';
+export * from './softmax';
+export * from './losses';
+export * from './reduce';
+export * from './optimizers';
+
+/** 2 when this build uses relaxed SIMD (FMA), 1 for the baseline SIMD build. */
+export function simd_level(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 2 : 1;
+}

@@ -1,0 +1,28 @@
+/**
+ * The pure-TypeScript backend: the same kernels as assembly/, written plainly over the heap's typed
+ * views. It defines the semantics (the conformance tests compare wasm against it), serves as the
+ * fallback where WebAssembly SIMD is missing, and is the "pure JS" column of every benchmark.
+ */
+import type { Heap } from '../heap.js';
+import { KERNEL_NAMES, type Kernels } from '../kernels.js';
+import { activationKernels } from './activations.js';
+import { gemmKernels } from './gemm.js';
+import { lossKernels } from './losses.js';
+import { optimizerKernels } from './optimizers.js';
+import { reduceKernels } from './reduce.js';
+import { softmaxKernels } from './softmax.js';
+
+export function jsKernels(heap: Heap): Kernels {
+  const k = {
+    ...gemmKernels(heap),
+    ...activationKernels(heap),
+    ...softmaxKernels(heap),
+    ...lossKernels(heap),
+    ...reduceKernels(heap),
+    ...optimizerKernels(heap),
+  } as Partial<Kernels>;
+  for (const name of KERNEL_NAMES) {
+    if (typeof k[name] !== 'function') throw new Error(`js backend is missing kernel ${name}`);
+  }
+  return k as Kernels;
+}

@@ -1,0 +1,134 @@
+/**
+ * One helper for every kernel test: lay the same inputs out in the heap of each backend, run the
+ * kernel on each, read the outputs back, and compare the wasm builds against the js reference.
+ */
+import { expect } from 'vitest';
+import { init, type Backend } from '../../src/kernels/backend.js';
+import type { Kernels } from '../../src/kernels/kernels.js';
+
+export interface Backends {
+  js: Backend;
+  /** Baseline SIMD build. */
+  wasm: Backend;
+  /** Relaxed-SIMD (FMA) build, when the engine validates it (test/setup.ts enables it on Node 20). */
+  relaxed?: Backend;
+}
+
+let cached: Promise<Backends> | undefined;
+
+/** The js backend and every wasm build this engine runs, created once per test file. */
+export function backends(): Promise<Backends> {
+  cached ??= (async () => {
+    const js = await init({ backend: 'js' });
+    const wasm = await init({ backend: 'wasm', simd: 'baseline' });
+    let relaxed: Backend | undefined;
+    try {
+      relaxed = await init({ backend: 'wasm', simd: 'relaxed' });
+    } catch {
+      relaxed = undefined;
+    }
+    return { js, wasm, relaxed };
+  })();
+  return cached;
+}
+
+/** Every backend to run, labelled: js first (the reference). */
+export async function allBackends(): Promise<[string, Backend][]> {
+  const b = await backends();
+  const list: [string, Backend][] = [['js', b.js], ['wasm', b.wasm]];
+  if (b.relaxed) list.push(['relaxed', b.relaxed]);
+  return list;
+}
+
+export type Input = Float32Array | Int32Array;
+
+export interface KernelCall {
+  /** Input arrays, copied into the heap (f32 or i32). */
+  inputs: Record<string, Input>;
+  /** Output arrays: name → element count (f32). May also name an input, to read it back after an in-place kernel. */
+  outputs: Record<string, number>;
+  /** Initial content for outputs (e.g. for beta = 1 accumulation); default zeros. */
+  init?: Record<string, Float32Array>;
+  /** Builds the kernel's argument list from the pointers (by name) and the backend (for ws). */
+  args: (p: Record<string, number>, b: Backend) => number[];
+}
+
+export interface KernelResult {
+  /** Outputs by name. */
+  out: Record<string, Float32Array>;
+  /** The kernel's return value. */
+  ret: number;
+}
+
+/** Runs one kernel on one backend with the given layout; frees everything afterwards. */
+export function runKernel(b: Backend, name: keyof Kernels, call: KernelCall): KernelResult {
+  const p: Record<string, number> = {};
+  for (const [n, arr] of Object.entries(call.inputs)) {
+    p[n] = b.heap.alloc(arr.length * 4 + 16);
+    if (arr instanceof Int32Array) b.heap.i32.set(arr, p[n]! >> 2);
+    else b.heap.f32.set(arr, p[n]! >> 2);
+  }
+  for (const [n, len] of Object.entries(call.outputs)) {
+    if (p[n] !== undefined) continue;
+    p[n] = b.heap.alloc(len * 4 + 16);
+    const initial = call.init?.[n];
+    if (initial) b.heap.f32.set(initial, p[n]! >> 2);
+  }
+  const fn = b.k[name] as unknown as (...a: number[]) => number;
+  const ret = fn(...call.args(p, b));
+  const out: Record<string, Float32Array> = {};
+  for (const [n, len] of Object.entries(call.outputs)) out[n] = b.heap.readF32(p[n]!, len);
+  for (const ptr of Object.values(p)) b.heap.free(ptr);
+  return { out, ret: ret ?? 0 };
+}
+
+export interface Tolerance {
+  /** Allowed |wasm − js| ≤ abs + rel·|js|. */
+  abs: number;
+  rel: number;
+}
+
+/** Asserts two arrays agree elementwise within tol; names the first offending index. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, label = ''): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    const ok = a === e || Math.abs(a - e) <= tol.abs + tol.rel * Math.abs(e) || (Number.isNaN(a) && Number.isNaN(e));
+    if (!ok) {
+      expect.fail(`${label}: element ${i} is ${a}, reference ${e} (tolerance abs ${tol.abs}, rel ${tol.rel})`);
+    }
+  }
+}
+
+/**
+ * Runs `name` on js and every wasm build with the same layout and asserts each wasm output (and
+ * return value) is within tol of the js reference. Returns the js result.
+ */
+export async function conform(name: keyof Kernels, call: KernelCall, tol: Tolerance, label = ''): Promise<KernelResult> {
+  const list = await allBackends();
+  const ref = runKernel(list[0]![1], name, call);
+  for (const [tag, b] of list.slice(1)) {
+    const got = runKernel(b, name, call);
+    for (const n of Object.keys(call.outputs)) expectClose(got.out[n]!, ref.out[n]!, tol, `${name} ${label} [${tag}] ${n}`);
+    expectClose([got.ret], [ref.ret], { abs: tol.abs * 100, rel: tol.rel * 10 }, `${name} ${label} [${tag}] return`);
+  }
+  return ref;
+}
+
+/** Deterministic pseudo-random floats in [lo, hi) (mulberry32), for test inputs. */
+export function rand(n: number, seed = 1, lo = -1, hi = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+  return out;
+}
+
+/** Shapes every kernel test sweeps: edges around tile sizes and powers of two. */
+export const EDGE_SIZES = [1, 3, 5, 17, 127, 128, 129] as const;

@@ -1,2 +1,638 @@
-// PLACEHOLDER: filled in by the kernel work.
-export const __gemm_placeholder: i32 = 0;
+// General matrix multiply, f32, row-major, WebAssembly SIMD (f32x4).
+//
+//   gemm_nn_f32:  C = A·B   + bias + beta·C      A [m×k], B [k×n]
+//   gemm_tn_f32:  C = Aᵀ·B  + beta·C             A [k×m], B [k×n]
+//   gemm_nt_f32:  C = A·Bᵀ  + beta·C             A [m×k], B [n×k]
+//
+// Three paths, chosen by shape (all three layouts share them; a transpose only changes how the
+// operands are read or packed, never the inner loop):
+//
+// 1. Packed (the general case). Goto-style blocking: for each NC-wide column block of C and each
+//    KC-deep slice of k, B is packed into NR-wide micro-panels (k-major, 8 KiB each: stays in L1);
+//    for each MC-tall row block A is packed into MR-tall micro-panels (120 KiB block: stays in L2).
+//    The micro-kernel keeps an MR×NR tile of C in registers: 6×8 with FMA (12 accumulators + 2 B
+//    vectors + 1 broadcast = 15 live v128, the x64 V8 budget), 5×8 with mul+add (10 + 2 + 1 + 1
+//    temporary = 14). Packing pads partial panels with zeros, so edge tiles run the same
+//    micro-kernel into a scratch tile that is then merged into C: no scalar cliff at the edges.
+//    Transposes are absorbed by the packing routines (4×4 register transposes for Aᵀ… and …Bᵀ).
+// 2. Tiny m (m ≤ 4: single-sample predict). Packing would cost as much as the product, so rows of
+//    C are computed directly while B's rows stream through (nn, tn), or as dot products of rows
+//    (nt, where both operands are contiguous in k).
+// 3. Small n (n ≤ 12: an output layer of 10 classes). B is packed once into a [k × 12]
+//    zero-padded panel that stays in L1; A is read in place, three rows at a time (9 accumulators).
+//
+// The module owns no memory: `ws` is caller-provided scratch (GEMM_WS_BYTES ≥ WS_BYTES_NEEDED).
+// Kernels hold no static mutable data and never allocate.
+
+// ------------------------------------------------------------------------------ blocking
+
+/** Rows of the register tile: 6 with FMA (15 live v128), 5 with mul+add (14 live v128). */
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+/** Columns of the register tile: two f32x4. */
+const NR: i32 = 8;
+/** Depth of one packed slice of k (one B micro-panel = KC·NR·4 = 8 KiB, L1). */
+const KC: i32 = 256;
+/** Rows of one packed A block (MC·KC·4 = 120 KiB, L2); a multiple of both MR values (5 and 6). */
+const MC: i32 = 120;
+/** Columns of one packed B block (KC·NC·4 = 1 MiB). */
+const NC: i32 = 1024;
+/** m at or below which the unpacked row-streaming path is used. */
+const TINY_M: i32 = 4;
+/** n at or below which the small-n path (B padded to 12 columns) is used. */
+const SMALL_N: i32 = 12;
+/** Padded row width of the small-n packed B (three f32x4). */
+const SMALL_N_W: i32 = 12;
+/** Depth of one small-n packed B slice (SMALL_N_KC·12·4 = 192 KiB). */
+const SMALL_N_KC: i32 = 4096;
+
+// Workspace layout (byte offsets from ws).
+const WS_A: usize = 0;
+const WS_B: usize = WS_A + <usize>MC * <usize>KC * 4;
+const WS_TILE: usize = WS_B + <usize>KC * <usize>NC * 4;
+/** Bytes of `ws` the kernels touch: 1,179,840 (< GEMM_WS_BYTES = 4 MiB). */
+const WS_BYTES_NEEDED: usize = WS_TILE + <usize>MR * <usize>NR * 4;
+
+// ------------------------------------------------------------------------------ helpers
+
+/** a·b + c, fused when the relaxed-SIMD build is compiled. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+/** Loads the first `count` floats at p (count ≤ 0 gives zeros, ≥ 4 a full vector); other lanes 0. */
+// @ts-ignore: decorator
+@inline function load_partial(p: usize, count: i32): v128 {
+  if (count >= 4) return v128.load(p);
+  if (count == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (count == 2) return v128.load64_zero(p);
+  if (count == 1) return v128.load32_zero(p);
+  return f32x4.splat(0);
+}
+
+/** Stores the first `count` lanes of v at p (count ≤ 0 stores nothing, ≥ 4 the whole vector). */
+// @ts-ignore: decorator
+@inline function store_partial(p: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(p, v);
+  } else if (count == 3) {
+    v128.store64_lane(p, v, 0);
+    v128.store32_lane(p, v, 2, 8);
+  } else if (count == 2) {
+    v128.store64_lane(p, v, 0);
+  } else if (count == 1) {
+    v128.store32_lane(p, v, 0);
+  }
+}
+
+/**
+ * Transposes the 4×4 block whose rows are r0..r3 and stores its first `count` columns, column q
+ * (= [r0[q], r1[q], r2[q], r3[q]]) at dst + q·stride.
+ */
+// @ts-ignore: decorator
+@inline function store_transposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize, count: i32): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  if (count > 1) v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  if (count > 2) v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  if (count > 3) v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/** Horizontal sums of four vectors: [Σs0, Σs1, Σs2, Σs3]. */
+// @ts-ignore: decorator
+@inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u01 = f32x4.add(f32x4.shuffle(s0, s1, 0, 4, 1, 5), f32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const u23 = f32x4.add(f32x4.shuffle(s2, s3, 0, 4, 1, 5), f32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(f32x4.shuffle(u01, u23, 0, 1, 4, 5), f32x4.shuffle(u01, u23, 2, 3, 6, 7));
+}
+
+/** Finishes one stored row of a register tile: x + bias + beta·C, then stores 8 floats at c. */
+// @ts-ignore: decorator
+@inline function finish_row8(c: usize, x0: v128, x1: v128, bias: usize, beta: f32): void {
+  if (bias != 0) {
+    x0 = f32x4.add(x0, v128.load(bias));
+    x1 = f32x4.add(x1, v128.load(bias, 16));
+  }
+  if (beta != 0) {
+    const bv = f32x4.splat(beta);
+    x0 = madd(bv, v128.load(c), x0);
+    x1 = madd(bv, v128.load(c, 16), x1);
+  }
+  v128.store(c, x0);
+  v128.store(c, x1, 16);
+}
+
+// ------------------------------------------------------------------------------ 1. packed path
+
+/**
+ * The micro-kernel: C[MR×8] tile at c (row stride ldc bytes) = Ap·Bp + bias + beta·C, where Ap is
+ * an MR-row micro-panel (kc steps of MR floats) and Bp an 8-column micro-panel (kc steps of 8
+ * floats). bias (8 floats) may be 0; beta = 0 never reads C. Deliberately not inlined: inside the
+ * driver TurboFan hoists loads and spills the accumulators.
+ */
+function micro_tile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: f32, bias: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(ap);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(ap, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(ap, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(ap, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    x = v128.load32_splat(ap, 16);
+    c40 = madd(x, b0, c40);
+    c41 = madd(x, b1, c41);
+    if (MR > 5) {
+      x = v128.load32_splat(ap, 20);
+      c50 = madd(x, b0, c50);
+      c51 = madd(x, b1, c51);
+    }
+    ap += <usize>MR * 4;
+    bp += <usize>NR * 4;
+  }
+  finish_row8(c, c00, c01, bias, beta);
+  finish_row8(c + ldc, c10, c11, bias, beta);
+  finish_row8(c + 2 * ldc, c20, c21, bias, beta);
+  finish_row8(c + 3 * ldc, c30, c31, bias, beta);
+  finish_row8(c + 4 * ldc, c40, c41, bias, beta);
+  if (MR > 5) finish_row8(c + 5 * ldc, c50, c51, bias, beta);
+}
+
+/** Edge tile: C[i,j] = tile[i,j] + bias[j] + beta·C[i,j] for i < mr, j < nr (tile rows are NR floats). */
+function merge_tile(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, beta: f32, bias: usize): void {
+  for (let i = 0; i < mr; i++) {
+    const t = tile + <usize>(i * NR) * 4;
+    const row = c + <usize>i * ldc;
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(t + o);
+      if (bias != 0) v += load<f32>(bias + o);
+      if (beta != 0) v += beta * load<f32>(row + o);
+      store<f32>(row + o, v);
+    }
+  }
+}
+
+/**
+ * Packs an MR-row micro-panel of a row-major A (A(i,p) at src + i·lda + 4p, lda in bytes):
+ * dst[p·MR + i] = A(i,p) for p < kc, rows i ≥ mr zero. Full panels transpose 4×4 in registers.
+ */
+function pack_a_rows(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void {
+  const step = <usize>MR * 4;
+  if (mr == MR) {
+    let p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      const s = src + (<usize>p << 2);
+      const d = dst + <usize>p * step;
+      store_transposed4(v128.load(s), v128.load(s + lda), v128.load(s + 2 * lda), v128.load(s + 3 * lda), d, step, 4);
+      const r4 = v128.load(s + 4 * lda);
+      v128.store32_lane(d, r4, 0, 16);
+      v128.store32_lane(d + step, r4, 1, 16);
+      v128.store32_lane(d + 2 * step, r4, 2, 16);
+      v128.store32_lane(d + 3 * step, r4, 3, 16);
+      if (MR > 5) {
+        const r5 = v128.load(s + 5 * lda);
+        v128.store32_lane(d, r5, 0, 20);
+        v128.store32_lane(d + step, r5, 1, 20);
+        v128.store32_lane(d + 2 * step, r5, 2, 20);
+        v128.store32_lane(d + 3 * step, r5, 3, 20);
+      }
+    }
+    for (; p < kc; p++) {
+      const s = src + (<usize>p << 2);
+      const d = dst + <usize>p * step;
+      for (let i = 0; i < MR; i++) store<f32>(d + (<usize>i << 2), load<f32>(s + <usize>i * lda));
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      const s = src + (<usize>p << 2);
+      const d = dst + <usize>p * step;
+      for (let i = 0; i < MR; i++) store<f32>(d + (<usize>i << 2), i < mr ? load<f32>(s + <usize>i * lda) : 0);
+    }
+  }
+}
+
+/**
+ * Packs an MR-row micro-panel of a transposed A (tn: A(i,p) at src + p·lda + 4i): for each p the
+ * mr values are contiguous, so this is a strided copy. Rows i ≥ mr are zero.
+ */
+function pack_a_cols(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void {
+  const step = <usize>MR * 4;
+  if (mr == MR) {
+    for (let p = 0; p < kc; p++) {
+      v128.store(dst, v128.load(src));
+      store<f32>(dst, load<f32>(src, 16), 16);
+      if (MR > 5) store<f32>(dst, load<f32>(src, 20), 20);
+      src += lda;
+      dst += step;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      for (let i = 0; i < MR; i++) store<f32>(dst + (<usize>i << 2), i < mr ? load<f32>(src + (<usize>i << 2)) : 0);
+      src += lda;
+      dst += step;
+    }
+  }
+}
+
+/**
+ * Packs an 8-column micro-panel of a row-major B (B(p,j) at src + p·ldb + 4j): dst[8p + j],
+ * columns j ≥ nr zero.
+ */
+function pack_b_rows(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
+  if (nr == NR) {
+    for (let p = 0; p < kc; p++) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      src += ldb;
+      dst += <usize>NR * 4;
+    }
+  } else {
+    const n0 = min<i32>(nr, 4);
+    const n1 = nr - 4;
+    for (let p = 0; p < kc; p++) {
+      v128.store(dst, load_partial(src, n0));
+      v128.store(dst, load_partial(src + 16, n1), 16);
+      src += ldb;
+      dst += <usize>NR * 4;
+    }
+  }
+}
+
+/**
+ * Packs an 8-column micro-panel of a transposed B (nt: B(p,j) at src + j·ldb + 4p, i.e. row j of
+ * the stored [n×k] matrix): 4×4 register transposes, dst[8p + j], columns j ≥ nr zero.
+ */
+function pack_b_cols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
+  const step = <usize>NR * 4;
+  let p = 0;
+  if (nr == NR) {
+    for (; p + 4 <= kc; p += 4) {
+      const s = src + (<usize>p << 2);
+      const d = dst + <usize>p * step;
+      store_transposed4(v128.load(s), v128.load(s + ldb), v128.load(s + 2 * ldb), v128.load(s + 3 * ldb), d, step, 4);
+      store_transposed4(
+        v128.load(s + 4 * ldb), v128.load(s + 5 * ldb), v128.load(s + 6 * ldb), v128.load(s + 7 * ldb),
+        d + 16, step, 4,
+      );
+    }
+  }
+  // Remainder of k (fewer than 4 steps) and partial panels: rows j ≥ nr read as zero.
+  for (; p < kc; p += 4) {
+    const cnt = min<i32>(4, kc - p);
+    const s = src + (<usize>p << 2);
+    const d = dst + <usize>p * step;
+    const z = f32x4.splat(0);
+    const r0 = load_partial(s, cnt);
+    const r1 = nr > 1 ? load_partial(s + ldb, cnt) : z;
+    const r2 = nr > 2 ? load_partial(s + 2 * ldb, cnt) : z;
+    const r3 = nr > 3 ? load_partial(s + 3 * ldb, cnt) : z;
+    const r4 = nr > 4 ? load_partial(s + 4 * ldb, cnt) : z;
+    const r5 = nr > 5 ? load_partial(s + 5 * ldb, cnt) : z;
+    const r6 = nr > 6 ? load_partial(s + 6 * ldb, cnt) : z;
+    const r7 = nr > 7 ? load_partial(s + 7 * ldb, cnt) : z;
+    store_transposed4(r0, r1, r2, r3, d, step, cnt);
+    store_transposed4(r4, r5, r6, r7, d + 16, step, cnt);
+  }
+}
+
+/**
+ * The blocked driver shared by all layouts. aTrans: A stored [k×m] (tn); bTrans: B stored [n×k]
+ * (nt). bias (n floats or 0) and beta apply to the first k-slice only; later slices accumulate.
+ */
+function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+  const ap = ws + WS_A;
+  const bp = ws + WS_B;
+  const tile = ws + WS_TILE;
+  const ldc = <usize>n << 2;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min<i32>(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min<i32>(KC, k - pc);
+      const betaK: f32 = pc == 0 ? beta : 1;
+      const biasK: usize = pc == 0 && bias != 0 ? bias + (<usize>jc << 2) : 0;
+      const panelBytes = <usize>kc * 4;
+      // Pack B[pc:pc+kc, jc:jc+nc] into nc/NR micro-panels.
+      for (let jr = 0; jr < nc; jr += NR) {
+        const nr = min<i32>(NR, nc - jr);
+        const dst = bp + <usize>jr * panelBytes;
+        const j = <usize>(jc + jr);
+        if (bTrans) pack_b_cols(b + (j * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, nr, dst);
+        else pack_b_rows(b + (<usize>pc * <usize>n + j) * 4, <usize>n << 2, kc, nr, dst);
+      }
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min<i32>(MC, m - ic);
+        // Pack A[ic:ic+mc, pc:pc+kc] into mc/MR micro-panels.
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = min<i32>(MR, mc - ir);
+          const dst = ap + <usize>ir * panelBytes;
+          const i = <usize>(ic + ir);
+          if (aTrans) pack_a_cols(a + (<usize>pc * <usize>m + i) * 4, <usize>m << 2, kc, mr, dst);
+          else pack_a_rows(a + (i * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, mr, dst);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min<i32>(NR, nc - jr);
+          const bpanel = bp + <usize>jr * panelBytes;
+          const biasJ: usize = biasK != 0 ? biasK + (<usize>jr << 2) : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min<i32>(MR, mc - ir);
+            const apanel = ap + <usize>ir * panelBytes;
+            const cij = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+            if (mr == MR && nr == NR) {
+              micro_tile(kc, apanel, bpanel, cij, ldc, betaK, biasJ);
+            } else {
+              micro_tile(kc, apanel, bpanel, tile, <usize>NR * 4, 0, 0);
+              merge_tile(tile, cij, ldc, mr, nr, betaK, biasJ);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------ 2. tiny m
+
+/**
+ * y[0:32] = Σ_p x(p)·B[p, 0:32] + bias + beta·y: one row of C times a 32-column strip of B,
+ * streaming B's rows (x(p) at x + p·csx, B row p at b + p·ldb). Eight independent accumulators.
+ */
+function row_times_strip32(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, bias: usize, beta: f32): void {
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+  for (let p = 0; p < k; p++) {
+    const xp = v128.load32_splat(x);
+    s0 = madd(xp, v128.load(b), s0);
+    s1 = madd(xp, v128.load(b, 16), s1);
+    s2 = madd(xp, v128.load(b, 32), s2);
+    s3 = madd(xp, v128.load(b, 48), s3);
+    s4 = madd(xp, v128.load(b, 64), s4);
+    s5 = madd(xp, v128.load(b, 80), s5);
+    s6 = madd(xp, v128.load(b, 96), s6);
+    s7 = madd(xp, v128.load(b, 112), s7);
+    x += csx;
+    b += ldb;
+  }
+  finish_row8(y, s0, s1, bias, beta);
+  finish_row8(y + 32, s2, s3, bias != 0 ? bias + 32 : 0, beta);
+  finish_row8(y + 64, s4, s5, bias != 0 ? bias + 64 : 0, beta);
+  finish_row8(y + 96, s6, s7, bias != 0 ? bias + 96 : 0, beta);
+}
+
+/** As row_times_strip32 for a strip of `cols` ≤ 4 columns (partial loads: never reads past B). */
+function row_times_strip4(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, cols: i32, bias: usize, beta: f32): void {
+  let s0 = f32x4.splat(0), s1 = s0;
+  let p = 0;
+  if (cols == 4) {
+    // Two accumulators (even/odd p) halve the dependency chain.
+    for (; p + 2 <= k; p += 2) {
+      s0 = madd(v128.load32_splat(x), v128.load(b), s0);
+      s1 = madd(v128.load32_splat(x + csx), v128.load(b + ldb), s1);
+      x += 2 * csx;
+      b += 2 * ldb;
+    }
+  }
+  for (; p < k; p++) {
+    s0 = madd(v128.load32_splat(x), load_partial(b, cols), s0);
+    x += csx;
+    b += ldb;
+  }
+  s0 = f32x4.add(s0, s1);
+  if (bias != 0) s0 = f32x4.add(s0, load_partial(bias, cols));
+  if (beta != 0) s0 = madd(f32x4.splat(beta), load_partial(y, cols), s0);
+  store_partial(y, s0, cols);
+}
+
+/** Tiny m, nn/tn: each row i of C streams B (A(i,p) at a + i·rsa + p·csa). */
+function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32): void {
+  const ldb = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const x = a + <usize>i * rsa;
+    const y = c + <usize>i * ldb;
+    let j = 0;
+    for (; j + 32 <= n; j += 32) {
+      const o = <usize>j << 2;
+      row_times_strip32(x, csa, b + o, ldb, k, y + o, bias != 0 ? bias + o : 0, beta);
+    }
+    for (; j < n; j += 4) {
+      const o = <usize>j << 2;
+      row_times_strip4(x, csa, b + o, ldb, k, y + o, min<i32>(4, n - j), bias != 0 ? bias + o : 0, beta);
+    }
+  }
+}
+
+/** [x·r0, x·r1, x·r2, x·r3]: four dot products of length k (contiguous rows). */
+function dot4(x: usize, r0: usize, r1: usize, r2: usize, r3: usize, k: i32): v128 {
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const o = <usize>p << 2;
+    const xv = v128.load(x + o);
+    s0 = madd(xv, v128.load(r0 + o), s0);
+    s1 = madd(xv, v128.load(r1 + o), s1);
+    s2 = madd(xv, v128.load(r2 + o), s2);
+    s3 = madd(xv, v128.load(r3 + o), s3);
+  }
+  if (p < k) {
+    const o = <usize>p << 2;
+    const cnt = k - p;
+    const xv = load_partial(x + o, cnt);
+    s0 = madd(xv, load_partial(r0 + o, cnt), s0);
+    s1 = madd(xv, load_partial(r1 + o, cnt), s1);
+    s2 = madd(xv, load_partial(r2 + o, cnt), s2);
+    s3 = madd(xv, load_partial(r3 + o, cnt), s3);
+  }
+  return hsum4(s0, s1, s2, s3);
+}
+
+/** Tiny m, nt: C[i,j] = A[i,:]·B[j,:] (both rows contiguous), four columns at a time. */
+function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32): void {
+  const lda = <usize>k << 2;
+  const ldc = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const x = a + <usize>i * lda;
+    const y = c + <usize>i * ldc;
+    for (let j = 0; j < n; j += 4) {
+      const cols = min<i32>(4, n - j);
+      // Missing rows of a partial group repeat the last valid row; their lanes are not stored.
+      const r0 = b + <usize>j * lda;
+      const r1 = cols > 1 ? r0 + lda : r0;
+      const r2 = cols > 2 ? r1 + lda : r1;
+      const r3 = cols > 3 ? r2 + lda : r2;
+      let s = dot4(x, r0, r1, r2, r3, k);
+      const o = <usize>j << 2;
+      if (beta != 0) s = madd(f32x4.splat(beta), load_partial(y + o, cols), s);
+      store_partial(y + o, s, cols);
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------ 3. small n
+
+/** Finishes one row of the small-n tile: n ≤ 12 columns held in x0..x2. */
+// @ts-ignore: decorator
+@inline function finish_row12(c: usize, x0: v128, x1: v128, x2: v128, n: i32, bias: usize, beta: f32): void {
+  const n1 = n - 4;
+  const n2 = n - 8;
+  if (bias != 0) {
+    x0 = f32x4.add(x0, load_partial(bias, n));
+    x1 = f32x4.add(x1, load_partial(bias + 16, n1));
+    x2 = f32x4.add(x2, load_partial(bias + 32, n2));
+  }
+  if (beta != 0) {
+    const bv = f32x4.splat(beta);
+    x0 = madd(bv, load_partial(c, n), x0);
+    x1 = madd(bv, load_partial(c + 16, n1), x1);
+    x2 = madd(bv, load_partial(c + 32, n2), x2);
+  }
+  store_partial(c, x0, n);
+  store_partial(c + 16, x1, n1);
+  store_partial(c + 32, x2, n2);
+}
+
+/**
+ * Three rows of C (n ≤ 12 columns) from three rows of A read in place (A(r,p) at a_r + p·csa) and
+ * the [kc × 12] packed B at bp. Rows ≥ `rows` alias the last valid row and are not stored.
+ */
+function small_n_rows3(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: usize, c: usize, ldc: usize, rows: i32, n: i32, bias: usize, beta: f32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const b2 = v128.load(bp, 32);
+    let x = v128.load32_splat(a0);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    c02 = madd(x, b2, c02);
+    x = v128.load32_splat(a1);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    c12 = madd(x, b2, c12);
+    x = v128.load32_splat(a2);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    c22 = madd(x, b2, c22);
+    a0 += csa;
+    a1 += csa;
+    a2 += csa;
+    bp += <usize>SMALL_N_W * 4;
+  }
+  finish_row12(c, c00, c01, c02, n, bias, beta);
+  if (rows > 1) finish_row12(c + ldc, c10, c11, c12, n, bias, beta);
+  if (rows > 2) finish_row12(c + 2 * ldc, c20, c21, c22, n, bias, beta);
+}
+
+/** Small n (≤ 12): B slices packed to [kc × 12], A read in place (A(i,p) at a + i·rsa + p·csa). */
+function gemm_small_n(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+  const bp = ws + WS_B;
+  const ldc = <usize>n << 2;
+  for (let pc = 0; pc < k; pc += SMALL_N_KC) {
+    const kc = min<i32>(SMALL_N_KC, k - pc);
+    // Pack B[pc:pc+kc, 0:n] into rows of 12 floats, zero padded.
+    let dst = bp;
+    if (bTrans) {
+      const ldb = <usize>k << 2;
+      for (let p = 0; p < kc; p++) {
+        const s = b + (<usize>(pc + p) << 2);
+        for (let j = 0; j < SMALL_N_W; j++) store<f32>(dst + (<usize>j << 2), j < n ? load<f32>(s + <usize>j * ldb) : 0);
+        dst += <usize>SMALL_N_W * 4;
+      }
+    } else {
+      let s = b + <usize>pc * ldc;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, load_partial(s, n));
+        v128.store(dst, load_partial(s + 16, n - 4), 16);
+        v128.store(dst, load_partial(s + 32, n - 8), 32);
+        s += ldc;
+        dst += <usize>SMALL_N_W * 4;
+      }
+    }
+    const betaK: f32 = pc == 0 ? beta : 1;
+    const biasK: usize = pc == 0 ? bias : 0;
+    const aK = a + <usize>pc * csa;
+    for (let i = 0; i < m; i += 3) {
+      const rows = min<i32>(3, m - i);
+      const a0 = aK + <usize>i * rsa;
+      const a1 = rows > 1 ? a0 + rsa : a0;
+      const a2 = rows > 2 ? a1 + rsa : a1;
+      small_n_rows3(kc, a0, a1, a2, csa, bp, c + <usize>i * ldc, ldc, rows, n, biasK, betaK);
+    }
+  }
+}
+
+/** k = 0: C = bias + beta·C. */
+function bias_beta_only(c: usize, m: i32, n: i32, bias: usize, beta: f32): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const o = (<usize>(i * n + j)) << 2;
+      let v: f32 = bias != 0 ? load<f32>(bias + (<usize>j << 2)) : 0;
+      if (beta != 0) v += beta * load<f32>(c + o);
+      store<f32>(c + o, v);
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------ exports
+
+/**
+ * C[m×n] = A[m×k] · B[k×n] + bias + beta·C.
+ *
+ * Layout: row-major and contiguous; a, b, c, bias are byte offsets into the imported memory. `bias`
+ * points to n floats broadcast over the rows of C, or is 0 for none. `beta` = 0 overwrites C
+ * without reading it (old content may be NaN); any other value scales C (1 accumulates).
+ * Preconditions: C does not alias A, B or bias; `ws` points to GEMM_WS_BYTES (≥ 1,179,840) bytes of
+ * scratch that no operand overlaps. No alignment is required (rows may start anywhere).
+ * Dense forward: Z[batch×out] = X[batch×in] · W[in×out] + b.
+ */
+export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) bias_beta_only(c, m, n, bias, beta);
+  else if (m <= TINY_M) gemm_tiny_m(a, <usize>k << 2, 4, b, c, m, n, k, bias, beta);
+  else if (n <= SMALL_N) gemm_small_n(a, <usize>k << 2, 4, b, false, c, m, n, k, bias, beta, ws);
+  else gemm_packed(a, false, b, false, c, m, n, k, bias, beta, ws);
+}
+
+/**
+ * C[m×n] = Aᵀ · B + beta·C with A stored [k×m] (row-major) and B stored [k×n].
+ *
+ * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32; the transpose is absorbed in
+ * packing (no extra pass over A).
+ * Dense weight gradient: dW[in×out] = Xᵀ · dZ with X [batch×in], dZ [batch×out] (k = batch).
+ */
+export function gemm_tn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) bias_beta_only(c, m, n, 0, beta);
+  else if (m <= TINY_M) gemm_tiny_m(a, 4, <usize>m << 2, b, c, m, n, k, 0, beta);
+  else if (n <= SMALL_N) gemm_small_n(a, 4, <usize>m << 2, b, false, c, m, n, k, 0, beta, ws);
+  else gemm_packed(a, true, b, false, c, m, n, k, 0, beta, ws);
+}
+
+/**
+ * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k] (row-major).
+ *
+ * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32; the transpose is absorbed in
+ * packing (4×4 register transposes of B).
+ * Dense input delta: dX[batch×in] = dZ[batch×out] · Wᵀ with W stored [in×out] (n = in, k = out).
+ */
+export function gemm_nt_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) bias_beta_only(c, m, n, 0, beta);
+  else if (m <= TINY_M) gemm_tiny_m_nt(a, b, c, m, n, k, beta);
+  else if (n <= SMALL_N) gemm_small_n(a, <usize>k << 2, 4, b, true, c, m, n, k, 0, beta, ws);
+  else gemm_packed(a, false, b, true, c, m, n, k, 0, beta, ws);
+}

@@ -1,7 +1,85 @@
+/**
+ * GEMM in plain TypeScript: the reference the wasm kernels are tested against, the fallback where
+ * WebAssembly SIMD is missing, and the "pure JS" column of the benchmarks.
+ *
+ * Semantics (identical for the wasm kernels): row-major contiguous operands at byte offsets into the
+ * heap; C = op(A)·op(B) + bias + beta·C, where bias (nn only) is n floats broadcast over rows or 0
+ * for none, and beta = 0 overwrites C without reading it (old content may be NaN).
+ *
+ * Each row of C is accumulated in float64 (a scratch row kept by this closure and grown on demand;
+ * JS numbers are doubles anyway, so this costs nothing and makes the reference tighter than any
+ * f32 kernel), then rounded once: C[i,j] = f32(Σ_p a·b + bias[j] + beta·C[i,j]).
+ * Loop order i-k-j for nn and tn (the inner loop streams a row of B and a row of C), i-j-k for nt
+ * (dot products of two contiguous rows).
+ */
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
-// PLACEHOLDER: filled in by the kernel work.
-export function gemmKernels(_heap: Heap): Partial<Kernels> {
-  return {};
+export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_nt_f32'> {
+  let row = new Float64Array(0);
+  const rowOf = (n: number): Float64Array => {
+    if (row.length < n) row = new Float64Array(Math.max(n, 2 * row.length));
+    return row;
+  };
+
+  /** Writes C[i,:] = acc + bias + beta·C[i,:] (bias: float index or −1). */
+  const finishRow = (f: Float32Array, acc: Float64Array, ci: number, n: number, bi: number, beta: number): void => {
+    if (beta === 0) {
+      if (bi < 0) for (let j = 0; j < n; j++) f[ci + j] = acc[j]!;
+      else for (let j = 0; j < n; j++) f[ci + j] = acc[j]! + f[bi + j]!;
+    } else {
+      if (bi < 0) for (let j = 0; j < n; j++) f[ci + j] = acc[j]! + beta * f[ci + j]!;
+      else for (let j = 0; j < n; j++) f[ci + j] = acc[j]! + f[bi + j]! + beta * f[ci + j]!;
+    }
+  };
+
+  /**
+   * Shared i-k-j loop: A(i,p) = f[A0 + i·rsa + p·csa], B(p,j) = f[B0 + p·n + j] (float indices).
+   */
+  const ikj = (a: number, rsa: number, csa: number, b: number, c: number, m: number, n: number, k: number, bias: number, beta: number): void => {
+    const f = heap.f32;
+    const acc = rowOf(n);
+    const A0 = a >> 2;
+    const B0 = b >> 2;
+    const C0 = c >> 2;
+    const bi = bias ? bias >> 2 : -1;
+    for (let i = 0; i < m; i++) {
+      acc.fill(0, 0, n);
+      const ai = A0 + i * rsa;
+      for (let p = 0; p < k; p++) {
+        const aip = f[ai + p * csa]!;
+        const bp = B0 + p * n;
+        for (let j = 0; j < n; j++) acc[j] += aip * f[bp + j]!;
+      }
+      finishRow(f, acc, C0 + i * n, n, bi, beta);
+    }
+  };
+
+  return {
+    gemm_nn_f32(a, b, c, m, n, k, bias, beta, _ws) {
+      ikj(a, k, 1, b, c, m, n, k, bias, beta);
+    },
+
+    gemm_tn_f32(a, b, c, m, n, k, beta, _ws) {
+      ikj(a, 1, m, b, c, m, n, k, 0, beta);
+    },
+
+    gemm_nt_f32(a, b, c, m, n, k, beta, _ws) {
+      const f = heap.f32;
+      const acc = rowOf(n);
+      const A0 = a >> 2;
+      const B0 = b >> 2;
+      const C0 = c >> 2;
+      for (let i = 0; i < m; i++) {
+        const ai = A0 + i * k;
+        for (let j = 0; j < n; j++) {
+          const bj = B0 + j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += f[ai + p]! * f[bj + p]!;
+          acc[j] = s;
+        }
+        finishRow(f, acc, C0 + i * n, n, -1, beta);
+      }
+    },
+  };
 }

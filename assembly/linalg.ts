@@ -1,0 +1,555 @@
+// Linear algebra for second-order training: Cholesky factorization, triangular solves, the symmetric
+// rank-k update JᵀJ (Gauss–Newton / Levenberg–Marquardt) and the vector operations of conjugate
+// gradient. f32, row-major, n×n matrices contiguous (leading dimension n). Pointers are byte offsets.
+// No allocation, no globals: the Cholesky uses the (free) strict upper triangle of its own matrix as
+// workspace and zeroes it before returning.
+//
+// Layout of the blocked Cholesky (right-looking, panel width NB):
+//   for each panel of columns [k0, k1):
+//     1. factor the diagonal block A11 = L11·L11ᵀ (row-oriented, SIMD dot products);
+//     2. solve L21·L11ᵀ = A21 for the rows below, working on the transposed panel U = L21ᵀ that is
+//        stored in the upper triangle (U[k][i] at a[k·n + i], i > k), so that every inner loop runs
+//        along contiguous memory; then copy L21 back into the lower triangle;
+//     3. trailing update A22 ← A22 − L21·L21ᵀ (lower triangle only) = −Uᵀ·U, register-tiled
+//        (6×8 with FMA in the relaxed build, 5×8 with mul+add otherwise: ≤ 15 live v128 values).
+//   The same register-tiled symmetric update computes syrk_acc_f32 (H = β·H + JᵀJ).
+
+/** Panel width of the blocked Cholesky. */
+const NB: i32 = 64;
+/** Rows of J consumed per pass of syrk_acc_f32 (bounds the B-panel footprint). */
+const KC: i32 = 256;
+
+// ---------------------------------------------------------------- helpers
+
+/** a·b + c (fused in the relaxed build). */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+/** c − a·b (fused in the relaxed build). */
+// @ts-ignore: decorator
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_nmadd(a, b, c);
+  } else {
+    return f32x4.sub(c, f32x4.mul(a, b));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  v = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  v = f32x4.add(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
+  return f32x4.extract_lane(v, 0);
+}
+
+/** Σ_{k<len} p[k]·q[k] over contiguous f32, accumulated in f32x4 partial sums. */
+function dotSeg(p: usize, q: usize, len: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let k = 0;
+  for (; k + 8 <= len; k += 8) {
+    const o = <usize>k << 2;
+    s0 = madd(v128.load(p + o), v128.load(q + o), s0);
+    s1 = madd(v128.load(p + o, 16), v128.load(q + o, 16), s1);
+  }
+  if (k + 4 <= len) {
+    const o = <usize>k << 2;
+    s0 = madd(v128.load(p + o), v128.load(q + o), s0);
+    k += 4;
+  }
+  let s = hsum(f32x4.add(s0, s1));
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    s += load<f32>(p + o) * load<f32>(q + o);
+  }
+  return s;
+}
+
+/** Stores the first `count` lanes of v at p (count ≤ 0: nothing, ≥ 4: all). */
+// @ts-ignore: decorator
+@inline function storeLanes(p: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(p, v);
+  } else if (count > 0) {
+    store<f32>(p, f32x4.extract_lane(v, 0));
+    if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+    if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+  }
+}
+
+/**
+ * Tile epilogue for one row of 8 columns: C = β·C + α·acc (β = 0 overwrites, ignoring C's content),
+ * storing only the first `valid` columns (the ones on or below the diagonal).
+ */
+// @ts-ignore: decorator
+@inline function epilogue(cp: usize, acc0: v128, acc1: v128, alpha: f32, beta: f32, valid: i32): void {
+  if (valid <= 0) return;
+  const va = f32x4.splat(alpha);
+  let v0 = f32x4.mul(acc0, va);
+  let v1 = f32x4.mul(acc1, va);
+  if (beta != 0) {
+    const vb = f32x4.splat(beta);
+    v0 = f32x4.add(f32x4.mul(v128.load(cp), vb), v0);
+    v1 = f32x4.add(f32x4.mul(v128.load(cp, 16), vb), v1);
+  }
+  if (valid >= 8) {
+    v128.store(cp, v0);
+    v128.store(cp, v1, 16);
+  } else {
+    storeLanes(cp, v0, valid);
+    storeLanes(cp + 16, v1, valid - 4);
+  }
+}
+
+// ---------------------------------------------------------------- symmetric rank-k tiles
+// Shared shape: C[r][c] = β·C[r][c] + α·Σ_{k<kb} X[k][r]·X[k][c]. xa points at X[0][first row of the
+// tile], xb at X[0][first column], ldx is X's row stride in bytes. `diag` = (tile row) − (tile column):
+// lane c of tile row r is stored only when c ≤ r + diag (lower triangle incl. diagonal).
+
+/** 6×8 register tile (12 accumulators + 2 B vectors + 1 broadcast = 15 live v128: FMA build). */
+function tile6x8(cp: usize, ldc: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let k = 0; k < kb; k++) {
+    const b0 = v128.load(xb);
+    const b1 = v128.load(xb, 16);
+    let a = v128.load32_splat(xa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(xa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(xa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(xa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    a = v128.load32_splat(xa, 16);
+    c40 = madd(a, b0, c40);
+    c41 = madd(a, b1, c41);
+    a = v128.load32_splat(xa, 20);
+    c50 = madd(a, b0, c50);
+    c51 = madd(a, b1, c51);
+    xa += ldx;
+    xb += ldx;
+  }
+  epilogue(cp, c00, c01, alpha, beta, diag + 1);
+  epilogue(cp + ldc, c10, c11, alpha, beta, diag + 2);
+  epilogue(cp + 2 * ldc, c20, c21, alpha, beta, diag + 3);
+  epilogue(cp + 3 * ldc, c30, c31, alpha, beta, diag + 4);
+  epilogue(cp + 4 * ldc, c40, c41, alpha, beta, diag + 5);
+  epilogue(cp + 5 * ldc, c50, c51, alpha, beta, diag + 6);
+}
+
+/** 5×8 register tile (10 accumulators + 2 B + 1 broadcast + 1 product temporary = 14: mul+add build). */
+function tile5x8(cp: usize, ldc: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  for (let k = 0; k < kb; k++) {
+    const b0 = v128.load(xb);
+    const b1 = v128.load(xb, 16);
+    let a = v128.load32_splat(xa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(xa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(xa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(xa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    a = v128.load32_splat(xa, 16);
+    c40 = madd(a, b0, c40);
+    c41 = madd(a, b1, c41);
+    xa += ldx;
+    xb += ldx;
+  }
+  epilogue(cp, c00, c01, alpha, beta, diag + 1);
+  epilogue(cp + ldc, c10, c11, alpha, beta, diag + 2);
+  epilogue(cp + 2 * ldc, c20, c21, alpha, beta, diag + 3);
+  epilogue(cp + 3 * ldc, c30, c31, alpha, beta, diag + 4);
+  epilogue(cp + 4 * ldc, c40, c41, alpha, beta, diag + 5);
+}
+
+/** 1×8 tile for leftover rows; k split over two accumulator pairs to halve the dependency chains. */
+function tile1x8(cp: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+  let k = 0;
+  for (; k + 2 <= kb; k += 2) {
+    let a = v128.load32_splat(xa);
+    c0 = madd(a, v128.load(xb), c0);
+    c1 = madd(a, v128.load(xb, 16), c1);
+    a = v128.load32_splat(xa + ldx);
+    d0 = madd(a, v128.load(xb + ldx), d0);
+    d1 = madd(a, v128.load(xb + ldx, 16), d1);
+    xa += 2 * ldx;
+    xb += 2 * ldx;
+  }
+  if (k < kb) {
+    const a = v128.load32_splat(xa);
+    c0 = madd(a, v128.load(xb), c0);
+    c1 = madd(a, v128.load(xb, 16), c1);
+  }
+  epilogue(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, beta, diag + 1);
+}
+
+/** Scalar edge: rows [i, i+rows) × columns [j, min(r+1, m)) (fewer than 8 columns left). */
+function syrkEdge(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, i: i32, rows: i32, j: i32, alpha: f32, beta: f32): void {
+  for (let r = i; r < i + rows; r++) {
+    const cend = min(r + 1, m);
+    for (let c = j; c < cend; c++) {
+      let s: f32 = 0;
+      let p = x;
+      for (let k = 0; k < kb; k++) {
+        s += load<f32>(p + (<usize>r << 2)) * load<f32>(p + (<usize>c << 2));
+        p += ldx;
+      }
+      const q = cp + <usize>r * ldc + (<usize>c << 2);
+      store<f32>(q, beta != 0 ? beta * load<f32>(q) + alpha * s : alpha * s);
+    }
+  }
+}
+
+/**
+ * Lower triangle (incl. diagonal) of C[m×m] = β·C + α·XᵀX with X [kb × m] (row stride ldx bytes) and
+ * C's row stride ldc bytes. The strict upper triangle of C is neither read for the result nor written.
+ */
+function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, alpha: f32, beta: f32): void {
+  const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+  let i = 0;
+  for (; i + MR <= m; i += MR) {
+    const crow = cp + <usize>i * ldc;
+    const xa = x + (<usize>i << 2);
+    const jend = i + MR;
+    let j = 0;
+    for (; j < jend && j + 8 <= m; j += 8) {
+      if (ASC_FEATURE_RELAXED_SIMD) {
+        tile6x8(crow + (<usize>j << 2), ldc, xa, x + (<usize>j << 2), ldx, kb, alpha, beta, i - j);
+      } else {
+        tile5x8(crow + (<usize>j << 2), ldc, xa, x + (<usize>j << 2), ldx, kb, alpha, beta, i - j);
+      }
+    }
+    if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, m, i, MR, j, alpha, beta);
+  }
+  for (; i < m; i++) {
+    const crow = cp + <usize>i * ldc;
+    const xa = x + (<usize>i << 2);
+    let j = 0;
+    for (; j <= i && j + 8 <= m; j += 8) {
+      tile1x8(crow + (<usize>j << 2), xa, x + (<usize>j << 2), ldx, kb, alpha, beta, i - j);
+    }
+    if (j <= i) syrkEdge(cp, ldc, x, ldx, kb, m, i, 1, j, alpha, beta);
+  }
+}
+
+// ---------------------------------------------------------------- Cholesky pieces
+
+/**
+ * Factors the diagonal block rows/columns [k0, k0+kb) in place (row-oriented), adding `shift` to each
+ * pivot. Returns 0, or j+1 for the first pivot j that is not positive and finite.
+ */
+function factorDiag(a: usize, n: i32, k0: i32, kb: i32, shift: f32): i32 {
+  const ld = <usize>n << 2;
+  const off0 = <usize>k0 << 2;
+  for (let j = k0; j < k0 + kb; j++) {
+    const rj = a + <usize>j * ld;
+    for (let m = k0; m < j; m++) {
+      const rm = a + <usize>m * ld;
+      const mo = <usize>m << 2;
+      const s = load<f32>(rj + mo) - dotSeg(rj + off0, rm + off0, m - k0);
+      store<f32>(rj + mo, s / load<f32>(rm + mo));
+    }
+    const jo = <usize>j << 2;
+    const d = load<f32>(rj + jo) + shift - dotSeg(rj + off0, rj + off0, j - k0);
+    if (!(d > 0) || !isFinite<f32>(d)) return j + 1;
+    store<f32>(rj + jo, sqrt<f32>(d));
+  }
+  return 0;
+}
+
+/**
+ * Solves U[m][i..i+32) for all m in the panel (U = L21ᵀ, stored transposed in the upper triangle):
+ * U[m][i] = (U[m][i] − Σ_{k0≤j<m} L[m][j]·U[j][i]) / L[m][m]. Eight independent accumulators.
+ */
+function solveCols32(a: usize, ld: usize, k0: i32, k1: i32, col: usize): void {
+  const u0 = a + <usize>k0 * ld + col;
+  for (let m = k0; m < k1; m++) {
+    const rm = a + <usize>m * ld;
+    const um = rm + col;
+    let c0 = v128.load(um), c1 = v128.load(um, 16), c2 = v128.load(um, 32), c3 = v128.load(um, 48);
+    let c4 = v128.load(um, 64), c5 = v128.load(um, 80), c6 = v128.load(um, 96), c7 = v128.load(um, 112);
+    let uj = u0;
+    let lp = rm + (<usize>k0 << 2);
+    for (let j = k0; j < m; j++) {
+      const l = v128.load32_splat(lp);
+      c0 = nmadd(l, v128.load(uj), c0);
+      c1 = nmadd(l, v128.load(uj, 16), c1);
+      c2 = nmadd(l, v128.load(uj, 32), c2);
+      c3 = nmadd(l, v128.load(uj, 48), c3);
+      c4 = nmadd(l, v128.load(uj, 64), c4);
+      c5 = nmadd(l, v128.load(uj, 80), c5);
+      c6 = nmadd(l, v128.load(uj, 96), c6);
+      c7 = nmadd(l, v128.load(uj, 112), c7);
+      uj += ld;
+      lp += 4;
+    }
+    const d = f32x4.splat(load<f32>(rm + (<usize>m << 2)));
+    v128.store(um, f32x4.div(c0, d));
+    v128.store(um, f32x4.div(c1, d), 16);
+    v128.store(um, f32x4.div(c2, d), 32);
+    v128.store(um, f32x4.div(c3, d), 48);
+    v128.store(um, f32x4.div(c4, d), 64);
+    v128.store(um, f32x4.div(c5, d), 80);
+    v128.store(um, f32x4.div(c6, d), 96);
+    v128.store(um, f32x4.div(c7, d), 112);
+  }
+}
+
+/** As solveCols32 for 4 columns. */
+function solveCols4(a: usize, ld: usize, k0: i32, k1: i32, col: usize): void {
+  const u0 = a + <usize>k0 * ld + col;
+  for (let m = k0; m < k1; m++) {
+    const rm = a + <usize>m * ld;
+    const um = rm + col;
+    let c0 = v128.load(um);
+    let c1 = f32x4.splat(0);
+    let uj = u0;
+    let lp = rm + (<usize>k0 << 2);
+    let j = k0;
+    for (; j + 2 <= m; j += 2) {
+      c0 = nmadd(v128.load32_splat(lp), v128.load(uj), c0);
+      c1 = nmadd(v128.load32_splat(lp, 4), v128.load(uj + ld), c1);
+      uj += 2 * ld;
+      lp += 8;
+    }
+    if (j < m) c0 = nmadd(v128.load32_splat(lp), v128.load(uj), c0);
+    v128.store(um, f32x4.div(f32x4.add(c0, c1), f32x4.splat(load<f32>(rm + (<usize>m << 2)))));
+  }
+}
+
+/** As solveCols32 for one column. */
+function solveCols1(a: usize, ld: usize, k0: i32, k1: i32, col: usize): void {
+  for (let m = k0; m < k1; m++) {
+    const rm = a + <usize>m * ld;
+    let s = load<f32>(rm + col);
+    let uj = a + <usize>k0 * ld + col;
+    for (let j = k0; j < m; j++) {
+      s -= load<f32>(rm + (<usize>j << 2)) * load<f32>(uj);
+      uj += ld;
+    }
+    store<f32>(rm + col, s / load<f32>(rm + (<usize>m << 2)));
+  }
+}
+
+/** Panel solve L21 = A21·L11⁻ᵀ for rows [k1, n), through the transposed copy U in the upper triangle. */
+function panelSolve(a: usize, n: i32, k0: i32, k1: i32): void {
+  const ld = <usize>n << 2;
+  // U[m][i] = A[i][m]
+  for (let i = k1; i < n; i++) {
+    const ri = a + <usize>i * ld;
+    const io = <usize>i << 2;
+    for (let m = k0; m < k1; m++) store<f32>(a + <usize>m * ld + io, load<f32>(ri + (<usize>m << 2)));
+  }
+  let i = k1;
+  for (; i + 32 <= n; i += 32) solveCols32(a, ld, k0, k1, <usize>i << 2);
+  for (; i + 4 <= n; i += 4) solveCols4(a, ld, k0, k1, <usize>i << 2);
+  for (; i < n; i++) solveCols1(a, ld, k0, k1, <usize>i << 2);
+  // L[i][m] = U[m][i]
+  for (let i = k1; i < n; i++) {
+    const ri = a + <usize>i * ld;
+    const io = <usize>i << 2;
+    for (let m = k0; m < k1; m++) store<f32>(ri + (<usize>m << 2), load<f32>(a + <usize>m * ld + io));
+  }
+}
+
+/** Zeroes the strict upper triangle of an n×n matrix. */
+function zeroUpper(a: usize, n: i32): void {
+  const ld = <usize>n << 2;
+  const z = f32x4.splat(0);
+  for (let i = 0; i < n - 1; i++) {
+    const row = a + <usize>i * ld;
+    let j = i + 1;
+    for (; j + 4 <= n; j += 4) v128.store(row + (<usize>j << 2), z);
+    for (; j < n; j++) store<f32>(row + (<usize>j << 2), 0);
+  }
+}
+
+// ---------------------------------------------------------------- exports
+
+/**
+ * In-place lower Cholesky factorization of (A + shift·I) = L·Lᵀ, A [n×n] symmetric, row-major.
+ * Only the lower triangle (incl. diagonal) of A is read; the strict upper triangle is scratch.
+ * On success returns 0 and `a` holds L: the lower triangle with positive diagonal, the strict upper
+ * triangle set to 0. Returns j+1 (1-based) for the first pivot j whose value
+ * a_jj + shift − Σ_{k<j} L_jk² is ≤ 0, NaN or ±∞ (A + shift·I is not numerically positive definite,
+ * or A holds a non-finite value): the content of `a` is then unspecified (partly factored), never
+ * used as a factor. Blocked right-looking algorithm, f32 accumulation throughout.
+ */
+export function cholesky_f32(a: usize, n: i32, shift: f32): i32 {
+  if (n <= 0) return 0;
+  const ld = <usize>n << 2;
+  for (let k0 = 0; k0 < n; k0 += NB) {
+    const k1 = min(k0 + NB, n);
+    const info = factorDiag(a, n, k0, k1 - k0, shift);
+    if (info != 0) return info;
+    if (k1 < n) {
+      panelSolve(a, n, k0, k1);
+      // A22 ← A22 − L21·L21ᵀ with L21ᵀ = U rows [k0, k1), columns [k1, n).
+      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, -1, 1);
+    }
+  }
+  zeroUpper(a, n);
+  return 0;
+}
+
+/**
+ * Forward substitution in place: solves L·y = x, x ← y. L [n×n] lower triangular (only the lower
+ * triangle incl. diagonal is read), diagonal non-zero. x: n floats.
+ */
+export function trsv_lower_f32(l: usize, x: usize, n: i32): void {
+  const ld = <usize>n << 2;
+  for (let i = 0; i < n; i++) {
+    const ri = l + <usize>i * ld;
+    const io = <usize>i << 2;
+    store<f32>(x + io, (load<f32>(x + io) - dotSeg(ri, x, i)) / load<f32>(ri + io));
+  }
+}
+
+/**
+ * Back substitution in place: solves Lᵀ·z = x, x ← z, with L [n×n] lower triangular (the same
+ * factor as trsv_lower_f32; only the lower triangle is read). Column-oriented over rows of L.
+ */
+export function trsv_lower_t_f32(l: usize, x: usize, n: i32): void {
+  const ld = <usize>n << 2;
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = l + <usize>i * ld;
+    const io = <usize>i << 2;
+    const zi = load<f32>(x + io) / load<f32>(ri + io);
+    store<f32>(x + io, zi);
+    // x[0..i) −= zi · L[i][0..i)
+    const vz = f32x4.splat(zi);
+    let k = 0;
+    for (; k + 4 <= i; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(x + o, nmadd(vz, v128.load(ri + o), v128.load(x + o)));
+    }
+    for (; k < i; k++) {
+      const o = <usize>k << 2;
+      store<f32>(x + o, load<f32>(x + o) - zi * load<f32>(ri + o));
+    }
+  }
+}
+
+/**
+ * Solves (L·Lᵀ)·z = x in place with the factor from cholesky_f32: trsv_lower_f32 then
+ * trsv_lower_t_f32.
+ */
+export function cholesky_solve_f32(l: usize, x: usize, n: i32): void {
+  trsv_lower_f32(l, x, n);
+  trsv_lower_t_f32(l, x, n);
+}
+
+/**
+ * Gauss–Newton accumulation: H[p×p] = beta·H + Jᵀ·J with J stored [rows×p] row-major.
+ * Only the lower triangle of H (incl. diagonal) is computed and written; the strict upper triangle
+ * is neither read nor written (cholesky_f32 reads only the lower triangle). beta = 0 overwrites
+ * (H's old content ignored, even NaN); beta = 1 accumulates over sample blocks. rows = 0 gives
+ * H = beta·H. J and H may not overlap.
+ */
+export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32): void {
+  if (p <= 0) return;
+  const ld = <usize>p << 2;
+  let k0 = 0;
+  let b = beta;
+  do {
+    const kc = max(0, min(KC, rows - k0));
+    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, 1, b);
+    b = 1;
+    k0 += KC;
+  } while (k0 < rows);
+}
+
+/**
+ * Σ_i x_i·y_i over n floats. Products and sums in f64 (f64x2 partial sums), rounded to f32 once:
+ * the result is the correctly rounded dot product up to the f64 summation error.
+ */
+export function dot_f32(x: usize, y: usize, n: i32): f32 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const xa = v128.load(x + o), ya = v128.load(y + o);
+    const xb = v128.load(x + o, 16), yb = v128.load(y + o, 16);
+    s0 = f64x2.add(s0, f64x2.mul(f64x2.promote_low_f32x4(xa), f64x2.promote_low_f32x4(ya)));
+    s1 = f64x2.add(s1, f64x2.mul(
+      f64x2.promote_low_f32x4(v128.shuffle<i64>(xa, xa, 1, 1)),
+      f64x2.promote_low_f32x4(v128.shuffle<i64>(ya, ya, 1, 1))));
+    s2 = f64x2.add(s2, f64x2.mul(f64x2.promote_low_f32x4(xb), f64x2.promote_low_f32x4(yb)));
+    s3 = f64x2.add(s3, f64x2.mul(
+      f64x2.promote_low_f32x4(v128.shuffle<i64>(xb, xb, 1, 1)),
+      f64x2.promote_low_f32x4(v128.shuffle<i64>(yb, yb, 1, 1))));
+  }
+  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    s += <f64>load<f32>(x + o) * <f64>load<f32>(y + o);
+  }
+  return <f32>s;
+}
+
+/** y ← y + alpha·x over n floats (x and y may be the same buffer, otherwise must not overlap). */
+export function axpy_f32(alpha: f32, x: usize, y: usize, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
+    v128.store(y + o, madd(va, v128.load(x + o, 16), v128.load(y + o, 16)), 16);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(y + o) + alpha * load<f32>(x + o));
+  }
+}
+
+/** x ← alpha·x over n floats. */
+export function scale_f32(x: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(x + o, f32x4.mul(v128.load(x + o), va));
+    v128.store(x + o, f32x4.mul(v128.load(x + o, 16), va), 16);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(x + o, load<f32>(x + o) * alpha);
+  }
+}
+
+/** dst ← src, n floats (overlap allowed: memmove semantics). */
+export function copy_f32(src: usize, dst: usize, n: i32): void {
+  if (n > 0) memory.copy(dst, src, <usize>n << 2);
+}
+
+/** A ← A + mu·I for A [n×n] row-major (the Levenberg–Marquardt / Newton damping). */
+export function add_diag_f32(a: usize, n: i32, mu: f32): void {
+  const step = (<usize>n + 1) << 2;
+  let p = a;
+  for (let i = 0; i < n; i++) {
+    store<f32>(p, load<f32>(p) + mu);
+    p += step;
+  }
+}

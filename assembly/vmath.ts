@@ -1,0 +1,175 @@
+// Shared f32x4 math for the elementwise kernels (activations, softmax, losses, dropout).
+// Nothing here is exported from the module: every helper is @inline and compiled into its caller.
+//
+// No lookup tables (the module has no data segments and owns no memory): exp and log are written
+// as range reduction + polynomial, with their constants as immediates.
+
+/** a·b + c; fused (one rounding) in the relaxed-SIMD build, mul then add in the baseline build. */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+/** Lanes of a vector with the sign bit set (for `and`/`or` sign tricks). */
+// @ts-ignore: decorator
+@inline export function signMask(): v128 {
+  return i32x4.splat(0x80000000);
+}
+
+/**
+ * exp(x) per lane, relative error ≈ 1.5e-7 (Cephes expf polynomial) over the whole f32 range.
+ *
+ * x = k·ln2 + r with k = round(x·log2 e), |r| ≤ ln2/2 (ln2 split in a hi part with 9 significant
+ * bits, so k·hi is exact for |k| ≤ 2^15, and a lo correction); exp(r) ≈ 1 + r + r²·P(r) with P of
+ * degree 5; 2^k is built directly in the exponent bits.
+ * Saturation: x ≥ 88 gives exp(88) ≈ 1.65e38 (never ∞; every caller feeds x ≤ 0); x < −87.33
+ * gives exactly 0 (true value below the smallest normal float). NaN propagates.
+ */
+// @ts-ignore: decorator
+@inline export function vexp(x: v128): v128 {
+  const under = f32x4.lt(x, f32x4.splat(-87.33));
+  // pmin/pmax keep a NaN first operand, so NaN flows through the clamps.
+  let xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.33));
+  const k = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(xc, f32x4.mul(k, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(-2.12194440e-4)));
+  let p = madd(f32x4.splat(1.9875691500e-4), r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = madd(p, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1.0)));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(p, scale), under);
+}
+
+/**
+ * Logistic sigmoid σ(z) = 1/(1+e^−z), stably: with e = exp(−|z|), σ = 1/(1+e) for z ≥ 0 and
+ * e/(1+e) for z < 0, so neither branch overflows and σ(±100) is exactly 1 / 0.
+ */
+// @ts-ignore: decorator
+@inline export function vsigmoid(z: v128): v128 {
+  const e = vexp(f32x4.neg(f32x4.abs(z)));
+  const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+  return v128.bitselect(f32x4.mul(e, r), r, f32x4.lt(z, f32x4.splat(0)));
+}
+
+/**
+ * tanh(z). |z| < 0.625: odd polynomial z + z³·Q(z²) (Cephes tanhf; no cancellation near 0).
+ * Otherwise (1 − e)/(1 + e) with e = exp(−2|z|), sign copied from z; tanh(±50) = ±1 exactly.
+ */
+// @ts-ignore: decorator
+@inline export function vtanh(z: v128): v128 {
+  const az = f32x4.abs(z);
+  const z2 = f32x4.mul(z, z);
+  let q = madd(f32x4.splat(-5.70498872745e-3), z2, f32x4.splat(2.06390887954e-2));
+  q = madd(q, z2, f32x4.splat(-5.37397155531e-2));
+  q = madd(q, z2, f32x4.splat(1.33314422036e-1));
+  q = madd(q, z2, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(q, z2), z, z);
+  const e = vexp(f32x4.mul(az, f32x4.splat(-2.0)));
+  const t = f32x4.div(f32x4.sub(f32x4.splat(1.0), e), f32x4.add(f32x4.splat(1.0), e));
+  const large = v128.or(t, v128.and(z, signMask()));
+  return v128.bitselect(small, large, f32x4.lt(az, f32x4.splat(0.625)));
+}
+
+/**
+ * log1p(e) for e ∈ [0, 1] (the softplus / logistic-loss correction term), relative error ≈ 2e-7.
+ * u = e/(2+e) ∈ [0, 1/3]; log1p(e) = log((1+u)/(1−u)) = 2·atanh(u) = 2u·(1 + u²/3 + u⁴/5 + …).
+ */
+// @ts-ignore: decorator
+@inline export function vlog1p01(e: v128): v128 {
+  const u = f32x4.div(e, f32x4.add(f32x4.splat(2.0), e));
+  const u2 = f32x4.mul(u, u);
+  // Σ_{k≥0} u^{2k}/(2k+1) up to u^14 (u² ≤ 1/9: truncation error < (1/9)^8/17 ≈ 1.4e-9).
+  let s = madd(f32x4.splat(1.0 / 15.0), u2, f32x4.splat(1.0 / 13.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 11.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 9.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 7.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 5.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 3.0));
+  s = madd(s, u2, f32x4.splat(1.0));
+  return f32x4.mul(f32x4.add(u, u), s);
+}
+
+/**
+ * Natural log of a positive normal f32, relative error ≈ 2e-7 (scalar; one call per row).
+ * x = 2^k·m with m ∈ [√½, √2): log x = k·ln2 + 2·atanh((m−1)/(m+1)).
+ * Returns −∞ for 0, NaN for negatives and NaN, +∞ for +∞ (what callers need to see poison).
+ */
+// @ts-ignore: decorator
+@inline export function logf(x: f32): f32 {
+  if (!(x > 0)) return x == 0 ? -Infinity : NaN;
+  if (x == Infinity) return x;
+  let bits = reinterpret<i32>(x);
+  let k = (bits >> 23) - 127;
+  // Denormals: scale up first.
+  if (k == -127) {
+    bits = reinterpret<i32>(x * 8388608.0);
+    k = (bits >> 23) - 127 - 23;
+  }
+  let m = reinterpret<f32>((bits & 0x007fffff) | 0x3f800000); // [1, 2)
+  if (m > 1.41421356) {
+    m *= 0.5;
+    k += 1;
+  }
+  // Evaluate in f64: cheap for one value and keeps the result within an ulp.
+  const u = (<f64>m - 1.0) / (<f64>m + 1.0);
+  const u2 = u * u;
+  let s = 1.0 / 13.0;
+  s = s * u2 + 1.0 / 11.0;
+  s = s * u2 + 1.0 / 9.0;
+  s = s * u2 + 1.0 / 7.0;
+  s = s * u2 + 1.0 / 5.0;
+  s = s * u2 + 1.0 / 3.0;
+  s = s * u2 + 1.0;
+  return <f32>(<f64>k * 0.6931471805599453 + 2.0 * u * s);
+}
+
+/** Loads r ∈ {1,2,3} floats at p into the low lanes of a vector (the other lanes are `fill`). */
+// @ts-ignore: decorator
+@inline export function loadPart(p: usize, r: i32, fill: f32): v128 {
+  let v = f32x4.splat(fill);
+  v = v128.load32_lane(p, v, 0);
+  if (r > 1) v = v128.load32_lane(p, v, 1, 4);
+  if (r > 2) v = v128.load32_lane(p, v, 2, 8);
+  return v;
+}
+
+/** Stores the low r ∈ {1,2,3} lanes of v at p. */
+// @ts-ignore: decorator
+@inline export function storePart(p: usize, v: v128, r: i32): void {
+  v128.store32_lane(p, v, 0);
+  if (r > 1) v128.store32_lane(p, v, 1, 4);
+  if (r > 2) v128.store32_lane(p, v, 2, 8);
+}
+
+/** Horizontal sum of the four lanes, in f64. */
+// @ts-ignore: decorator
+@inline export function hsum64(v: v128): f64 {
+  return (
+    <f64>f32x4.extract_lane(v, 0) +
+    <f64>f32x4.extract_lane(v, 1) +
+    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3))
+  );
+}
+
+/** Horizontal sum of the four lanes, in f32 (pairwise). */
+// @ts-ignore: decorator
+@inline export function hsum(v: v128): f32 {
+  const s = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
+}
+
+/** Horizontal max of the four lanes (pmax semantics: a NaN in the first operand survives). */
+// @ts-ignore: decorator
+@inline export function hmax(v: v128): f32 {
+  const m = f32x4.pmax(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  const a = f32x4.extract_lane(m, 0);
+  const b = f32x4.extract_lane(m, 1);
+  return a < b ? b : a;
+}

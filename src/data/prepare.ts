@@ -1,0 +1,147 @@
+/**
+ * The API boundary for data: every x and y that enters fit/evaluate/predict passes through here
+ * once, is checked cheaply, and comes out as a row-major Float32Array. Errors name the problem,
+ * where it is, and the expected value.
+ */
+
+/** A row-major matrix: `data` holds shape[0]·shape[1] floats. */
+export interface MatrixLike {
+  data: Float32Array | Float64Array | ArrayLike<number>;
+  shape: readonly number[];
+}
+
+/** Inputs: rows of numbers, or a row-major matrix with its shape. */
+export type Input = number[][] | MatrixLike;
+/** Labels: class indices (one per row), or targets/one-hot rows. */
+export type Labels = number[] | Int32Array | Uint8Array | Uint16Array | number[][] | MatrixLike;
+
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+function isMatrixLike(v: unknown): v is MatrixLike {
+  return typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
+}
+
+/** Converts and validates x; `cols` is the width the model expects. */
+export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
+  let m: Matrix;
+  if (isMatrixLike(x)) {
+    const shape = x.shape;
+    if (!Array.isArray(shape) && !(shape && typeof shape.length === 'number')) {
+      throw new Error(`${what}.shape must be [rows, columns], got ${String(shape)}.`);
+    }
+    if (shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${what}.shape must be [rows, columns] of non-negative integers, got [${[...shape].join(', ')}].`);
+    }
+    const [rows, c] = shape as [number, number];
+    if (x.data.length !== rows * c) {
+      throw new Error(`${what}.data has ${x.data.length} values but shape [${rows}, ${c}] needs ${rows * c}.`);
+    }
+    const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data as ArrayLike<number>);
+    m = { data, rows, cols: c };
+  } else if (Array.isArray(x)) {
+    const rows = x.length;
+    const c = rows > 0 && Array.isArray(x[0]) ? x[0].length : 0;
+    const data = new Float32Array(rows * c);
+    for (let r = 0; r < rows; r++) {
+      const row = x[r];
+      if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+        throw new Error(`${what}[${r}] is not an array: ${what} must be number[][] or { data, shape }.`);
+      }
+      if (row.length !== c) throw new Error(`${what}[${r}] has ${row.length} values but ${what}[0] has ${c}: rows must all have the same length.`);
+      for (let j = 0; j < c; j++) data[r * c + j] = row[j] as number;
+    }
+    m = { data, rows, cols: c };
+  } else {
+    throw new Error(`${what} must be number[][] or { data: Float32Array, shape: [rows, columns] }, got ${typeof x}.`);
+  }
+  if (m.rows === 0) throw new Error(`${what} is empty: at least one row is needed.`);
+  if (m.cols !== cols) {
+    throw new Error(`${what} has ${m.cols} columns but the model expects ${cols}.`);
+  }
+  const bad = firstNonFinite(m.data);
+  if (bad >= 0) {
+    const v = m.data[bad];
+    throw new Error(
+      `${Number.isNaN(v) ? 'NaN' : v! > 0 ? 'Infinity' : '-Infinity'} in ${what} at row ${Math.floor(bad / m.cols)}, ` +
+        `column ${bad % m.cols}: clean or impute the data first.`,
+    );
+  }
+  return m;
+}
+
+/** Index of the first NaN/±Infinity, or −1. */
+export function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v - v !== 0) return i; // NaN − NaN and ∞ − ∞ are NaN
+  }
+  return -1;
+}
+
+/**
+ * Converts labels to target rows [rows × outputs]: class indices become one-hot rows (or the 0/1
+ * value itself for a single sigmoid output); target rows are checked for width and finiteness.
+ */
+export function toTargets(y: Labels, rows: number, outputs: number, what = 'y'): Float32Array {
+  const isIndexArray =
+    y instanceof Int32Array || y instanceof Uint8Array || y instanceof Uint16Array ||
+    (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number'));
+  if (isIndexArray) {
+    const labels = y as ArrayLike<number>;
+    if (labels.length !== rows) throw new Error(`x has ${rows} rows but ${what} has ${labels.length} labels.`);
+    const classes = outputs === 1 ? 2 : outputs;
+    const t = new Float32Array(rows * outputs);
+    for (let r = 0; r < rows; r++) {
+      const c = labels[r]!;
+      if (!Number.isInteger(c) || c < 0 || c >= classes) {
+        throw new Error(
+          `label ${c} at row ${r} is out of range for ${classes} classes: expected an integer in [0, ${classes}).`,
+        );
+      }
+      if (outputs === 1) t[r] = c;
+      else t[r * outputs + c] = 1;
+    }
+    return t;
+  }
+  if (!isMatrixLike(y) && !Array.isArray(y)) {
+    throw new Error(`${what} must be class indices (number[] / Int32Array) or target rows (number[][] / { data, shape }).`);
+  }
+  if (!isMatrixLike(y) && Array.isArray(y) && y.length !== rows) {
+    throw new Error(`x has ${rows} rows but ${what} has ${y.length}.`);
+  }
+  if (isMatrixLike(y) && y.shape[0] !== rows) {
+    throw new Error(`x has ${rows} rows but ${what} has ${y.shape[0]}.`);
+  }
+  const m = toMatrixLoose(y as number[][] | MatrixLike, what);
+  if (m.cols !== outputs) {
+    throw new Error(`${what} has ${m.cols} columns but the model has ${outputs} outputs; give one column per output (or class indices).`);
+  }
+  const bad = firstNonFinite(m.data);
+  if (bad >= 0) throw new Error(`non-finite value in ${what} at row ${Math.floor(bad / m.cols)}, column ${bad % m.cols}.`);
+  return m.data;
+}
+
+function toMatrixLoose(y: number[][] | MatrixLike, what: string): Matrix {
+  if (isMatrixLike(y)) {
+    const [rows, cols] = y.shape as [number, number];
+    if (y.shape.length !== 2 || y.data.length !== rows * cols) {
+      throw new Error(`${what}: shape [${[...y.shape].join(', ')}] does not match ${y.data.length} values.`);
+    }
+    return { data: y.data instanceof Float32Array ? y.data : Float32Array.from(y.data as ArrayLike<number>), rows, cols };
+  }
+  const rows = y.length;
+  const cols = rows > 0 ? (y[0] as number[]).length : 0;
+  const data = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = y[r]!;
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new Error(`${what}[${r}] has ${Array.isArray(row) ? row.length : 'no'} values but ${what}[0] has ${cols}.`);
+    }
+    for (let j = 0; j < cols; j++) data[r * cols + j] = row[j]!;
+  }
+  return { data, rows, cols };
+}

@@ -1,0 +1,26 @@
+/**
+ * simdnn: neural-network training for TypeScript with WebAssembly SIMD kernels.
+ *
+ *   await init();
+ *   const model = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }),
+ *                             dense({ units: 10, activation: 'softmax' })]);
+ *   model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), metrics: ['accuracy'] });
+ *   await model.fit(x, labels, { epochs: 5, batchSize: 32 });
+ */
+export { init, getBackend, setBackend, type Backend, type InitOptions, type SimdLevel, type WasmSource } from './kernels/backend.js';
+export { Heap } from './kernels/heap.js';
+export type { Kernels } from './kernels/kernels.js';
+export { Sequential, sequential, type SequentialOptions, type CompileOptions } from './model.js';
+export { Dense, dense, type DenseOptions, Layer, type LayerConfig, registerLayer, layerFromConfig } from './layers/index.js';
+export { activationNames, getActivation, registerActivation, type ActivationDef } from './activations.js';
+export { lossNames, getLoss, registerLoss, type LossDef } from './losses.js';
+export { initializerNames, getInitializer, registerInitializer } from './initializers.js';
+export { sgd, optimizerFromConfig, registerOptimizer, type Optimizer, type SgdOptions, type OptimizerConfig } from './train/optimizers.js';
+export { History, type FitOptions, type Callbacks, type EpochLogs, type BatchLogs } from './train/fit.js';
+export { toJSON, fromJSON, saveModel, loadModel, type ModelSpec } from './io/serialize.js';
+export { Rng } from './random.js';
+export type { Input, Labels, MatrixLike } from './data/prepare.js';
+export { tensor2d, type Tensor2D } from './data/tensor.js';
+export { parseIdx, readIdx } from './data/idx.js';
+export { loadMnist } from './data/mnist.js';
+export { parseCsv, readCsv } from './data/csv.js';

@@ -1,0 +1,152 @@
+/**
+ * Fully connected layer: z = x·W + b, a = f(z), with x [rows × in], W [in × out], b [out].
+ *
+ * Backward, from δ = ∂C/∂z (computed from ∂C/∂a by the activation's backward kernel, or handed
+ * over directly by a fused loss):
+ *   ∂C/∂W = xᵀ·δ,   ∂C/∂b = Σ_rows δ,   ∂C/∂x = δ·Wᵀ.
+ */
+import { getActivation, type ActivationDef } from '../activations.js';
+import { getInitializer } from '../initializers.js';
+import type { Backend } from '../kernels/backend.js';
+import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
+
+export interface DenseOptions {
+  /** Number of output units. Required; a positive integer. */
+  units: number;
+  /** Activation name (see `activationNames()`). Default: 'linear'. */
+  activation?: string;
+  /** Parameter of the activation where it has one (leaky slope, ELU α). Default: the activation's own. */
+  alpha?: number;
+  /** Whether to add a bias vector. Default: true. */
+  useBias?: boolean;
+  /** Initializer of W. Default: 'glorotUniform' (as Keras). */
+  kernelInitializer?: string;
+  /** Initializer of b. Default: 'zeros'. */
+  biasInitializer?: string;
+  /** Input shape [features]; needed on the first layer only. */
+  inputShape?: [number] | number[];
+  /** Layer name for summaries. Default: 'dense_<i>'. */
+  name?: string;
+}
+
+export class Dense extends Layer {
+  readonly type = 'dense';
+  readonly units: number;
+  readonly activation: ActivationDef;
+  readonly alpha: number;
+  readonly useBias: boolean;
+  readonly kernelInitializer: string;
+  readonly biasInitializer: string;
+  readonly inputShape?: number[];
+  name?: string;
+
+  constructor(o: DenseOptions) {
+    super();
+    if (o === null || typeof o !== 'object') throw new Error('dense: expected an options object like { units: 10 }.');
+    if (!Number.isInteger(o.units) || o.units < 1) {
+      throw new Error(`dense: units must be a positive integer, got ${String(o.units)}.`);
+    }
+    this.units = o.units;
+    this.activation = getActivation(o.activation ?? 'linear');
+    this.alpha = o.alpha ?? this.activation.alpha ?? 0;
+    if (!Number.isFinite(this.alpha)) throw new Error(`dense: alpha must be a finite number, got ${o.alpha}.`);
+    this.useBias = o.useBias ?? true;
+    this.kernelInitializer = getInitializer(o.kernelInitializer ?? 'glorotUniform').name;
+    this.biasInitializer = getInitializer(o.biasInitializer ?? 'zeros').name;
+    if (o.inputShape !== undefined) {
+      if (!Array.isArray(o.inputShape) || o.inputShape.length !== 1 || !Number.isInteger(o.inputShape[0]) || o.inputShape[0]! < 1) {
+        throw new Error(`dense: inputShape must be [features] with a positive integer, got ${JSON.stringify(o.inputShape)}.`);
+      }
+      this.inputShape = [...o.inputShape];
+    }
+    this.name = o.name;
+  }
+
+  override declaredInputUnits(): number | undefined {
+    return this.inputShape?.[0];
+  }
+
+  build(inUnits: number): ParamSpec[] {
+    this.inUnits = inUnits;
+    this.outUnits = this.units;
+    const specs: ParamSpec[] = [
+      { name: 'kernel', shape: [inUnits, this.units], init: this.kernelInitializer, fanIn: inUnits, fanOut: this.units, decay: true },
+    ];
+    if (this.useBias) {
+      specs.push({ name: 'bias', shape: [this.units], init: this.biasInitializer, fanIn: inUnits, fanOut: this.units, decay: false });
+    }
+    return specs;
+  }
+
+  getConfig(): LayerConfig {
+    const c: LayerConfig = {
+      type: this.type,
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+    if (this.alpha !== (this.activation.alpha ?? 0)) c.alpha = this.alpha;
+    if (this.inputShape) c.inputShape = this.inputShape;
+    if (this.name) c.name = this.name;
+    return c;
+  }
+
+  override outputActivation(): string {
+    return this.activation.name;
+  }
+
+  override describe(): string {
+    return `dense ${this.inUnits}→${this.outUnits} ${this.activation.name}`;
+  }
+
+  alloc(be: Backend, rows: number, training: boolean, needDx: boolean): LayerBuffers {
+    const h = be.heap;
+    const n = rows * this.units;
+    const z = h.allocF32(n);
+    const linear = this.activation.name === 'linear';
+    const a = linear ? z : h.allocF32(n);
+    const buf: LayerBuffers = { out: a, z, a };
+    if (training) {
+      buf.dz = h.allocF32(n);
+      buf.da = h.allocF32(n);
+      if (needDx) buf.dx = h.allocF32(rows * this.inUnits);
+    }
+    return buf;
+  }
+
+  forward(be: Backend, buf: LayerBuffers, x: number, rows: number): number {
+    const k = be.k;
+    const bias = this.useBias ? this.param[1]! : 0;
+    k.gemm_nn_f32(x, this.param[0]!, buf.z!, rows, this.units, this.inUnits, bias, 0, be.ws);
+    const act = this.activation;
+    if (act.rowwise) k.softmax_rows_f32(buf.z!, buf.a!, rows, this.units);
+    else if (act.name !== 'linear') (k[act.fwd!] as ElementwiseFwd)(buf.z!, buf.a!, rows * this.units, this.alpha);
+    return buf.out;
+  }
+
+  backward(be: Backend, buf: LayerBuffers, x: number, dOut: number, rows: number, needDx: boolean, pre: boolean): number {
+    const k = be.k;
+    const act = this.activation;
+    let dz = dOut;
+    if (!pre && act.name !== 'linear') {
+      dz = buf.dz!;
+      if (act.rowwise) k.softmax_bwd_rows_f32(buf.a!, dOut, dz, rows, this.units);
+      else (k[act.bwd!] as ElementwiseBwd)(buf.z!, buf.a!, dOut, dz, rows * this.units, this.alpha);
+    }
+    k.gemm_tn_f32(x, dz, this.grad[0]!, this.inUnits, this.units, rows, 0, be.ws);
+    if (this.useBias) k.colsum_f32(dz, this.grad[1]!, rows, this.units, 0);
+    if (!needDx) return 0;
+    k.gemm_nt_f32(dz, this.param[0]!, buf.dx!, rows, this.inUnits, this.units, 0, be.ws);
+    return buf.dx!;
+  }
+}
+
+type ElementwiseFwd = (z: number, a: number, n: number, alpha: number) => void;
+type ElementwiseBwd = (z: number, a: number, da: number, dz: number, n: number, alpha: number) => void;
+
+/** A fully connected layer (Keras `Dense`). */
+export function dense(options: DenseOptions): Dense {
+  return new Dense(options);
+}

@@ -10,29 +10,33 @@
 // 1. Packed (the general case). Goto-style blocking: for each NC-wide column block of C and each
 //    KC-deep slice of k, B is packed into NR-wide micro-panels (k-major, 8 KiB each: stays in L1);
 //    for each MC-tall row block A is packed into MR-tall micro-panels (120 KiB block: stays in L2).
-//    The micro-kernel keeps an MR×NR tile of C in registers: 6×8 with FMA (12 accumulators + 2 B
-//    vectors + 1 broadcast = 15 live v128, the x64 V8 budget), 5×8 with mul+add (10 + 2 + 1 + 1
-//    temporary = 14). Packing pads partial panels with zeros, so edge tiles run the same
-//    micro-kernel into a scratch tile that is then merged into C: no scalar cliff at the edges.
+//    The micro-kernel keeps a 4×8 tile of C in registers (8 accumulators + 2 B vectors + 4
+//    broadcasts = 14 live v128, 15 with the mul+add temporary: within x64 V8's budget). Larger tiles
+//    (6×8, 5×8) spill: TurboFan schedules every load of the loop body first (loads sit on the effect
+//    chain, the pure multiply-adds are placed late), so all broadcasts are live at once — measured
+//    4×8: ~32 GFLOP/s mul+add, ~45 FMA; 6×8: ~20. Packing pads partial panels with zeros, so edge
+//    tiles run the same micro-kernel into a scratch tile that is then merged into C: no scalar
+//    cliff at the edges.
 //    Transposes are absorbed by the packing routines (4×4 register transposes for Aᵀ… and …Bᵀ).
-// 2. Tiny m (m ≤ 4: single-sample predict). Packing would cost as much as the product, so rows of
-//    C are computed directly while B's rows stream through (nn, tn), or as dot products of rows
-//    (nt, where both operands are contiguous in k).
+// 2. Tiny m (m ≤ 4: single-sample predict). Packing would cost as much as the product, so B's
+//    rows are streamed in order, four at a time, into rows of C kept in L1, two rows of C per pass
+//    (nn, tn); for nt, C is dot products of rows (both operands contiguous in k).
 // 3. Small n (n ≤ 12: an output layer of 10 classes). B is packed once into a [k × 12]
-//    zero-padded panel that stays in L1; A is read in place, three rows at a time (9 accumulators).
+//    zero-padded panel that stays in L1; A is read in place, three rows at a time with FMA
+//    (9 accumulators), two with mul+add.
 //
 // The module owns no memory: `ws` is caller-provided scratch (GEMM_WS_BYTES ≥ WS_BYTES_NEEDED).
 // Kernels hold no static mutable data and never allocate.
 
 // ------------------------------------------------------------------------------ blocking
 
-/** Rows of the register tile: 6 with FMA (15 live v128), 5 with mul+add (14 live v128). */
-const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+/** Rows of the register tile (see the header: 4 is the most that does not spill, with or without FMA). */
+const MR: i32 = 4;
 /** Columns of the register tile: two f32x4. */
 const NR: i32 = 8;
 /** Depth of one packed slice of k (one B micro-panel = KC·NR·4 = 8 KiB, L1). */
 const KC: i32 = 256;
-/** Rows of one packed A block (MC·KC·4 = 120 KiB, L2); a multiple of both MR values (5 and 6). */
+/** Rows of one packed A block (MC·KC·4 = 120 KiB, L2); a multiple of MR. */
 const MC: i32 = 120;
 /** Columns of one packed B block (KC·NC·4 = 1 MiB). */
 const NC: i32 = 1024;
@@ -40,6 +44,11 @@ const NC: i32 = 1024;
 const TINY_M: i32 = 4;
 /** n at or below which the small-n path (B padded to 12 columns) is used. */
 const SMALL_N: i32 = 12;
+/**
+ * Rows of C per small-n step: 3 with FMA (9 accumulators + 3 B + 3 broadcasts = 15 live v128),
+ * 2 with mul+add (6 + 3 + 2 + 1 temporary = 12; 3 rows would spill).
+ */
+const SN_ROWS: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 2;
 /** Padded row width of the small-n packed B (three f32x4). */
 const SMALL_N_W: i32 = 12;
 /** Depth of one small-n packed B slice (SMALL_N_KC·12·4 = 192 KiB). */
@@ -49,7 +58,7 @@ const SMALL_N_KC: i32 = 4096;
 const WS_A: usize = 0;
 const WS_B: usize = WS_A + <usize>MC * <usize>KC * 4;
 const WS_TILE: usize = WS_B + <usize>KC * <usize>NC * 4;
-/** Bytes of `ws` the kernels touch: 1,179,840 (< GEMM_WS_BYTES = 4 MiB). */
+/** Bytes of `ws` the kernels touch: 1,179,776 (< GEMM_WS_BYTES = 4 MiB). */
 const WS_BYTES_NEEDED: usize = WS_TILE + <usize>MR * <usize>NR * 4;
 
 // ------------------------------------------------------------------------------ helpers
@@ -138,9 +147,10 @@ const WS_BYTES_NEEDED: usize = WS_TILE + <usize>MR * <usize>NR * 4;
  * driver TurboFan hoists loads and spills the accumulators.
  */
 function micro_tile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: f32, bias: usize): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (let p = 0; p < kc; p++) {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  // Loop on the B pointer itself: one add fewer per step than a counter (measured +5 %).
+  const bEnd = bp + <usize>kc * (<usize>NR * 4);
+  while (bp < bEnd) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let x = v128.load32_splat(ap);
@@ -155,14 +165,6 @@ function micro_tile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: f
     x = v128.load32_splat(ap, 12);
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
-    x = v128.load32_splat(ap, 16);
-    c40 = madd(x, b0, c40);
-    c41 = madd(x, b1, c41);
-    if (MR > 5) {
-      x = v128.load32_splat(ap, 20);
-      c50 = madd(x, b0, c50);
-      c51 = madd(x, b1, c51);
-    }
     ap += <usize>MR * 4;
     bp += <usize>NR * 4;
   }
@@ -170,8 +172,6 @@ function micro_tile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: f
   finish_row8(c + ldc, c10, c11, bias, beta);
   finish_row8(c + 2 * ldc, c20, c21, bias, beta);
   finish_row8(c + 3 * ldc, c30, c31, bias, beta);
-  finish_row8(c + 4 * ldc, c40, c41, bias, beta);
-  if (MR > 5) finish_row8(c + 5 * ldc, c50, c51, bias, beta);
 }
 
 /** Edge tile: C[i,j] = tile[i,j] + bias[j] + beta·C[i,j] for i < mr, j < nr (tile rows are NR floats). */
@@ -201,18 +201,6 @@ function pack_a_rows(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void
       const s = src + (<usize>p << 2);
       const d = dst + <usize>p * step;
       store_transposed4(v128.load(s), v128.load(s + lda), v128.load(s + 2 * lda), v128.load(s + 3 * lda), d, step, 4);
-      const r4 = v128.load(s + 4 * lda);
-      v128.store32_lane(d, r4, 0, 16);
-      v128.store32_lane(d + step, r4, 1, 16);
-      v128.store32_lane(d + 2 * step, r4, 2, 16);
-      v128.store32_lane(d + 3 * step, r4, 3, 16);
-      if (MR > 5) {
-        const r5 = v128.load(s + 5 * lda);
-        v128.store32_lane(d, r5, 0, 20);
-        v128.store32_lane(d + step, r5, 1, 20);
-        v128.store32_lane(d + 2 * step, r5, 2, 20);
-        v128.store32_lane(d + 3 * step, r5, 3, 20);
-      }
     }
     for (; p < kc; p++) {
       const s = src + (<usize>p << 2);
@@ -237,8 +225,6 @@ function pack_a_cols(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void
   if (mr == MR) {
     for (let p = 0; p < kc; p++) {
       v128.store(dst, v128.load(src));
-      store<f32>(dst, load<f32>(src, 16), 16);
-      if (MR > 5) store<f32>(dst, load<f32>(src, 20), 20);
       src += lda;
       dst += step;
     }
@@ -370,68 +356,160 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
 // ------------------------------------------------------------------------------ 2. tiny m
 
 /**
- * y[0:32] = Σ_p x(p)·B[p, 0:32] + bias + beta·y: one row of C times a 32-column strip of B,
- * streaming B's rows (x(p) at x + p·csx, B row p at b + p·ldb). Eight independent accumulators.
+ * y[0:n] = bias + beta·y: the epilogue of a tiny-m row applied up front, so that the products can
+ * then be accumulated in place (beta = 0 never reads y; bias 0 means none).
  */
-function row_times_strip32(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, bias: usize, beta: f32): void {
-  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-  for (let p = 0; p < k; p++) {
-    const xp = v128.load32_splat(x);
-    s0 = madd(xp, v128.load(b), s0);
-    s1 = madd(xp, v128.load(b, 16), s1);
-    s2 = madd(xp, v128.load(b, 32), s2);
-    s3 = madd(xp, v128.load(b, 48), s3);
-    s4 = madd(xp, v128.load(b, 64), s4);
-    s5 = madd(xp, v128.load(b, 80), s5);
-    s6 = madd(xp, v128.load(b, 96), s6);
-    s7 = madd(xp, v128.load(b, 112), s7);
-    x += csx;
-    b += ldb;
+function init_row(y: usize, n: i32, bias: usize, beta: f32): void {
+  const bv = f32x4.splat(beta);
+  for (let j = 0; j < n; j += 4) {
+    const cnt = n - j;
+    const o = <usize>j << 2;
+    let v = bias != 0 ? load_partial(bias + o, cnt) : f32x4.splat(0);
+    if (beta != 0) v = madd(bv, load_partial(y + o, cnt), v);
+    store_partial(y + o, v, cnt);
   }
-  finish_row8(y, s0, s1, bias, beta);
-  finish_row8(y + 32, s2, s3, bias != 0 ? bias + 32 : 0, beta);
-  finish_row8(y + 64, s4, s5, bias != 0 ? bias + 64 : 0, beta);
-  finish_row8(y + 96, s6, s7, bias != 0 ? bias + 96 : 0, beta);
 }
 
-/** As row_times_strip32 for a strip of `cols` ≤ 4 columns (partial loads: never reads past B). */
-function row_times_strip4(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, cols: i32, bias: usize, beta: f32): void {
-  let s0 = f32x4.splat(0), s1 = s0;
-  let p = 0;
-  if (cols == 4) {
-    // Two accumulators (even/odd p) halve the dependency chain.
-    for (; p + 2 <= k; p += 2) {
-      s0 = madd(v128.load32_splat(x), v128.load(b), s0);
-      s1 = madd(v128.load32_splat(x + csx), v128.load(b + ldb), s1);
-      x += 2 * csx;
-      b += 2 * ldb;
-    }
+/**
+ * y[0:n] += x0·B[0,:] + x1·B[1,:] + x2·B[2,:] + x3·B[3,:] (x_q are broadcasts, B row q at
+ * b + q·ldb): four rows of B streamed in order, the row of C kept in L1. Reading B sequentially is
+ * what makes the tiny-m path fast — strips of columns (C in registers) touch a new cache line on
+ * every row of B and ran at half the speed.
+ */
+function axpy4_row(y: usize, n: i32, x0: v128, x1: v128, x2: v128, x3: v128, b: usize, ldb: usize): void {
+  const b1 = b + ldb;
+  const b2 = b1 + ldb;
+  const b3 = b2 + ldb;
+  const end = <usize>(n & ~3) << 2;
+  let o: usize = 0;
+  // Two vectors per step: V8 needs one lea per pointer + o, the second vector's +16 is folded.
+  for (; o + 32 <= end; o += 32) {
+    const yo = y + o;
+    const bo = b + o;
+    const b1o = b1 + o;
+    const b2o = b2 + o;
+    const b3o = b3 + o;
+    let s = v128.load(yo);
+    let t = v128.load(yo, 16);
+    s = madd(x0, v128.load(bo), s);
+    t = madd(x0, v128.load(bo, 16), t);
+    s = madd(x1, v128.load(b1o), s);
+    t = madd(x1, v128.load(b1o, 16), t);
+    s = madd(x2, v128.load(b2o), s);
+    t = madd(x2, v128.load(b2o, 16), t);
+    s = madd(x3, v128.load(b3o), s);
+    t = madd(x3, v128.load(b3o, 16), t);
+    v128.store(yo, s);
+    v128.store(yo, t, 16);
   }
-  for (; p < k; p++) {
-    s0 = madd(v128.load32_splat(x), load_partial(b, cols), s0);
-    x += csx;
-    b += ldb;
+  for (; o < end; o += 16) {
+    let acc = v128.load(y + o);
+    acc = madd(x0, v128.load(b + o), acc);
+    acc = madd(x1, v128.load(b1 + o), acc);
+    acc = madd(x2, v128.load(b2 + o), acc);
+    acc = madd(x3, v128.load(b3 + o), acc);
+    v128.store(y + o, acc);
   }
-  s0 = f32x4.add(s0, s1);
-  if (bias != 0) s0 = f32x4.add(s0, load_partial(bias, cols));
-  if (beta != 0) s0 = madd(f32x4.splat(beta), load_partial(y, cols), s0);
-  store_partial(y, s0, cols);
+  const cnt = n & 3;
+  if (cnt != 0) {
+    let acc = load_partial(y + o, cnt);
+    acc = madd(x0, load_partial(b + o, cnt), acc);
+    acc = madd(x1, load_partial(b1 + o, cnt), acc);
+    acc = madd(x2, load_partial(b2 + o, cnt), acc);
+    acc = madd(x3, load_partial(b3 + o, cnt), acc);
+    store_partial(y + o, acc, cnt);
+  }
 }
 
-/** Tiny m, nn/tn: each row i of C streams B (A(i,p) at a + i·rsa + p·csa). */
+/** As axpy4_row for two rows of C sharing each load of B (8 broadcasts + 4 B + 2 accumulators). */
+function axpy4_rows2(y0: usize, y1: usize, n: i32, x00: v128, x01: v128, x02: v128, x03: v128, x10: v128, x11: v128, x12: v128, x13: v128, b: usize, ldb: usize): void {
+  const b1 = b + ldb;
+  const b2 = b1 + ldb;
+  const b3 = b2 + ldb;
+  const end = <usize>(n & ~3) << 2;
+  let o: usize = 0;
+  for (; o < end; o += 16) {
+    const v0 = v128.load(b + o);
+    const v1 = v128.load(b1 + o);
+    const v2 = v128.load(b2 + o);
+    const v3 = v128.load(b3 + o);
+    let acc = v128.load(y0 + o);
+    acc = madd(x00, v0, acc);
+    acc = madd(x01, v1, acc);
+    acc = madd(x02, v2, acc);
+    acc = madd(x03, v3, acc);
+    v128.store(y0 + o, acc);
+    acc = v128.load(y1 + o);
+    acc = madd(x10, v0, acc);
+    acc = madd(x11, v1, acc);
+    acc = madd(x12, v2, acc);
+    acc = madd(x13, v3, acc);
+    v128.store(y1 + o, acc);
+  }
+  const cnt = n & 3;
+  if (cnt != 0) {
+    const v0 = load_partial(b + o, cnt);
+    const v1 = load_partial(b1 + o, cnt);
+    const v2 = load_partial(b2 + o, cnt);
+    const v3 = load_partial(b3 + o, cnt);
+    let acc = load_partial(y0 + o, cnt);
+    acc = madd(x00, v0, acc);
+    acc = madd(x01, v1, acc);
+    acc = madd(x02, v2, acc);
+    acc = madd(x03, v3, acc);
+    store_partial(y0 + o, acc, cnt);
+    acc = load_partial(y1 + o, cnt);
+    acc = madd(x10, v0, acc);
+    acc = madd(x11, v1, acc);
+    acc = madd(x12, v2, acc);
+    acc = madd(x13, v3, acc);
+    store_partial(y1 + o, acc, cnt);
+  }
+}
+
+/** y[0:n] += x·B[0,:] (one row of B: the k % 4 tail). */
+function axpy1_row(y: usize, n: i32, x: v128, b: usize): void {
+  for (let j = 0; j < n; j += 4) {
+    const cnt = n - j;
+    const o = <usize>j << 2;
+    store_partial(y + o, madd(x, load_partial(b + o, cnt), load_partial(y + o, cnt)), cnt);
+  }
+}
+
+/**
+ * Tiny m, nn/tn: C's rows are initialised to bias + beta·C, then B is streamed four rows at a time
+ * and accumulated into two rows of C per pass (a last odd row alone). A(i,p) at a + i·rsa + p·csa.
+ */
 function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32): void {
   const ldb = <usize>n << 2;
-  for (let i = 0; i < m; i++) {
-    const x = a + <usize>i * rsa;
-    const y = c + <usize>i * ldb;
-    let j = 0;
-    for (; j + 32 <= n; j += 32) {
-      const o = <usize>j << 2;
-      row_times_strip32(x, csa, b + o, ldb, k, y + o, bias != 0 ? bias + o : 0, beta);
+  for (let i = 0; i < m; i++) init_row(c + <usize>i * ldb, n, bias, beta);
+  let i = 0;
+  for (; i < m; i += 2) {
+    const pair = i + 1 < m;
+    const x0 = a + <usize>i * rsa;
+    const x1 = x0 + rsa;
+    const y0 = c + <usize>i * ldb;
+    const y1 = y0 + ldb;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const xa = x0 + <usize>p * csa;
+      const bp = b + <usize>p * ldb;
+      if (pair) {
+        const xb = x1 + <usize>p * csa;
+        axpy4_rows2(
+          y0, y1, n,
+          v128.load32_splat(xa), v128.load32_splat(xa + csa), v128.load32_splat(xa + 2 * csa), v128.load32_splat(xa + 3 * csa),
+          v128.load32_splat(xb), v128.load32_splat(xb + csa), v128.load32_splat(xb + 2 * csa), v128.load32_splat(xb + 3 * csa),
+          bp, ldb,
+        );
+      } else {
+        axpy4_row(y0, n, v128.load32_splat(xa), v128.load32_splat(xa + csa), v128.load32_splat(xa + 2 * csa), v128.load32_splat(xa + 3 * csa), bp, ldb);
+      }
     }
-    for (; j < n; j += 4) {
-      const o = <usize>j << 2;
-      row_times_strip4(x, csa, b + o, ldb, k, y + o, min<i32>(4, n - j), bias != 0 ? bias + o : 0, beta);
+    for (; p < k; p++) {
+      const bp = b + <usize>p * ldb;
+      axpy1_row(y0, n, v128.load32_splat(x0 + <usize>p * csa), bp);
+      if (pair) axpy1_row(y1, n, v128.load32_splat(x1 + <usize>p * csa), bp);
     }
   }
 }
@@ -506,10 +584,11 @@ function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, be
 }
 
 /**
- * Three rows of C (n ≤ 12 columns) from three rows of A read in place (A(r,p) at a_r + p·csa) and
- * the [kc × 12] packed B at bp. Rows ≥ `rows` alias the last valid row and are not stored.
+ * SN_ROWS (3 or 2) rows of C (n ≤ 12 columns) from as many rows of A read in place (A(r,p) at
+ * a_r + p·csa) and the [kc × 12] packed B at bp. Rows ≥ `rows` alias the last valid row and are not
+ * stored; a2 is unused when SN_ROWS = 2.
  */
-function small_n_rows3(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: usize, c: usize, ldc: usize, rows: i32, n: i32, bias: usize, beta: f32): void {
+function small_n_rows(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: usize, c: usize, ldc: usize, rows: i32, n: i32, bias: usize, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
@@ -523,18 +602,20 @@ function small_n_rows3(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp:
     c10 = madd(x, b0, c10);
     c11 = madd(x, b1, c11);
     c12 = madd(x, b2, c12);
-    x = v128.load32_splat(a2);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
-    c22 = madd(x, b2, c22);
+    if (SN_ROWS > 2) {
+      x = v128.load32_splat(a2);
+      c20 = madd(x, b0, c20);
+      c21 = madd(x, b1, c21);
+      c22 = madd(x, b2, c22);
+      a2 += csa;
+    }
     a0 += csa;
     a1 += csa;
-    a2 += csa;
     bp += <usize>SMALL_N_W * 4;
   }
   finish_row12(c, c00, c01, c02, n, bias, beta);
   if (rows > 1) finish_row12(c + ldc, c10, c11, c12, n, bias, beta);
-  if (rows > 2) finish_row12(c + 2 * ldc, c20, c21, c22, n, bias, beta);
+  if (SN_ROWS > 2 && rows > 2) finish_row12(c + 2 * ldc, c20, c21, c22, n, bias, beta);
 }
 
 /** Small n (≤ 12): B slices packed to [kc × 12], A read in place (A(i,p) at a + i·rsa + p·csa). */
@@ -565,12 +646,12 @@ function gemm_small_n(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, 
     const betaK: f32 = pc == 0 ? beta : 1;
     const biasK: usize = pc == 0 ? bias : 0;
     const aK = a + <usize>pc * csa;
-    for (let i = 0; i < m; i += 3) {
-      const rows = min<i32>(3, m - i);
+    for (let i = 0; i < m; i += SN_ROWS) {
+      const rows = min<i32>(SN_ROWS, m - i);
       const a0 = aK + <usize>i * rsa;
       const a1 = rows > 1 ? a0 + rsa : a0;
       const a2 = rows > 2 ? a1 + rsa : a1;
-      small_n_rows3(kc, a0, a1, a2, csa, bp, c + <usize>i * ldc, ldc, rows, n, biasK, betaK);
+      small_n_rows(kc, a0, a1, a2, csa, bp, c + <usize>i * ldc, ldc, rows, n, biasK, betaK);
     }
   }
 }

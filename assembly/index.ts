@@ -6,6 +6,10 @@ export * from './softmax';
 export * from './losses';
 export * from './reduce';
 export * from './optimizers';
+export * from './maxout';
+export * from './dropout';
+export * from './linalg';
+export * from './curvature';
 
 /** 2 when this build uses relaxed SIMD (FMA), 1 for the baseline SIMD build. */
 export function simd_level(): i32 {

@@ -18,6 +18,10 @@
 const NB: i32 = 64;
 /** Rows of J consumed per pass of syrk_acc_f32 (bounds the B-panel footprint). */
 const KC: i32 = 256;
+/** Column chunk of the symmetric rank-k update (B operand kb × NC floats stays in L2). */
+const NC: i32 = 256;
+/** Rows of the register tile of the symmetric rank-k update (see tile4x8). */
+const MR: i32 = 4;
 
 // ---------------------------------------------------------------- helpers
 
@@ -112,12 +116,16 @@ function dotSeg(p: usize, q: usize, len: i32): f32 {
 // tile], xb at X[0][first column], ldx is X's row stride in bytes. `diag` = (tile row) − (tile column):
 // lane c of tile row r is stored only when c ≤ r + diag (lower triangle incl. diagonal).
 
-/** 6×8 register tile (12 accumulators + 2 B vectors + 1 broadcast = 15 live v128: FMA build). */
-function tile6x8(cp: usize, ldc: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-  for (let k = 0; k < kb; k++) {
+/**
+ * 4×8 register tile: 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (15 with the mul+add
+ * temporary). Larger tiles (6×8, 5×8) spill on x64 V8: TurboFan schedules all loads of the loop body
+ * first, so every broadcast is live at once (measured 6×8 FMA: ~20 GFLOP/s). Its own function on
+ * purpose: inlined into the driver, the loads get hoisted and the accumulators spill.
+ */
+function tile4x8(cp: usize, ldc: usize, xa: usize, lda: usize, xb: usize, ldb: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const bEnd = xb + <usize>kb * ldb;
+  while (xb < bEnd) {
     const b0 = v128.load(xb);
     const b1 = v128.load(xb, 16);
     let a = v128.load32_splat(xa);
@@ -132,54 +140,13 @@ function tile6x8(cp: usize, ldc: usize, xa: usize, xb: usize, ldx: usize, kb: i3
     a = v128.load32_splat(xa, 12);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
-    a = v128.load32_splat(xa, 16);
-    c40 = madd(a, b0, c40);
-    c41 = madd(a, b1, c41);
-    a = v128.load32_splat(xa, 20);
-    c50 = madd(a, b0, c50);
-    c51 = madd(a, b1, c51);
-    xa += ldx;
-    xb += ldx;
+    xa += lda;
+    xb += ldb;
   }
   epilogue(cp, c00, c01, alpha, beta, diag + 1);
   epilogue(cp + ldc, c10, c11, alpha, beta, diag + 2);
   epilogue(cp + 2 * ldc, c20, c21, alpha, beta, diag + 3);
   epilogue(cp + 3 * ldc, c30, c31, alpha, beta, diag + 4);
-  epilogue(cp + 4 * ldc, c40, c41, alpha, beta, diag + 5);
-  epilogue(cp + 5 * ldc, c50, c51, alpha, beta, diag + 6);
-}
-
-/** 5×8 register tile (10 accumulators + 2 B + 1 broadcast + 1 product temporary = 14: mul+add build). */
-function tile5x8(cp: usize, ldc: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  for (let k = 0; k < kb; k++) {
-    const b0 = v128.load(xb);
-    const b1 = v128.load(xb, 16);
-    let a = v128.load32_splat(xa);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(xa, 4);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(xa, 8);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(xa, 12);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    a = v128.load32_splat(xa, 16);
-    c40 = madd(a, b0, c40);
-    c41 = madd(a, b1, c41);
-    xa += ldx;
-    xb += ldx;
-  }
-  epilogue(cp, c00, c01, alpha, beta, diag + 1);
-  epilogue(cp + ldc, c10, c11, alpha, beta, diag + 2);
-  epilogue(cp + 2 * ldc, c20, c21, alpha, beta, diag + 3);
-  epilogue(cp + 3 * ldc, c30, c31, alpha, beta, diag + 4);
-  epilogue(cp + 4 * ldc, c40, c41, alpha, beta, diag + 5);
 }
 
 /** 1×8 tile for leftover rows; k split over two accumulator pairs to halve the dependency chains. */
@@ -222,26 +189,72 @@ function syrkEdge(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, 
 }
 
 /**
+ * Packs the operands of syrkLower so the tile kernels walk contiguous memory (one stream each) instead
+ * of kb rows at stride ldx (kb different pages per tile at large n: TLB and prefetcher misses).
+ * A tiles: [tiles][kb][MR] (rows t·MR … t·MR+MR−1 of the result); B blocks: [blocks][kb][8].
+ */
+function packOperands(pa: usize, pb: usize, x: usize, ldx: usize, kb: i32, tiles: i32, blocks: i32): void {
+  const tileBytes = (<usize>kb * <usize>MR) << 2;
+  const blockBytes = <usize>kb << 5;
+  let row = x;
+  for (let k = 0; k < kb; k++) {
+    let dst = pa + (<usize>(k * MR) << 2);
+    let src = row;
+    for (let t = 0; t < tiles; t++) {
+      v128.store(dst, v128.load(src)); // one k-step of an A tile: MR = 4 floats
+      dst += tileBytes;
+      src += <usize>MR << 2;
+    }
+    dst = pb + (<usize>k << 5);
+    src = row;
+    for (let q = 0; q < blocks; q++) {
+      v128.store(dst, v128.load(src)); // one k-step of an A tile: MR = 4 floats
+      v128.store(dst, v128.load(src, 16), 16);
+      dst += blockBytes;
+      src += 32;
+    }
+    row += ldx;
+  }
+}
+
+/** Scratch bytes syrkLower uses to pack an m-wide, kb-deep operand. */
+// @ts-ignore: decorator
+@inline function packBytes(m: i32, kb: i32): usize {
+  return (<usize>(2 * m) * <usize>kb) << 2;
+}
+
+/**
  * Lower triangle (incl. diagonal) of C[m×m] = β·C + α·XᵀX with X [kb × m] (row stride ldx bytes) and
  * C's row stride ldc bytes. The strict upper triangle of C is neither read for the result nor written.
+ * ws: 0, or packBytes(m, kb) bytes of scratch to pack X (faster for large m).
  */
-function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, alpha: f32, beta: f32): void {
-  const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
-  let i = 0;
-  for (; i + MR <= m; i += MR) {
-    const crow = cp + <usize>i * ldc;
-    const xa = x + (<usize>i << 2);
-    const jend = i + MR;
-    let j = 0;
-    for (; j < jend && j + 8 <= m; j += 8) {
-      if (ASC_FEATURE_RELAXED_SIMD) {
-        tile6x8(crow + (<usize>j << 2), ldc, xa, x + (<usize>j << 2), ldx, kb, alpha, beta, i - j);
-      } else {
-        tile5x8(crow + (<usize>j << 2), ldc, xa, x + (<usize>j << 2), ldx, kb, alpha, beta, i - j);
+function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, alpha: f32, beta: f32, ws: usize): void {
+  const tiles = m / MR;
+  const blocks = m >> 3;
+  const kb4 = <usize>kb << 2;
+  const packed = ws != 0 && kb > 0;
+  const pa = ws;
+  const pb = ws + <usize>tiles * <usize>MR * kb4;
+  if (packed) packOperands(pa, pb, x, ldx, kb, tiles, blocks);
+  // Column chunks of NC keep the B operand of a chunk (kb × NC floats) in L2 across all row tiles.
+  const full = tiles * MR;
+  for (let jc = 0; jc < m; jc += NC) {
+    const jcEnd = min(jc + NC, m);
+    for (let i = (jc / MR) * MR; i < full; i += MR) {
+      const crow = cp + <usize>i * ldc;
+      const xa = packed ? pa + <usize>(i / MR) * <usize>MR * kb4 : x + (<usize>i << 2);
+      const lda: usize = packed ? <usize>MR << 2 : ldx;
+      const jend = min(i + MR, jcEnd);
+      let j = jc;
+      for (; j < jend && j + 8 <= m; j += 8) {
+        const xb = packed ? pb + (<usize>(j >> 3) << 3) * kb4 : x + (<usize>j << 2);
+        const ldb: usize = packed ? 32 : ldx;
+        tile4x8(crow + (<usize>j << 2), ldc, xa, lda, xb, ldb, kb, alpha, beta, i - j);
       }
+      if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, m, i, MR, j, alpha, beta);
     }
-    if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, m, i, MR, j, alpha, beta);
   }
+  let i = full;
   for (; i < m; i++) {
     const crow = cp + <usize>i * ldc;
     const xa = x + (<usize>i << 2);
@@ -352,25 +365,58 @@ function solveCols1(a: usize, ld: usize, k0: i32, k1: i32, col: usize): void {
   }
 }
 
+/**
+ * Transposes a 4×4 block: rows src, src+lds, src+2·lds, src+3·lds (4 floats each) become the columns
+ * of the block at dst (row stride ldd).
+ */
+// @ts-ignore: decorator
+@inline function transpose4(src: usize, lds: usize, dst: usize, ldd: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + lds);
+  const r2 = v128.load(src + 2 * lds);
+  const r3 = v128.load(src + 3 * lds);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
+  v128.store(dst + ldd, v128.shuffle<i64>(t0, t1, 1, 3));
+  v128.store(dst + 2 * ldd, v128.shuffle<i64>(t2, t3, 0, 2));
+  v128.store(dst + 3 * ldd, v128.shuffle<i64>(t2, t3, 1, 3));
+}
+
+/**
+ * Copies the block rows [r0, r1) × columns [c0, c1) of the n×n matrix at a to its transposed position
+ * (columns [r0, r1) of rows [c0, c1)): 4×4 register transposes, scalar edges.
+ */
+function transposeBlock(a: usize, ld: usize, r0: i32, r1: i32, c0: i32, c1: i32): void {
+  let i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const io = <usize>i << 2;
+    let m = c0;
+    for (; m + 4 <= c1; m += 4) transpose4(a + <usize>i * ld + (<usize>m << 2), ld, a + <usize>m * ld + io, ld);
+    for (; m < c1; m++) {
+      for (let q = i; q < i + 4; q++) store<f32>(a + <usize>m * ld + (<usize>q << 2), load<f32>(a + <usize>q * ld + (<usize>m << 2)));
+    }
+  }
+  for (; i < r1; i++) {
+    const ri = a + <usize>i * ld;
+    const io = <usize>i << 2;
+    for (let m = c0; m < c1; m++) store<f32>(a + <usize>m * ld + io, load<f32>(ri + (<usize>m << 2)));
+  }
+}
+
 /** Panel solve L21 = A21·L11⁻ᵀ for rows [k1, n), through the transposed copy U in the upper triangle. */
 function panelSolve(a: usize, n: i32, k0: i32, k1: i32): void {
   const ld = <usize>n << 2;
-  // U[m][i] = A[i][m]
-  for (let i = k1; i < n; i++) {
-    const ri = a + <usize>i * ld;
-    const io = <usize>i << 2;
-    for (let m = k0; m < k1; m++) store<f32>(a + <usize>m * ld + io, load<f32>(ri + (<usize>m << 2)));
-  }
+  // U[m][i] = A[i][m]: rows [k1, n) × columns [k0, k1) → rows [k0, k1) × columns [k1, n).
+  transposeBlock(a, ld, k1, n, k0, k1);
   let i = k1;
   for (; i + 32 <= n; i += 32) solveCols32(a, ld, k0, k1, <usize>i << 2);
   for (; i + 4 <= n; i += 4) solveCols4(a, ld, k0, k1, <usize>i << 2);
   for (; i < n; i++) solveCols1(a, ld, k0, k1, <usize>i << 2);
   // L[i][m] = U[m][i]
-  for (let i = k1; i < n; i++) {
-    const ri = a + <usize>i * ld;
-    const io = <usize>i << 2;
-    for (let m = k0; m < k1; m++) store<f32>(ri + (<usize>m << 2), load<f32>(a + <usize>m * ld + io));
-  }
+  transposeBlock(a, ld, k0, k1, k1, n);
 }
 
 /** Zeroes the strict upper triangle of an n×n matrix. */
@@ -396,7 +442,7 @@ function zeroUpper(a: usize, n: i32): void {
  * or A holds a non-finite value): the content of `a` is then unspecified (partly factored), never
  * used as a factor. Blocked right-looking algorithm, f32 accumulation throughout.
  */
-export function cholesky_f32(a: usize, n: i32, shift: f32): i32 {
+export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
   if (n <= 0) return 0;
   const ld = <usize>n << 2;
   for (let k0 = 0; k0 < n; k0 += NB) {
@@ -406,7 +452,7 @@ export function cholesky_f32(a: usize, n: i32, shift: f32): i32 {
     if (k1 < n) {
       panelSolve(a, n, k0, k1);
       // A22 ← A22 − L21·L21ᵀ with L21ᵀ = U rows [k0, k1), columns [k1, n).
-      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, -1, 1);
+      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, -1, 1, ws);
     }
   }
   zeroUpper(a, n);
@@ -474,7 +520,7 @@ export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32): 
   let b = beta;
   do {
     const kc = max(0, min(KC, rows - k0));
-    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, 1, b);
+    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, 1, b, 0);
     b = 1;
     k0 += KC;
   } while (k0 < rows);

@@ -169,3 +169,24 @@ export function find_nonfinite_f32(x: usize, n: i32): i32 {
   }
   return -1;
 }
+
+/**
+ * Correct predictions of a single-output binary classifier: the number of i < n with
+ * (a_i > 0.5) == (y_i > 0.5) (Keras binary_accuracy's threshold; labels 0/1 or soft labels).
+ */
+export function count_correct_binary_f32(a: usize, y: usize, n: i32): i32 {
+  const h = f32x4.splat(0.5);
+  let c = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    // eq of the two masks is all ones (−1) where they agree.
+    c = i32x4.sub(c, i32x4.eq(f32x4.gt(v128.load(a + o), h), f32x4.gt(v128.load(y + o), h)));
+  }
+  let s = i32x4.extract_lane(c, 0) + i32x4.extract_lane(c, 1) + i32x4.extract_lane(c, 2) + i32x4.extract_lane(c, 3);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    if ((load<f32>(a + o) > 0.5) == (load<f32>(y + o) > 0.5)) s++;
+  }
+  return s;
+}

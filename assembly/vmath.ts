@@ -23,9 +23,9 @@
 /**
  * exp(x) per lane, relative error ≈ 1.5e-7 (Cephes expf polynomial) over the whole f32 range.
  *
- * x = k·ln2 + r with k = round(x·log2 e), |r| ≤ ln2/2 (ln2 split in a hi part with 9 significant
- * bits, so k·hi is exact for |k| ≤ 2^15, and a lo correction); exp(r) ≈ 1 + r + r²·P(r) with P of
- * degree 5; 2^k is built directly in the exponent bits.
+ * x = k·ln2 + r with k = round(x·log2 e) (by the 1.5·2^23 shifter: no float→int conversion),
+ * |r| ≤ ln2/2 (ln2 split in a hi part with 9 significant bits, so k·hi is exact for |k| ≤ 2^15, and
+ * a lo correction); exp(r) ≈ 1 + r + r²·P(r) with P of degree 5; 2^k is built in the exponent bits.
  * Saturation: x ≥ 88 gives exp(88) ≈ 1.65e38 (never ∞; every caller feeds x ≤ 0); x < −87.33
  * gives exactly 0 (true value below the smallest normal float). NaN propagates.
  */
@@ -34,7 +34,9 @@
   const under = f32x4.lt(x, f32x4.splat(-87.33));
   // pmin/pmax keep a NaN first operand, so NaN flows through the clamps.
   let xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.33));
-  const k = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  // Round x·log2e to the nearest integer by adding 1.5·2^23: the sum's low mantissa bits hold k.
+  const kb = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const k = f32x4.sub(kb, f32x4.splat(12582912.0));
   let r = f32x4.sub(xc, f32x4.mul(k, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(-2.12194440e-4)));
   let p = madd(f32x4.splat(1.9875691500e-4), r, f32x4.splat(1.3981999507e-3));
@@ -43,8 +45,82 @@
   p = madd(p, r, f32x4.splat(1.6666665459e-1));
   p = madd(p, r, f32x4.splat(5.0000001201e-1));
   p = madd(p, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1.0)));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  // 2^k: bits(kb) = 0x4B400000 + k, and the shift drops the 0x4B4 prefix.
+  const scale = i32x4.shl(i32x4.add(kb, i32x4.splat(127)), 23);
   return v128.andnot(f32x4.mul(p, scale), under);
+}
+
+/**
+ * exp(x) − 1 per lane for x ≤ 0 (the ELU branch), accurate relatively near 0 as well.
+ * Same reduction as vexp: e^x = 2^k·(1 + q) with q = r + r²·P(r); then e^x − 1 = 2^k·q + (2^k − 1),
+ * which is q itself (no cancellation) when k = 0, i.e. |x| < ln2/2. x < −87.33 gives −1.
+ */
+// @ts-ignore: decorator
+@inline export function vexpm1(x: v128): v128 {
+  let xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.33));
+  // Round x·log2e to the nearest integer by adding 1.5·2^23: the sum's low mantissa bits hold k.
+  const kb = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const k = f32x4.sub(kb, f32x4.splat(12582912.0));
+  let r = f32x4.sub(xc, f32x4.mul(k, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(-2.12194440e-4)));
+  let p = madd(f32x4.splat(1.9875691500e-4), r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  const q = madd(p, f32x4.mul(r, r), r);
+  // 2^k: bits(kb) = 0x4B400000 + k, and the shift drops the 0x4B4 prefix.
+  const scale = i32x4.shl(i32x4.add(kb, i32x4.splat(127)), 23);
+  return madd(scale, q, f32x4.sub(scale, f32x4.splat(1.0)));
+}
+
+/**
+ * Natural log per lane of positive normal floats (≥ 1.18e−38), relative error ≈ 2e−7.
+ * x = 2^k·m with m ∈ [√½, √2): log x = k·ln2 + 2·atanh(u), u = (m−1)/(m+1), |u| ≤ 0.1716,
+ * atanh series to u⁹ (truncation < 3e−9). ln2 is split hi/lo so k·ln2 adds no rounding.
+ * Zero, negatives, denormals and ∞ are not handled (callers clip first).
+ */
+// @ts-ignore: decorator
+@inline export function vlog(x: v128): v128 {
+  let k = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(127));
+  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
+  const big = f32x4.gt(m, f32x4.splat(1.41421356));
+  m = v128.bitselect(f32x4.mul(m, f32x4.splat(0.5)), m, big);
+  k = i32x4.sub(k, big); // big lanes are −1: k + 1
+  const kf = f32x4.convert_i32x4_s(k);
+  const u = f32x4.div(f32x4.sub(m, f32x4.splat(1.0)), f32x4.add(m, f32x4.splat(1.0)));
+  const u2 = f32x4.mul(u, u);
+  let s = madd(f32x4.splat(1.0 / 9.0), u2, f32x4.splat(1.0 / 7.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 5.0));
+  s = madd(s, u2, f32x4.splat(1.0 / 3.0));
+  const lm = madd(f32x4.mul(f32x4.add(u, u), u2), s, f32x4.add(u, u));
+  return madd(kf, f32x4.splat(0.693359375), madd(kf, f32x4.splat(-2.12194440e-4), lm));
+}
+
+/**
+ * Counter-based 32-bit hash per lane (Wellons' lowbias32 on idx·φ + key): the random bits for
+ * element idx under a key derived from the seed. Integer-only, so the js twin reproduces it exactly.
+ */
+// @ts-ignore: decorator
+@inline export function vhash(idx: v128, key: v128): v128 {
+  let x = i32x4.add(i32x4.mul(idx, i32x4.splat(0x9e3779b9)), key);
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(0x846ca68b));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
+/** The key for vhash from a user seed (murmur3's fmix32 of the seed). */
+// @ts-ignore: decorator
+@inline export function seedKey(seed: i32): i32 {
+  let h = <u32>seed;
+  h ^= h >>> 16;
+  h *= 0x85ebca6b;
+  h ^= h >>> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >>> 16;
+  return <i32>h;
 }
 
 /**

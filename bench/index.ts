@@ -71,13 +71,13 @@ function toMarkdown(r: unknown): string | undefined {
  * Sections written by other files (bench/gemm.ts → benchGemm, …): imported on demand, skipped with a
  * note when the file does not exist yet.
  */
-async function external(file: string, fn: string): Promise<string> {
+async function external(file: string, fn: string, ...args: unknown[]): Promise<string> {
   const path = join(HERE, `${file}.ts`);
   if (!existsSync(path)) return `_skipped: bench/${file}.ts is not present._`;
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   const f = mod[fn];
   if (typeof f !== 'function') return `_skipped: bench/${file}.ts does not export ${fn}()._`;
-  const r = await (f as () => unknown)();
+  const r = await (f as (...a: unknown[]) => unknown)(...args);
   return toMarkdown(r) ?? `_${fn}() printed its results above (it returned no Markdown)._`;
 }
 
@@ -122,10 +122,10 @@ async function main(): Promise<void> {
           md = await external('gemm', 'benchGemm');
           break;
         case 'activations':
-          md = await external('activations', 'benchActivations');
+          md = await external('activations', 'benchActivations', args.quick ? { log, seconds: 0.2 } : { log });
           break;
         case 'cholesky':
-          md = await external('cholesky', 'benchCholesky');
+          md = await external('cholesky', 'benchCholesky', args.quick ? { log, secondsPerCell: 0.3 } : { log });
           break;
         case 'mnist': {
           const { benchMnist } = await import('./mnist.js');

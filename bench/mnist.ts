@@ -5,23 +5,29 @@
  * see bench/tfjs.ts), at batch 32 and 128. Same network, loss and optimizer everywhere:
  * ReLU hidden layer, softmax output, categorical cross-entropy, SGD lr 0.1 momentum 0.9, shuffling.
  *
- * simdnn method: one untimed warm-up fit (1 epoch on a small subset), then ONE timed `fit` over the
- * subset (as many epochs as the time budget needs) with `onBatchEnd` timestamps; the batches are cut
- * into chunks of equal size and the median chunk rate is reported. This times the steady-state
- * training step (shuffle, gather, forward, loss, backward, update, callback) and leaves out the
- * per-`fit` setup, which is also reported (end-to-end rate over the whole call) for honesty.
+ * Method, per batch size: every contender is built and warmed up (untimed), then they take turns in
+ * ROUNDS round-robin rounds (the order rotates each round), each turn a timed segment of
+ * seconds/ROUNDS. Interleaving spreads whatever else the machine is doing over all contenders
+ * alike. A turn is cut into chunks of equal batch count; the table quotes the median chunk rate over
+ * all rounds, with the p10–p90 spread of the chunks as a noise flag.
+ *
+ * simdnn turn: one `fit` call (enough epochs, stopped via `model.stopTraining` once the turn's time
+ * is up) timed by `onTrainBegin`/`onBatchEnd` timestamps. This is the steady-state training step —
+ * shuffle, gather, forward, loss, backward, update, accuracy count, callback — without the per-`fit`
+ * setup (copying x into the heap, planning), which is reported separately as the end-to-end rate
+ * (samples / wall time of the whole fit calls).
  */
 import { init, sequential, dense, sgd, loadMnist } from '../src/index.js';
 import { relaxedSimdSupported } from './machine.js';
 import { fmt, mdTable, now, ratio, throughput, type Throughput } from './stats.js';
-import { PEER_MODE_NOTE, measureTfjsTrain, tfjsInfo, type Matrix, type TfjsTrainMode } from './tfjs.js';
+import { PEER_MODE_NOTE, createTfjsTrainer, tfjsInfo, type Matrix, type Segment } from './tfjs.js';
 
 export type Contender = 'simdnn-wasm-relaxed' | 'simdnn-wasm' | 'simdnn-js' | 'tfjs-wasm-fit' | 'tfjs-wasm-loop';
 
 export interface MnistRun extends Throughput {
   contender: Contender;
   batchSize: number;
-  /** simdnn: samples / wall time of the whole timed fit() call, setup included. */
+  /** simdnn: samples / wall time of the timed fit() calls, setup included. */
   endToEnd?: number;
   finalLoss?: number;
   skipped?: string;
@@ -29,7 +35,7 @@ export interface MnistRun extends Throughput {
 
 export interface MnistBenchOptions {
   batchSizes?: number[];
-  /** Timed seconds per contender and batch size. Default 3. */
+  /** Timed seconds per contender and batch size (split over the rounds). Default 3. */
   seconds?: number;
   /** Training rows used (the first n of the MNIST training set). Default 10,000. */
   subset?: number;
@@ -43,16 +49,22 @@ export interface MnistBenchResult {
   markdown: string;
 }
 
-const CHUNKS = 8;
+const ROUNDS = 3;
+/** Chunks per turn aimed for (at least 2 are always timed). */
+const CHUNKS_PER_TURN = 3;
 
-async function simdnnBackend(contender: Contender) {
-  if (contender === 'simdnn-js') return init({ backend: 'js' });
-  return init({ backend: 'wasm', simd: contender === 'simdnn-wasm-relaxed' ? 'relaxed' : 'baseline' });
+interface Trainer {
+  warmUp(targetChunkSeconds: number): Promise<void>;
+  segment(seconds: number, minChunks: number): Promise<Segment & { samples?: number; wallSeconds?: number }>;
+  dispose(): void;
 }
 
-/** simdnn training throughput for one backend and batch size (see the module comment for the method). */
-async function measureSimdnn(contender: Contender, x: Matrix, labels: Int32Array, batchSize: number, seconds: number): Promise<MnistRun> {
-  const backend = await simdnnBackend(contender);
+/** A simdnn model on its own backend, kept alive across turns. */
+async function createSimdnnTrainer(contender: Contender, x: Matrix, labels: Int32Array, batchSize: number): Promise<Trainer> {
+  const backend =
+    contender === 'simdnn-js'
+      ? await init({ backend: 'js' })
+      : await init({ backend: 'wasm', simd: contender === 'simdnn-wasm-relaxed' ? 'relaxed' : 'baseline' });
   const model = sequential(
     [dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })],
     { seed: 1, backend },
@@ -60,52 +72,65 @@ async function measureSimdnn(contender: Contender, x: Matrix, labels: Int32Array
   model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), metrics: ['accuracy'] });
   const n = x.shape[0]!;
   const d = x.shape[1]!;
-  try {
-    // Warm-up: one untimed epoch on a small slice (tiers up every kernel, plans the buffers).
-    const warmRows = Math.min(n, Math.max(batchSize * 16, 2048));
-    const wx = { data: x.data.subarray(0, warmRows * d), shape: [warmRows, d] as [number, number] };
-    const t0 = now();
-    await model.fit(wx, labels.subarray(0, warmRows), { epochs: 1, batchSize, shuffle: true, seed: 1, yieldEvery: 'never' });
-    const warmRate = warmRows / ((now() - t0) / 1000);
+  let rate = 1000; // samples/s, refined by warmUp and every turn
+  let chunkBatches = 8;
+  let seed = 1;
 
-    // One timed fit, long enough for the budget (first estimate from the warm-up, which is pessimistic).
-    const stepsPerEpoch = Math.floor(n / batchSize);
-    const epochs = Math.max(1, Math.ceil((warmRate * seconds * 1.2) / (stepsPerEpoch * batchSize)));
-    const stamps: number[] = [];
-    const sizes: number[] = [];
-    let finalLoss = NaN;
-    const tFit = now();
-    stamps.push(tFit);
-    await model.fit({ data: x.data, shape: [n, d] }, labels, {
-      epochs,
-      batchSize,
-      shuffle: true,
-      seed: 1,
-      yieldEvery: 'never',
-      callbacks: {
-        onBatchEnd(_batch: number, logs?: { loss?: number; size?: number }) {
-          stamps.push(now());
-          sizes.push(logs?.size ?? batchSize);
-          if (logs?.loss !== undefined) finalLoss = logs.loss;
+  return {
+    async warmUp(targetChunkSeconds) {
+      // One untimed epoch on a slice: tiers up every kernel and the JS around them, plans buffers.
+      const rows = Math.min(n, Math.max(batchSize * 16, 2048));
+      const t0 = now();
+      await model.fit({ data: x.data.subarray(0, rows * d), shape: [rows, d] }, labels.subarray(0, rows), {
+        epochs: 1, batchSize, shuffle: true, seed: seed++, yieldEvery: 'never',
+      });
+      rate = rows / ((now() - t0) / 1000);
+      chunkBatches = Math.max(4, Math.round((rate * targetChunkSeconds) / batchSize));
+    },
+    async segment(seconds, minChunks) {
+      const stamps: number[] = [];
+      const sizes: number[] = [];
+      let finalLoss = NaN;
+      const minBatches = minChunks * chunkBatches;
+      const epochs = Math.max(1, Math.ceil((2 * Math.max(minBatches * batchSize, rate * seconds)) / n));
+      const tFit = now();
+      const deadline = tFit + seconds * 1000;
+      await model.fit({ data: x.data, shape: [n, d] }, labels, {
+        epochs,
+        batchSize,
+        shuffle: true,
+        seed: seed++,
+        yieldEvery: 'never',
+        callbacks: {
+          onTrainBegin() {
+            stamps.push(now());
+          },
+          onBatchEnd(_b, logs) {
+            const t = now();
+            stamps.push(t);
+            sizes.push(logs.size);
+            finalLoss = logs.loss;
+            if (sizes.length >= minBatches && sizes.length % chunkBatches === 0 && t >= deadline) model.stopTraining = true;
+          },
         },
-      },
-    });
-    const fitSeconds = (now() - tFit) / 1000;
-    // Chunks of equal batch count; a batch's interval runs from the previous batch end (or the fit
-    // start) to its own end, so epoch-boundary work (the shuffle) lands in the chunk that pays it.
-    const batches = sizes.length;
-    const per = Math.max(1, Math.floor(batches / CHUNKS));
-    const rates: number[] = [];
-    for (let c = 0; c + per <= batches; c += per) {
-      let samples = 0;
-      for (let i = c; i < c + per; i++) samples += sizes[i]!;
-      rates.push(samples / ((stamps[c + per]! - stamps[c]!) / 1000));
-    }
-    const total = sizes.reduce((a, b) => a + b, 0);
-    return { contender, batchSize, ...throughput(rates), endToEnd: total / fitSeconds, finalLoss };
-  } finally {
-    (model as { dispose?: () => void }).dispose?.();
-  }
+      });
+      const wallSeconds = (now() - tFit) / 1000;
+      // A batch's interval runs from the previous batch end (or the start of training) to its own
+      // end, so epoch-boundary work (the shuffle) lands in the chunk that pays for it.
+      const rates: number[] = [];
+      for (let c = 0; c + chunkBatches <= sizes.length; c += chunkBatches) {
+        let samples = 0;
+        for (let i = c; i < c + chunkBatches; i++) samples += sizes[i]!;
+        rates.push(samples / ((stamps[c + chunkBatches]! - stamps[c]!) / 1000));
+      }
+      const samples = sizes.reduce((a, b) => a + b, 0);
+      rate = samples / ((stamps[stamps.length - 1]! - stamps[0]!) / 1000);
+      return { rates, finalLoss, samples, wallSeconds };
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
 }
 
 const LABEL: Record<Contender, string> = {
@@ -131,27 +156,48 @@ export async function benchMnist(opts: MnistBenchOptions = {}): Promise<MnistBen
   const relaxedOk = relaxedSimdSupported();
 
   const runs: MnistRun[] = [];
+  const turnSeconds = seconds / ROUNDS;
   for (const batchSize of batchSizes) {
-    for (const c of contenders) {
-      if (c === 'simdnn-wasm-relaxed' && !relaxedOk) {
-        runs.push({ contender: c, batchSize, median: NaN, chunks: [], spreadPct: NaN, skipped: 'engine does not validate relaxed SIMD' });
-        log(`  mnist b=${batchSize} ${c}: skipped (relaxed SIMD does not validate; run node with --experimental-wasm-relaxed-simd)`);
-        continue;
+    const active: { c: Contender; t: Trainer }[] = [];
+    try {
+      for (const c of contenders) {
+        if (c === 'simdnn-wasm-relaxed' && !relaxedOk) {
+          runs.push({ contender: c, batchSize, median: NaN, chunks: [], spreadPct: NaN, skipped: 'engine does not validate relaxed SIMD' });
+          log(`  mnist b=${batchSize} ${c}: skipped (relaxed SIMD does not validate; run node with --experimental-wasm-relaxed-simd)`);
+          continue;
+        }
+        const t: Trainer = c.startsWith('tfjs')
+          ? await createTfjsTrainer(x, labels, batchSize, { mode: c === 'tfjs-wasm-fit' ? 'fit' : 'loop' })
+          : await createSimdnnTrainer(c, x, labels, batchSize);
+        await t.warmUp(turnSeconds / CHUNKS_PER_TURN);
+        active.push({ c, t });
       }
-      let run: MnistRun;
-      if (c.startsWith('tfjs')) {
-        const mode: TfjsTrainMode = c === 'tfjs-wasm-fit' ? 'fit' : 'loop';
-        const r = await measureTfjsTrain(x, labels, batchSize, seconds, { mode });
-        run = { contender: c, batchSize, median: r.median, chunks: r.chunks, spreadPct: r.spreadPct, finalLoss: r.finalLoss };
-      } else {
-        run = await measureSimdnn(c, x, labels, batchSize, seconds);
+      const acc = new Map<Contender, { rates: number[]; samples: number; wall: number; loss: number }>();
+      for (let r = 0; r < ROUNDS; r++) {
+        for (let i = 0; i < active.length; i++) {
+          const { c, t } = active[(i + r) % active.length]!; // rotate the order each round
+          const seg = await t.segment(turnSeconds, 2);
+          const a = acc.get(c) ?? { rates: [], samples: 0, wall: 0, loss: NaN };
+          a.rates.push(...seg.rates);
+          a.samples += seg.samples ?? 0;
+          a.wall += seg.wallSeconds ?? 0;
+          a.loss = seg.finalLoss;
+          acc.set(c, a);
+        }
       }
-      runs.push(run);
-      log(
-        `  mnist b=${batchSize} ${c}: ${fmt(run.median)} samples/s (±${fmt(run.spreadPct, 0)} % p10–p90, ${run.chunks.length} chunks` +
-          (run.endToEnd ? `, end-to-end ${fmt(run.endToEnd)}` : '') +
-          `, loss ${run.finalLoss?.toFixed(3)})`,
-      );
+      for (const { c } of active) {
+        const a = acc.get(c)!;
+        const run: MnistRun = { contender: c, batchSize, ...throughput(a.rates), finalLoss: a.loss };
+        if (a.wall > 0) run.endToEnd = a.samples / a.wall;
+        runs.push(run);
+        log(
+          `  mnist b=${batchSize} ${c}: ${fmt(run.median)} samples/s (±${fmt(run.spreadPct, 0)} % p10–p90, ${run.chunks.length} chunks` +
+            (run.endToEnd ? `, end-to-end ${fmt(run.endToEnd)}` : '') +
+            `, loss ${run.finalLoss?.toFixed(3)})`,
+        );
+      }
+    } finally {
+      for (const { t } of active) t.dispose();
     }
   }
   return { runs, markdown: await mnistMarkdown(runs, batchSizes, n) };
@@ -199,7 +245,7 @@ async function mnistMarkdown(runs: MnistRun[], batchSizes: number[], n: number):
     '',
     mdTable(['ratio', ...batchSizes.map((b) => `batch ${b}`)], ratioRows),
     '',
-    `Medians over timed chunks (simdnn: ${CHUNKS} per timed fit, TF.js: ≥ 5) after an untimed warm-up; ± is the p10–p90 spread of the chunks as a % of the median. ` +
+    `Contenders built and warmed up untimed, then timed in ${ROUNDS} interleaved rounds (rotating order); medians over all timed chunks; ± is the p10–p90 spread of the chunks as a % of the median. ` +
       PEER_MODE_NOTE +
       (peer ? ` Peer: ${peer}.` : '') +
       (e2e ? ` simdnn end-to-end fit() rates, setup included: ${e2e}.` : ''),

@@ -3,12 +3,15 @@
  * simdnn wasm (relaxed and baseline builds), simdnn js, and TF.js wasm — each called the way a user
  * calls it: `model.predictOne(row)` returning a Float32Array(10), and for TF.js
  * `tf.tidy(() => model.predict(tf.tensor2d(row, [1, 784])).dataSync())`.
- * The input rows cycle through real MNIST test digits so no branch is trained on one input.
+ *
+ * All predictors are built and warmed up first, then timed in ROUNDS interleaved rounds (rotating
+ * order), each call timed on its own; the samples of all rounds are pooled. simdnn's inputs cycle
+ * through real MNIST test digits.
  */
 import { dense, init, loadMnist, sequential, sgd } from '../src/index.js';
 import { relaxedSimdSupported } from './machine.js';
-import { fmt, mdTable, ratio, timeCalls, type Latency } from './stats.js';
-import { measureTfjsPredictOne, tfjsInfo } from './tfjs.js';
+import { fmt, latency, mdTable, ratio, sampleCalls, type Latency } from './stats.js';
+import { createTfjsPredictor, tfjsInfo, type Predictor } from './tfjs.js';
 
 export type PredictContender = 'simdnn-wasm-relaxed' | 'simdnn-wasm' | 'simdnn-js' | 'tfjs-wasm';
 export const ALL_PREDICT: PredictContender[] = ['simdnn-wasm-relaxed', 'simdnn-wasm', 'simdnn-js', 'tfjs-wasm'];
@@ -26,10 +29,13 @@ const LABEL: Record<PredictContender, string> = {
   'tfjs-wasm': 'TF.js wasm (tidy + predict + dataSync)',
 };
 
+const ROUNDS = 3;
 const WARMUP = 500;
-const CALLS = 20_000;
+/** Timed calls per round (fewer when a round's time budget runs out first). */
+const CALLS_PER_ROUND = 7000;
+const SECONDS_PER_ROUND = 1;
 
-async function simdnnPredict(contender: PredictContender, rows: Float32Array[]): Promise<Latency> {
+async function createSimdnnPredictor(contender: PredictContender, rows: Float32Array[]): Promise<Predictor> {
   const backend =
     contender === 'simdnn-js'
       ? await init({ backend: 'js' })
@@ -41,19 +47,16 @@ async function simdnnPredict(contender: PredictContender, rows: Float32Array[]):
   model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }) });
   let i = 0;
   let sink = 0;
-  try {
-    const lat = timeCalls(
-      () => {
-        const out = model.predictOne(rows[i++ % rows.length]!);
-        sink += out[0]!;
-      },
-      { warmup: WARMUP, calls: CALLS, maxSeconds: 3 },
-    );
-    if (!Number.isFinite(sink)) throw new Error(`${contender}: predictOne produced a non-finite output`);
-    return lat;
-  } finally {
-    (model as { dispose?: () => void }).dispose?.();
-  }
+  return {
+    call() {
+      const out = model.predictOne(rows[i++ % rows.length]!);
+      sink += out[0]!;
+      if (Number.isNaN(sink)) throw new Error(`${contender}: predictOne produced NaN`);
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
 }
 
 export async function benchPredict(
@@ -66,22 +69,35 @@ export async function benchPredict(
   for (let r = 0; r < test.x.shape[0]; r++) rows.push(test.x.data.slice(r * 784, (r + 1) * 784));
 
   const runs: PredictRun[] = [];
-  for (const c of contenders) {
-    if (c === 'simdnn-wasm-relaxed' && !relaxedSimdSupported()) {
-      runs.push({ contender: c, skipped: 'engine does not validate relaxed SIMD' });
-      log(`  predict ${c}: skipped (relaxed SIMD does not validate)`);
-      continue;
+  const active: { c: PredictContender; p: Predictor; samples: number[] }[] = [];
+  try {
+    for (const c of contenders) {
+      if (c === 'simdnn-wasm-relaxed' && !relaxedSimdSupported()) {
+        runs.push({ contender: c, skipped: 'engine does not validate relaxed SIMD' });
+        log(`  predict ${c}: skipped (relaxed SIMD does not validate)`);
+        continue;
+      }
+      const p = c === 'tfjs-wasm' ? await createTfjsPredictor(rows[0]) : await createSimdnnPredictor(c, rows);
+      for (let i = 0; i < WARMUP; i++) p.call();
+      active.push({ c, p, samples: [] });
     }
-    let latency: Latency;
-    if (c === 'tfjs-wasm') {
-      // Single-sample calls to TF.js are ~100× slower; fewer calls give the same confidence.
-      latency = await measureTfjsPredictOne(rows[0], { warmup: 300, calls: 3000, maxSeconds: 3 });
-    } else {
-      latency = await simdnnPredict(c, rows);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < active.length; i++) {
+        const a = active[(i + r) % active.length]!;
+        a.samples.push(...sampleCalls(() => a.p.call(), { warmup: 20, calls: CALLS_PER_ROUND, maxSeconds: SECONDS_PER_ROUND }));
+      }
     }
-    runs.push({ contender: c, latency });
-    log(`  predict ${c}: ${latency.medianUs.toFixed(2)} µs median (p10 ${latency.p10Us.toFixed(2)}, p90 ${latency.p90Us.toFixed(2)}, ${latency.calls} calls)`);
+  } finally {
+    for (const a of active) a.p.dispose();
   }
+  for (const c of contenders) {
+    const a = active.find((x) => x.c === c);
+    if (!a) continue;
+    const lat = latency(a.samples);
+    runs.push({ contender: c, latency: lat });
+    log(`  predict ${c}: ${lat.medianUs.toFixed(2)} µs median (p10 ${lat.p10Us.toFixed(2)}, p90 ${lat.p90Us.toFixed(2)}, ${lat.calls} calls)`);
+  }
+  runs.sort((x, y) => contenders.indexOf(x.contender) - contenders.indexOf(y.contender));
 
   const med = (c: PredictContender) => runs.find((r) => r.contender === c)?.latency?.medianUs ?? NaN;
   const table = mdTable(
@@ -104,7 +120,8 @@ export async function benchPredict(
     '',
     table,
     '',
-    `Each call timed on its own (performance.now) after ${WARMUP} untimed calls; simdnn inputs cycle through 256 MNIST test digits.${peer}`,
+    `Each call timed on its own (performance.now) after ${WARMUP} untimed calls, in ${ROUNDS} interleaved rounds ` +
+      `(rotating order, samples pooled); simdnn inputs cycle through 256 MNIST test digits.${peer}`,
   ].join('\n');
   return { runs, markdown };
 }

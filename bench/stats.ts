@@ -52,10 +52,10 @@ export interface Latency {
 }
 
 /**
- * Times `fn` call by call after `warmup` untimed calls; stops after `calls` timed calls or when
- * `maxSeconds` have passed, whichever comes first.
+ * Times `fn` call by call (µs each) after `warmup` untimed calls; stops after `calls` timed calls or
+ * when `maxSeconds` have passed (but never before 50 calls).
  */
-export function timeCalls(fn: () => void, opts: { warmup?: number; calls?: number; maxSeconds?: number } = {}): Latency {
+export function sampleCalls(fn: () => void, opts: { warmup?: number; calls?: number; maxSeconds?: number } = {}): number[] {
   const warmup = opts.warmup ?? 200;
   const calls = opts.calls ?? 5000;
   const deadline = now() + 1000 * (opts.maxSeconds ?? 3);
@@ -66,7 +66,16 @@ export function timeCalls(fn: () => void, opts: { warmup?: number; calls?: numbe
     fn();
     t.push((now() - t0) * 1000);
   }
-  return { medianUs: median(t), p10Us: quantile(t, 0.1), p90Us: quantile(t, 0.9), calls: t.length };
+  return t;
+}
+
+export function latency(samplesUs: readonly number[]): Latency {
+  return { medianUs: median(samplesUs), p10Us: quantile(samplesUs, 0.1), p90Us: quantile(samplesUs, 0.9), calls: samplesUs.length };
+}
+
+/** `sampleCalls` summarised. */
+export function timeCalls(fn: () => void, opts: { warmup?: number; calls?: number; maxSeconds?: number } = {}): Latency {
+  return latency(sampleCalls(fn, opts));
 }
 
 /** Formats a number with thousands separators and a fixed number of decimals. */

@@ -2,18 +2,18 @@
  * The peer column: TensorFlow.js on its wasm backend (`@tensorflow/tfjs` + `@tensorflow/tfjs-backend-wasm`),
  * training and querying the same 784-128-10 network simdnn is measured on.
  *
- * Loading in Node: the backend's emscripten glue looks for `tfjs-backend-wasm-simd.wasm` (SIMD engine,
- * no threads — Node has no cross-origin-isolated Worker setup, so the threaded build is never picked)
- * relative to its own script. We point it at the package's `dist/` directory explicitly with
+ * Loading in Node: the backend's emscripten glue looks for `tfjs-backend-wasm-simd.wasm` relative to
+ * its own script (in Node TF.js reports WASM_HAS_MULTITHREAD_SUPPORT = false, so the single-threaded
+ * SIMD binary is the one used — one core, like simdnn). We point it at the package's `dist/` directory explicitly with
  * `setWasmPaths(<absolute dir>/)` so the result does not depend on how the package was resolved
  * (ESM vs CJS entry, bundling). It is a local file path: nothing is downloaded.
  *
  * Training loop: two ways are implemented, `fit` (tf.LayersModel.fit, Keras semantics, what a user
  * writes) and `loop` (optimizer.minimize per batch on rows gathered from a shuffled permutation, no
- * callbacks or per-batch log reads). Both shuffle, gather the batch rows and run the same math. They
- * measured within noise of each other (loop a few % ahead at batch 32, fit at 128), so the fair
- * comparison is against whichever is faster in the run at hand: `benchTfjsTrain` measures both and
- * returns the better one, and the MNIST table prints both rows.
+ * callbacks or per-batch log reads). Both shuffle, gather the batch rows and run the same math. In
+ * trial runs the loop was ahead at batch 32 (by 5–40 %, noisy machine) and the two were within noise
+ * at 128, so the fair comparison is against whichever is faster in the run at hand: `benchTfjsTrain`
+ * measures both and returns the better one, and the MNIST table prints both rows.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -103,29 +103,42 @@ export interface TfjsTrainResult extends Throughput {
   finalLoss: number;
 }
 
+/** A segment of timed training: per-chunk rates (samples/s) and the loss at its end. */
+export interface Segment {
+  rates: number[];
+  finalLoss: number;
+}
+
 /**
- * Measures TF.js-wasm training throughput in samples/s: one untimed warm-up chunk, then timed chunks
- * of `chunkSteps` batches each until `seconds` have passed (at least `minChunks`); the median over
- * chunks is reported.
+ * A TF.js-wasm trainer kept alive across timed segments, so that a benchmark can interleave it with
+ * other contenders (round-robin) and noise from the machine falls on all of them alike.
  */
-export async function measureTfjsTrain(
+export interface TfjsTrainer {
+  readonly mode: TfjsTrainMode;
+  readonly batchSize: number;
+  /** Batches per timed chunk (set by warmUp from the observed rate). */
+  readonly chunkSteps: number;
+  /** Untimed run that compiles kernels, allocates optimizer slots and sizes the chunks. */
+  warmUp(targetChunkSeconds: number): Promise<void>;
+  /** Timed chunks until `seconds` have passed (at least `minChunks`). */
+  segment(seconds: number, minChunks?: number): Promise<Segment>;
+  dispose(): void;
+}
+
+export async function createTfjsTrainer(
   x: Matrix,
   labels: Int32Array,
   batchSize: number,
-  seconds: number,
-  opts: { mode?: TfjsTrainMode; minChunks?: number; classes?: number; hidden?: number } = {},
-): Promise<TfjsTrainResult> {
+  opts: { mode?: TfjsTrainMode; classes?: number; hidden?: number } = {},
+): Promise<TfjsTrainer> {
   const tf = await loadTfjsWasm();
   const mode = opts.mode ?? DEFAULT_TFJS_MODE;
-  const minChunks = opts.minChunks ?? 5;
   const classes = opts.classes ?? 10;
   const [n, d] = [x.shape[0]!, x.shape[1]!];
   if (labels.length !== n) throw new Error(`x has ${n} rows but labels has ${labels.length}`);
+  const maxSteps = Math.max(1, Math.floor(n / batchSize));
 
   const model = mnistModel(tf, d, opts.hidden ?? 128, classes);
-
-  // Chunk size: aim for ~seconds/8 per chunk from a pessimistic 3k samples/s guess, refined after warm-up.
-  let chunkSteps = Math.max(4, Math.min(Math.floor(n / batchSize), Math.round((3000 * seconds) / 8 / batchSize)));
   const tensors: TF.Tensor[] = [];
   const X = tf.tensor2d(x.data.subarray(0, n * d), [n, d]);
   const Y = tf.tensor2d(oneHot(labels, classes), [n, classes]);
@@ -181,24 +194,55 @@ export async function measureTfjsTrain(
     };
   }
 
-  try {
-    // Warm-up (untimed): compiles kernels, allocates the optimizer's slots, settles the JIT.
-    const t0 = now();
-    await runChunk(chunkSteps);
-    const warmRate = (chunkSteps * batchSize) / ((now() - t0) / 1000);
-    chunkSteps = Math.max(4, Math.min(Math.floor(n / batchSize), Math.round((warmRate * seconds) / 8 / batchSize)));
-
-    const rates: number[] = [];
-    const deadline = now() + seconds * 1000;
-    while (rates.length < minChunks || now() < deadline) {
-      const t = now();
+  let chunkSteps = Math.min(maxSteps, 16);
+  return {
+    mode,
+    batchSize,
+    get chunkSteps() {
+      return chunkSteps;
+    },
+    async warmUp(targetChunkSeconds) {
+      await runChunk(chunkSteps); // first calls: kernel setup, optimizer slots, JIT
+      const t0 = now();
       await runChunk(chunkSteps);
-      rates.push((chunkSteps * batchSize) / ((now() - t) / 1000));
-    }
-    return { ...throughput(rates), mode, batchSize, chunkSamples: chunkSteps * batchSize, finalLoss };
+      const rate = (chunkSteps * batchSize) / ((now() - t0) / 1000);
+      chunkSteps = Math.max(4, Math.min(maxSteps, Math.round((rate * targetChunkSeconds) / batchSize)));
+    },
+    async segment(seconds, minChunks = 3) {
+      const rates: number[] = [];
+      const deadline = now() + seconds * 1000;
+      while (rates.length < minChunks || now() < deadline) {
+        const t = now();
+        await runChunk(chunkSteps);
+        rates.push((chunkSteps * batchSize) / ((now() - t) / 1000));
+      }
+      return { rates, finalLoss };
+    },
+    dispose() {
+      model.dispose();
+      for (const t of tensors) t.dispose();
+    },
+  };
+}
+
+/**
+ * Measures TF.js-wasm training throughput in samples/s: an untimed warm-up, then timed chunks of
+ * about seconds/8 each until `seconds` have passed (at least `minChunks`); the median is reported.
+ */
+export async function measureTfjsTrain(
+  x: Matrix,
+  labels: Int32Array,
+  batchSize: number,
+  seconds: number,
+  opts: { mode?: TfjsTrainMode; minChunks?: number; classes?: number; hidden?: number } = {},
+): Promise<TfjsTrainResult> {
+  const trainer = await createTfjsTrainer(x, labels, batchSize, opts);
+  try {
+    await trainer.warmUp(seconds / 8);
+    const seg = await trainer.segment(seconds, opts.minChunks ?? 5);
+    return { ...throughput(seg.rates), mode: trainer.mode, batchSize, chunkSamples: trainer.chunkSteps * batchSize, finalLoss: seg.finalLoss };
   } finally {
-    model.dispose();
-    for (const t of tensors) t.dispose();
+    trainer.dispose();
   }
 }
 
@@ -212,27 +256,40 @@ export async function benchTfjsTrain(x: Matrix, labels: Int32Array, batchSize: n
   return Math.max(fit.median, loop.median);
 }
 
+/** A single-sample predictor: `call()` runs one prediction; `dispose()` frees the model. */
+export interface Predictor {
+  call(): void;
+  dispose(): void;
+}
+
 /**
- * One-sample predict latency of TF.js-wasm for 784-128-10, as a user writes it:
- * `tf.tidy(() => model.predict(tf.tensor2d(row, [1, 784])).dataSync())`. Median µs per call.
+ * TF.js-wasm one-sample predict for 784-128-10, as a user writes it:
+ * `tf.tidy(() => model.predict(tf.tensor2d(row, [1, 784])).dataSync())`.
  */
-export async function measureTfjsPredictOne(row?: Float32Array, opts: { calls?: number; warmup?: number; maxSeconds?: number } = {}): Promise<Latency> {
+export async function createTfjsPredictor(row?: Float32Array): Promise<Predictor> {
   const tf = await loadTfjsWasm();
   const model = mnistModel(tf, 784, 128, 10);
   const input = row ?? Float32Array.from({ length: 784 }, (_, i) => ((i * 37) % 255) / 255);
   let sink = 0;
+  return {
+    call() {
+      const out = tf.tidy(() => (model.predict(tf.tensor2d(input, [1, 784])) as TF.Tensor).dataSync());
+      sink += out[0]!;
+      if (Number.isNaN(sink)) throw new Error('TF.js predict produced NaN');
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
+
+/** One-sample predict latency of TF.js-wasm (µs per call; see createTfjsPredictor). */
+export async function measureTfjsPredictOne(row?: Float32Array, opts: { calls?: number; warmup?: number; maxSeconds?: number } = {}): Promise<Latency> {
+  const p = await createTfjsPredictor(row);
   try {
-    const lat = timeCalls(
-      () => {
-        const out = tf.tidy(() => (model.predict(tf.tensor2d(input, [1, 784])) as TF.Tensor).dataSync());
-        sink += out[0]!;
-      },
-      { warmup: opts.warmup ?? 300, calls: opts.calls ?? 3000, maxSeconds: opts.maxSeconds ?? 3 },
-    );
-    if (!Number.isFinite(sink)) throw new Error('TF.js predict produced a non-finite output');
-    return lat;
+    return timeCalls(() => p.call(), { warmup: opts.warmup ?? 300, calls: opts.calls ?? 3000, maxSeconds: opts.maxSeconds ?? 3 });
   } finally {
-    model.dispose();
+    p.dispose();
   }
 }
 

@@ -28,13 +28,17 @@ import { readJsonIfExists, writeFileAtomic } from './io/files.js';
 
 // ───────────────────────────── defaults ─────────────────────────────
 
-/** The defaults of `simdnn train`; with MNIST they reach ≥ 97 % test accuracy in 5 epochs. */
+/**
+ * The defaults of `simdnn train`; with MNIST they reach ≥ 97 % test accuracy in 5 epochs.
+ * lr 0.02 with momentum 0.9 (an effective step of 0.2): measured 97.7 % (seeds 1, 2); lr 0.05 gave
+ * 97.1–97.6 % and lr 0.1 only 96.1–96.3 % (too large a step with momentum 0.9).
+ */
 export const TRAIN_DEFAULTS = {
   data: 'mnist',
   layers: [128],
   activation: 'relu',
   optimizer: 'sgd',
-  lr: 0.1,
+  lr: 0.02,
   momentum: 0.9,
   batchSize: 32,
   epochs: 5,
@@ -105,11 +109,11 @@ const COMMANDS: Record<string, Command> = {
       activation: { type: 'string', arg: '<name[,name…]>', help: 'hidden activation, one for all layers or one per layer (default: relu)' },
       loss: { type: 'string', arg: 'crossentropy|mse', help: 'loss (default: crossentropy for classes, mse for numeric targets)' },
       optimizer: { type: 'string', arg: 'sgd', help: 'optimizer (default: sgd)' },
-      lr: { type: 'string', arg: '<rate>', help: 'learning rate (default: 0.1)' },
-      momentum: { type: 'string', arg: '<m>', help: 'momentum, in [0, 1) (default: 0.9)' },
-      'batch-size': { type: 'string', arg: '<n>', help: 'rows per gradient step (default: 32)' },
-      epochs: { type: 'string', arg: '<n>', help: 'passes over the training data (default: 5)' },
-      seed: { type: 'string', arg: '<n>', help: 'seed of the initialisation, the shuffle and the CSV test split (default: 1)' },
+      lr: { type: 'string', arg: '<rate>', help: `learning rate (default: ${TRAIN_DEFAULTS.lr})` },
+      momentum: { type: 'string', arg: '<m>', help: `momentum, in [0, 1) (default: ${TRAIN_DEFAULTS.momentum})` },
+      'batch-size': { type: 'string', arg: '<n>', help: `rows per gradient step (default: ${TRAIN_DEFAULTS.batchSize})` },
+      epochs: { type: 'string', arg: '<n>', help: `passes over the training data (default: ${TRAIN_DEFAULTS.epochs})` },
+      seed: { type: 'string', arg: '<n>', help: `seed of the initialisation, the shuffle and the CSV test split (default: ${TRAIN_DEFAULTS.seed})` },
       backend: BACKEND_FLAG,
       save: { type: 'string', arg: '<dir>', help: 'save the trained model to this directory' },
       json: {
@@ -470,7 +474,7 @@ class Progress {
     const acc = logs.accuracy === undefined ? '' : `  accuracy ${pct(logs.accuracy)}`;
     process.stderr.write(
       `epoch ${epoch + 1}/${this.epochs}  loss ${logs.loss.toFixed(4)}${acc}  ` +
-        `${Math.round(logs.samplesPerSecond)} samples/s  ${logs.seconds.toFixed(1)} s\n`,
+        `${Math.round(logs.samplesPerSecond)} samples/s  ${logs.seconds.toFixed(logs.seconds < 10 ? 2 : 1)} s\n`,
     );
   }
 
@@ -537,7 +541,7 @@ async function train(values: Values): Promise<void> {
   }
   if (actFlag.length !== 1 && actFlag.length !== hidden.length) {
     throw new UsageError(
-      `--activation lists ${actFlag.length} activations but --layers has ${hidden.length} hidden layers; give one for all or one per layer`,
+      `--activation lists ${actFlag.length} activations but --layers has ${hidden.length} hidden layer${hidden.length === 1 ? '' : 's'}; give one for all or one per layer`,
     );
   }
   const lossFlag = str(values, 'loss');
@@ -587,6 +591,12 @@ async function train(values: Values): Promise<void> {
   let current = 0;
   const t0 = performance.now();
   let history: History;
+  // Ctrl-C mid-epoch: put the cursor back before leaving (cli-progress hides it).
+  const onInterrupt = (): void => {
+    progress.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     history = await model.fit(tr.x, (isClass ? tr.labels : tr.targets)!, {
       epochs,
@@ -609,6 +619,7 @@ async function train(values: Values): Promise<void> {
     });
   } finally {
     progress.stop();
+    process.off('SIGINT', onInterrupt);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const epochsRun = history.epoch.length;
@@ -702,7 +713,7 @@ async function evaluate(values: Values, [dir]: string[]): Promise<void> {
   let x: Tensor2D;
   let y: Int32Array | Tensor2D;
   if (!isCsvData(data)) {
-    const { test } = await loadMnist({ trainLimit: 1 });
+    const { test } = await loadMnist({ trainLimit: 0 });
     x = test.x;
     y = test.labels;
   } else {

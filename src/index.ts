@@ -12,10 +12,18 @@ export { Heap } from './kernels/heap.js';
 export type { Kernels } from './kernels/kernels.js';
 export { Sequential, sequential, type SequentialOptions, type CompileOptions } from './model.js';
 export { Dense, dense, type DenseOptions, Layer, type LayerConfig, registerLayer, layerFromConfig } from './layers/index.js';
+export { PReLU, prelu, type PReLUOptions, Maxout, maxout, type MaxoutOptions, Dropout, dropout, type DropoutOptions } from './layers/index.js';
 export { activationNames, getActivation, registerActivation, type ActivationDef } from './activations.js';
 export { lossNames, getLoss, registerLoss, type LossDef } from './losses.js';
-export { initializerNames, getInitializer, registerInitializer } from './initializers.js';
+export { initializerNames, getInitializer, registerInitializer, constant, type InitializerSpec, type InitializerConfig } from './initializers.js';
 export { sgd, optimizerFromConfig, registerOptimizer, type Optimizer, type SgdOptions, type OptimizerConfig } from './train/optimizers.js';
+export { momentum, nesterov, adam, type MomentumOptions, type AdamOptions } from './train/optimizers.js';
+export { step, exponential, cosine, scheduleFromConfig, type Schedule, type ScheduleConfig } from './train/schedules.js';
+export type { Regularization } from './train/regularizers.js';
+export {
+  newton, levenbergMarquardt, hessianFree, hessian, hessianVectorProduct, gaussNewtonVectorProduct,
+  type NewtonOptions, type LevenbergMarquardtOptions, type HessianFreeOptions, type HessianOptions,
+} from './train/second-order/index.js';
 export { History, type FitOptions, type Callbacks, type EpochLogs, type BatchLogs } from './train/fit.js';
 export { toJSON, fromJSON, saveModel, loadModel, type ModelSpec } from './io/serialize.js';
 export { Rng } from './random.js';

@@ -12,6 +12,32 @@ export interface InitializerDef {
   readonly formula: string;
 }
 
+/**
+ * An initializer with a parameter, as plain data (so layer configs stay JSON):
+ * `{ name: 'constant', value: 0.25 }`, built by `constant({ value })`.
+ */
+export interface InitializerConfig {
+  name: string;
+  value?: number;
+}
+
+/** What initializer options accept: a registry name ('heNormal', 'zeros', …) or a config. */
+export type InitializerSpec = string | InitializerConfig;
+
+export interface ConstantOptions {
+  /** The value every element gets. Required; a finite number. */
+  value: number;
+}
+
+/** Constant initializer: every element = value (e.g. biases of 0.1, a PReLU slope of 0.25). */
+export function constant(options: ConstantOptions): InitializerConfig {
+  const value = options?.value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`constant: value must be a finite number, got ${String(value)}; e.g. constant({ value: 0.1 }).`);
+  }
+  return { name: 'constant', value };
+}
+
 function normal(std: number): InitializerFn {
   return (out, _i, _o, rng) => {
     for (let i = 0; i < out.length; i++) out[i] = std * rng.normal();
@@ -53,10 +79,30 @@ const aliases: Record<string, string> = {
   randomNormal: 'standardNormal', zero: 'zeros',
 };
 
-export function getInitializer(name: string): InitializerDef {
+/**
+ * Looks an initializer up by name or config. `constant` takes a value (`constant({ value })` or
+ * `{ name: 'constant', value }`); every other name is parameterless.
+ */
+export function getInitializer(spec: InitializerSpec): InitializerDef {
+  if (spec !== null && typeof spec === 'object') {
+    if (spec.name === 'constant') {
+      const value = constant({ value: spec.value as number }).value!;
+      return { name: 'constant', formula: `${value}`, fill: (o) => o.fill(value) };
+    }
+    if (spec.value !== undefined) throw new Error(`initializer '${spec.name}' takes no value; only 'constant' does.`);
+    return getInitializer(spec.name);
+  }
+  const name = spec;
+  if (name === 'constant') throw new Error("initializer 'constant' needs a value: use constant({ value: 0.1 }).");
   const d = registry.get(aliases[name] ?? name);
-  if (!d) throw new Error(`unknown initializer '${name}'; use one of: ${[...registry.keys()].join(', ')}.`);
+  if (!d) throw new Error(`unknown initializer '${name}'; use one of: ${[...registry.keys()].join(', ')}, constant({ value }).`);
   return d;
+}
+
+/** The canonical, JSON-able form of an initializer option (registry name, or config for constant). */
+export function initializerSpec(spec: InitializerSpec): InitializerSpec {
+  const d = getInitializer(spec);
+  return d.name === 'constant' ? { name: 'constant', value: (spec as InitializerConfig).value! } : d.name;
 }
 
 export function registerInitializer(def: InitializerDef): void {
@@ -64,5 +110,5 @@ export function registerInitializer(def: InitializerDef): void {
 }
 
 export function initializerNames(): string[] {
-  return [...registry.keys()];
+  return [...registry.keys(), 'constant'];
 }

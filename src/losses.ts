@@ -4,6 +4,7 @@
  * (softmax + cross-entropy gives the famous a − y), otherwise into dL/da for the layer's own
  * activation backward.
  */
+import type { Labels } from './data/prepare.js';
 import type { Kernels } from './kernels/kernels.js';
 
 export interface LossBuffers {
@@ -26,9 +27,28 @@ export interface LossDef {
   readonly requires?: readonly string[];
   /** Why `requires` holds, with the fix — shown when compile refuses a pairing. */
   readonly requiresWhy?: string;
+  /**
+   * Checks the pairing with the output layer beyond `requires` (the number of outputs, the
+   * activation's range); returns why it does not fit, with the pairing to use, or undefined.
+   */
+  readonly check?: (activation: string | undefined, outputs: number) => string | undefined;
+  /**
+   * Rewrites class labels before they become targets (hinge accepts −1/+1 labels for one output).
+   * Receives what the user passed; returns it, or a converted copy.
+   */
+  readonly prepareLabels?: (y: Labels, outputs: number) => Labels;
+  /** Converts/validates target rows once at the API boundary (in place or a copy); see hinge. */
+  readonly prepareTargets?: (y: Float32Array, rows: number, cols: number) => Float32Array;
+  /** Decision threshold of a single output for accuracy: 0.5 (probabilities) unless stated. */
+  readonly threshold?: number;
   /** Returns Σ over rows of the per-sample loss; writes the gradient of (1/rows)·Σ loss. */
   compute(k: Kernels, p: LossBuffers, rows: number, cols: number, fused: boolean): number;
 }
+
+/** Output activations whose values are never negative: they cannot give the −1 side of a margin. */
+const NON_NEGATIVE = ['relu', 'softplus', 'abs'];
+/** Clip of probabilities in the unfused binary cross-entropy (Keras's epsilon). */
+export const BCE_EPSILON = 1e-7;
 
 const defs: LossDef[] = [
   {
@@ -39,6 +59,10 @@ const defs: LossDef[] = [
     requires: ['softmax'],
     requiresWhy:
       "categorical cross-entropy needs probabilities that sum to one: give the output layer activation 'softmax'",
+    check: (_act, outputs) => outputs < 2
+      ? 'a softmax over a single output is always 1: for two classes use one sigmoid unit with ' +
+        "loss 'binaryCrossentropy', or two softmax units"
+      : undefined,
     compute: (k, p, rows, cols) => k.softmax_xent_rows_f32(p.z, p.y, p.a, p.grad, rows, cols, 1 / rows),
   },
   {
@@ -47,6 +71,86 @@ const defs: LossDef[] = [
     formula: 'C = (1/m)·Σ_j (a_j − y_j)²',
     fusedWith: 'linear',
     compute: (k, p, rows, cols) => k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 2 / (rows * cols)) / cols,
+  },
+  {
+    /**
+     * The course's quadratic cost (Nielsen eq. 6), per sample C = ½·Σ_j (a_j − y_j)²: summed over
+     * the outputs, with the ½ that cancels in the derivative ∂C/∂a = a − y (so δᴸ = (a − y) ⊙ σ'(z)
+     * for sigmoid outputs, exactly the book's). Keras's 'mse' is this times 2/m for m outputs.
+     */
+    name: 'quadratic',
+    formula: 'C = ½·Σ_j (a_j − y_j)²',
+    fusedWith: 'linear',
+    compute: (k, p, rows, cols) => 0.5 * k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 1 / rows),
+  },
+  {
+    /**
+     * Binary cross-entropy (Nielsen eq. 57), summed over the outputs (independent yes/no labels):
+     *   C = −Σ_j [y_j·ln a_j + (1 − y_j)·ln(1 − a_j)].
+     * With sigmoid outputs it is fused and computed from the logits z, stably for any z:
+     *   C = Σ_j max(z_j, 0) − z_j·y_j + ln(1 + e^(−|z_j|)),   ∂C/∂z = a − y   (no σ' to saturate).
+     * Otherwise (an output that is already a probability) it runs on a clipped to [ε, 1 − ε], ε = 1e−7,
+     * with ∂C/∂a = (a − y) / (a·(1 − a)). Keras averages over the outputs instead of summing; the two
+     * agree for the usual single output.
+     */
+    name: 'binaryCrossentropy',
+    formula: 'C = −Σ_j [y_j·ln a_j + (1 − y_j)·ln(1 − a_j)]',
+    fusedWith: 'sigmoid',
+    check: (act) => act === 'sigmoid'
+      ? undefined
+      : act === 'softmax'
+        ? 'binary cross-entropy treats every output as its own probability, while a softmax row is one ' +
+          "distribution over classes: use loss 'categoricalCrossentropy' with softmax, or activation 'sigmoid' " +
+          'with binaryCrossentropy (one unit for two classes)'
+        : "binary cross-entropy needs probabilities in (0, 1) and fuses with the sigmoid (δ = a − y): give the " +
+          "output layer activation 'sigmoid' (one unit for two classes)",
+    compute: (k, p, rows, cols, fused) => fused
+      ? k.bce_logits_f32(p.z, p.y, p.a, p.grad, rows * cols, 1 / rows)
+      : k.bce_f32(p.a, p.y, p.grad, rows * cols, 1 / rows, BCE_EPSILON),
+  },
+  {
+    /**
+     * Hinge loss on raw scores (a linear output), the SVM's margin loss.
+     * One output, binary, targets y ∈ {−1, +1}:   C = max(0, 1 − y·a),  ∂C/∂a = −y where y·a < 1, else 0.
+     *   Class labels 0/1 map to −1/+1 (0 → −1, 1 → +1); ±1 labels are taken as they are.
+     * Several outputs, multi-class (Crammer–Singer), one-hot targets or class indices with true class t:
+     *   C = max(0, 1 + max_{j≠t} a_j − a_t),  ∂C/∂a_t = −1 and ∂C/∂a_{j*} = +1 for the strongest wrong
+     *   class j* where the margin is violated (Keras's categorical_hinge).
+     * At the kink the subgradient 0 is used. Accuracy of one output thresholds the score at 0.
+     */
+    name: 'hinge',
+    formula: 'C = max(0, 1 − y·a)  |  max(0, 1 + max_{j≠t} a_j − a_t)',
+    fusedWith: 'linear',
+    threshold: 0,
+    check: (act, outputs) =>
+      act === 'sigmoid' || act === 'softmax' || (outputs === 1 && act !== undefined && NON_NEGATIVE.includes(act))
+        ? `hinge loss needs raw scores that can reach both sides of the margin (−1 and +1), which '${act}' cannot ` +
+          "give: use output activation 'linear' (or 'tanh'); for probabilities use " +
+          (outputs === 1 ? "'sigmoid' with 'binaryCrossentropy'" : "'softmax' with 'categoricalCrossentropy'")
+        : undefined,
+    prepareLabels: (y, outputs) => {
+      // One output: class labels may be given as −1/+1; make them 0/1 class indices for toTargets.
+      if (outputs !== 1 || !(Array.isArray(y) || ArrayBuffer.isView(y)) || (Array.isArray(y) && Array.isArray(y[0]))) return y;
+      const labels = y as ArrayLike<number>;
+      let signed = false;
+      for (let i = 0; i < labels.length; i++) if (labels[i] === -1) signed = true;
+      return signed ? Array.from(labels, (v) => (v === -1 ? 0 : v)) : y;
+    },
+    prepareTargets: (y, rows, cols) => {
+      if (cols !== 1) return y;
+      const t = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        const v = y[r]!;
+        if (v !== 0 && v !== 1 && v !== -1) {
+          throw new Error(`hinge: target ${v} at row ${r} is not a class: use −1/+1 targets or 0/1 labels.`);
+        }
+        t[r] = v > 0 ? 1 : -1;
+      }
+      return t;
+    },
+    compute: (k, p, rows, cols) => cols === 1
+      ? k.hinge_f32(p.a, p.y, p.grad, rows, 1 / rows)
+      : k.hinge_multi_rows_f32(p.a, p.y, p.grad, rows, cols, 1 / rows),
   },
 ];
 
@@ -58,6 +162,11 @@ const aliases: Record<string, string> = {
   nll: 'categoricalCrossentropy',
   mse: 'meanSquaredError',
   mean_squared_error: 'meanSquaredError',
+  bce: 'binaryCrossentropy',
+  binary_crossentropy: 'binaryCrossentropy',
+  categoricalHinge: 'hinge',
+  categorical_hinge: 'hinge',
+  squaredError: 'quadratic',
 };
 
 export function getLoss(name: string): LossDef {

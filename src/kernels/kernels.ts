@@ -43,6 +43,40 @@ export interface Kernels {
   sigmoid_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
   tanh_fwd_f32(z: number, a: number, n: number, alpha: number): void;
   tanh_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
+  /** Leaky ReLU: a = z > 0 ? z : alpha·z.  f'(z) = z > 0 ? 1 : alpha. */
+  leaky_relu_fwd_f32(z: number, a: number, n: number, alpha: number): void;
+  leaky_relu_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
+  /** ELU: a = z > 0 ? z : alpha·(e^z − 1).  f'(z) = z > 0 ? 1 : alpha·e^z = a + alpha (reads z and a). */
+  elu_fwd_f32(z: number, a: number, n: number, alpha: number): void;
+  elu_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
+  /** Softplus: a = log(1 + e^z) = max(z, 0) + log1p(e^−|z|) (stable).  f'(z) = σ(z) (reads z). */
+  softplus_fwd_f32(z: number, a: number, n: number, alpha: number): void;
+  softplus_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
+  /** Hard tanh: a = clamp(z, −1, 1).  f'(z) = [−1 < z < 1] (0 at ±1). */
+  hard_tanh_fwd_f32(z: number, a: number, n: number, alpha: number): void;
+  hard_tanh_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
+  /** Absolute value: a = |z|.  f'(z) = sgn z (0 at 0). */
+  abs_fwd_f32(z: number, a: number, n: number, alpha: number): void;
+  abs_bwd_f32(z: number, a: number, da: number, dz: number, n: number, alpha: number): void;
+  /**
+   * Parametric ReLU, one learned slope per unit: a[r,j] = z[r,j] > 0 ? z[r,j] : slope[j]·z[r,j].
+   * z, a [rows × cols]; slope [cols].
+   */
+  prelu_fwd_f32(z: number, slope: number, a: number, rows: number, cols: number): void;
+  /**
+   * PReLU backward: dz[r,j] = da[r,j]·(z > 0 ? 1 : slope[j]) (dz may alias da) and the slope
+   * gradient dslope[j] = Σ_r da[r,j]·min(z[r,j], 0) + beta·dslope[j] (beta 0 ignores old content, or 1).
+   */
+  prelu_bwd_f32(z: number, slope: number, da: number, dz: number, dslope: number, rows: number, cols: number, beta: number): void;
+
+  // ---------------------------------------------------------------- maxout.ts
+  /**
+   * Maxout, k pieces per unit, unit-major layout: z [rows × units·k] with piece p of unit u at
+   * column u·k + p. a[r,u] = max_p z[r, u·k + p]; idx (i32 [rows × units]) = the first winning p.
+   */
+  maxout_fwd_f32(z: number, a: number, idx: number, rows: number, units: number, k: number): void;
+  /** Maxout backward: dz[r, u·k + p] = p == idx[r,u] ? da[r,u] : 0 (dz [rows × units·k] fully written). */
+  maxout_bwd_f32(da: number, idx: number, dz: number, rows: number, units: number, k: number): void;
 
   // ---------------------------------------------------------------- softmax.ts
   /** a[r,:] = exp(z[r,:] − max_j z[r,j]) / Σ_j exp(z[r,j] − max). Rows of `cols` floats. */
@@ -58,6 +92,24 @@ export interface Kernels {
   // ---------------------------------------------------------------- losses.ts
   /** Squared error: returns Σ_i (a_i − y_i)², writes da_i = scale·(a_i − y_i). */
   sqerr_f32(a: number, y: number, da: number, n: number, scale: number): number;
+  /**
+   * Binary cross-entropy fused with the sigmoid, from logits: writes a = σ(z), dz = scale·(a − y);
+   * returns Σ_i max(z, 0) − z·y + log1p(e^−|z|) (= −Σ y·log a + (1 − y)·log(1 − a), stable).
+   */
+  bce_logits_f32(z: number, y: number, a: number, dz: number, n: number, scale: number): number;
+  /**
+   * Binary cross-entropy on probabilities: ā = clamp(a, eps, 1 − eps); returns
+   * −Σ y·log ā + (1 − y)·log(1 − ā); writes da = scale·(ā − y)/(ā·(1 − ā)). eps ≥ 1.2e−38 (use 1e−7).
+   */
+  bce_f32(a: number, y: number, da: number, n: number, scale: number, eps: number): number;
+  /** Binary hinge, y ∈ {−1, +1}: returns Σ max(0, 1 − y·a); writes da = y·a < 1 ? −scale·y : 0. */
+  hinge_f32(a: number, y: number, da: number, n: number, scale: number): number;
+  /**
+   * Multi-class hinge (Crammer–Singer), one-hot y, t = argmax y per row: returns
+   * Σ_rows max(0, 1 + max_{j≠t} a_j − a_t); where positive, da_t = −scale and da_{j*} = +scale for the
+   * first strongest wrong class j*, all other da 0.
+   */
+  hinge_multi_rows_f32(a: number, y: number, da: number, rows: number, cols: number, scale: number): number;
 
   // ---------------------------------------------------------------- reduce.ts
   /** Column sums: out[j] = Σ_r x[r,j] + beta·out[j] (beta 0 or 1). Dense bias gradient db = Σ_rows dZ. */
@@ -70,6 +122,8 @@ export interface Kernels {
   count_correct_f32(a: number, y: number, rows: number, cols: number): number;
   /** Returns the index of the first element that is NaN or ±Infinity, or −1 if all are finite. */
   find_nonfinite_f32(x: number, n: number): number;
+  /** Single-output binary accuracy: the number of i < n with (a_i > 0.5) == (y_i > 0.5). */
+  count_correct_binary_f32(a: number, y: number, n: number): number;
 
   // ---------------------------------------------------------------- optimizers.ts
   /**
@@ -78,6 +132,103 @@ export interface Kernels {
    * With momentum = 0 this is plain SGD (v holds the last step).
    */
   sgd_f32(w: number, g: number, v: number, n: number, lr: number, momentum: number, l2: number): void;
+  /**
+   * SGD with momentum and L1 + L2 weight decay (sgn 0 = 0):
+   *   v ← momentum·v − lr·(g + l2·w + l1·sgn w);   w ← w + v.
+   */
+  sgd_l1l2_f32(w: number, g: number, v: number, n: number, lr: number, momentum: number, l1: number, l2: number): void;
+  /**
+   * Nesterov momentum (Sutskever 2013 / Keras form), ĝ = g + l2·w + l1·sgn w:
+   *   v ← momentum·v − lr·ĝ;   w ← w + momentum·v − lr·ĝ.
+   */
+  nesterov_f32(w: number, g: number, v: number, n: number, lr: number, momentum: number, l1: number, l2: number): void;
+  /**
+   * Adam, bias-corrected, ĝ = g + l2·w + l1·sgn w:  m ← β₁m + (1 − β₁)ĝ;  v ← β₂v + (1 − β₂)ĝ²;
+   * w ← w − lr·(c1·m)/(√(c2·v) + eps), with c1 = 1/(1 − β₁ᵗ), c2 = 1/(1 − β₂ᵗ) for step t ≥ 1.
+   */
+  adam_f32(
+    w: number, g: number, m: number, v: number, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, l1: number, l2: number,
+  ): void;
+
+  // ---------------------------------------------------------------- dropout.ts
+  /**
+   * Inverted dropout with a counter-based mask: element i is dropped iff
+   * (lowbias32(i·0x9E3779B9 + fmix32(seed)) >>> 8) < trunc(rate·2²⁴); mask_i = kept ? 1/(1 − rate) : 0
+   * (f32), y = x·mask. Identical masks in wasm and js for the same seed. rate ∈ [0, 1); seed any
+   * 32-bit integer (derive a fresh one per step). y may alias x.
+   */
+  dropout_fwd_f32(x: number, mask: number, y: number, n: number, rate: number, seed: number): void;
+  /** Dropout forward with a given f32 mask: y = x·mask (y may alias x). */
+  dropout_mask_fwd_f32(x: number, mask: number, y: number, n: number): void;
+  /** Dropout backward: dx = dy·mask (dx may alias dy). */
+  dropout_bwd_f32(dy: number, mask: number, dx: number, n: number): void;
+
+  // ---------------------------------------------------------------- linalg.ts
+  // Second-order training (Newton / Levenberg–Marquardt / Hessian-free). Matrices are n×n f32,
+  // row-major, contiguous (leading dimension n); vectors are n f32.
+  /**
+   * In-place lower Cholesky factorization (A + shift·I) = L·Lᵀ. A is symmetric; only its lower
+   * triangle (incl. diagonal) is read, the strict upper triangle is used as scratch.
+   * Returns 0 on success: `a` then holds L (lower triangle, positive diagonal) with the strict upper
+   * triangle zeroed. Returns j+1 for the first pivot j where a_jj + shift − Σ_{k<j} L_jk² is ≤ 0,
+   * NaN or ±∞ (not numerically positive definite, or a non-finite entry): the content of `a` is then
+   * unspecified (partly factored) and must be restored before a retry with a larger shift.
+   * wasm: blocked right-looking, f32 accumulation; js: unblocked, f64 accumulation.
+   */
+  cholesky_f32(a: number, n: number, shift: number): number;
+  /** Forward substitution in place: L·y = x, x ← y. Reads only the lower triangle of L [n×n]. */
+  trsv_lower_f32(l: number, x: number, n: number): void;
+  /** Back substitution in place: Lᵀ·z = x, x ← z. Reads only the lower triangle of L [n×n]. */
+  trsv_lower_t_f32(l: number, x: number, n: number): void;
+  /** Solves L·Lᵀ·z = x in place (trsv_lower_f32 then trsv_lower_t_f32) with L from cholesky_f32. */
+  cholesky_solve_f32(l: number, x: number, n: number): void;
+  /**
+   * Gauss–Newton accumulation H[p×p] = beta·H + Jᵀ·J with J stored [rows×p] row-major. Computes
+   * and writes the lower triangle of H (incl. diagonal) only; the strict upper triangle is neither
+   * read nor written. beta = 0 overwrites (old H ignored, even NaN), beta = 1 accumulates sample
+   * block by sample block. J and H must not overlap.
+   */
+  syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number): void;
+  /** Returns Σ_i x_i·y_i, products and sum in f64, rounded to f32 once. */
+  dot_f32(x: number, y: number, n: number): number;
+  /** y ← y + alpha·x over n floats. */
+  axpy_f32(alpha: number, x: number, y: number, n: number): void;
+  /** x ← alpha·x over n floats. */
+  scale_f32(x: number, alpha: number, n: number): void;
+  /** dst ← src, n floats (overlap allowed, memmove semantics). */
+  copy_f32(src: number, dst: number, n: number): void;
+  /** A ← A + mu·I for A [n×n] (damping). */
+  add_diag_f32(a: number, n: number, mu: number): void;
+
+  // ---------------------------------------------------------------- curvature.ts
+  // Hessian- and Gauss–Newton-vector products (Pearlmutter's R-operator). R{·} is the directional
+  // derivative along a parameter direction; elementwise kernels take n floats, row kernels
+  // [rows × cols]. Outputs may not alias inputs unless stated.
+  /** Sigmoid f'' term of the backward R-pass: rdz += f''(z)⊙rz⊙da, f'' = a(1 − a)(1 − 2a). */
+  sigmoid_d2_f32(z: number, a: number, rz: number, da: number, rdz: number, n: number, alpha: number): void;
+  /** Tanh f'' term: rdz += f''(z)⊙rz⊙da, f'' = −2a(1 − a)(1 + a). */
+  tanh_d2_f32(z: number, a: number, rz: number, da: number, rdz: number, n: number, alpha: number): void;
+  /** Softplus f'' term: rdz += f''(z)⊙rz⊙da, f'' = σ(z)(1 − σ(z)). */
+  softplus_d2_f32(z: number, a: number, rz: number, da: number, rdz: number, n: number, alpha: number): void;
+  /** ELU f'' term: rdz += f''(z)⊙rz⊙da, f'' = z > 0 ? 0 : a + alpha. */
+  elu_d2_f32(z: number, a: number, rz: number, da: number, rdz: number, n: number, alpha: number): void;
+  /**
+   * Softmax backward R-pass per row: R{dz}_j = R{a}_j·(da_j − s) + a_j·(R{da}_j − R{s}) with
+   * s = aᵀda, R{s} = R{a}ᵀda + aᵀR{da}.
+   */
+  softmax_rbwd_rows_f32(a: number, ra: number, da: number, rda: number, rdz: number, rows: number, cols: number): void;
+  /** Softmax + cross-entropy loss Hessian (logits) times u, per row: out = scale·(a⊙u − a·(aᵀu)). out may alias u. */
+  softmax_xent_hvp_rows_f32(a: number, u: number, out: number, rows: number, cols: number, scale: number): void;
+  /** Sigmoid + binary cross-entropy loss Hessian (logits) times u: out = scale·a(1 − a)⊙u. out may alias u. */
+  sigmoid_bce_hvp_f32(a: number, u: number, out: number, n: number, scale: number): void;
+  /** Squared-error loss Hessian (outputs) times u: out = scale·u. out may alias u. */
+  mse_hvp_f32(u: number, out: number, n: number, scale: number): void;
+  /**
+   * Per-sample Jacobian rows of a dense layer: J[r, i·nout + o] = x[r,i]·d[r,o] and, when bias ≠ 0,
+   * J[r, nin·nout + o] = d[r,o]; x [rows × nin], d [rows × nout], rows of J `ldj` floats apart.
+   */
+  jacobian_dense_rows_f32(x: number, d: number, j: number, rows: number, nin: number, nout: number, ldj: number, bias: number): void;
 }
 
 /** Names of every kernel, checked against the wasm exports at load time. */
@@ -89,6 +240,17 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'sqerr_f32',
   'colsum_f32', 'gather_rows_f32', 'argmax_rows_f32', 'count_correct_f32', 'find_nonfinite_f32',
   'sgd_f32',
+  'leaky_relu_fwd_f32', 'leaky_relu_bwd_f32', 'elu_fwd_f32', 'elu_bwd_f32',
+  'softplus_fwd_f32', 'softplus_bwd_f32', 'hard_tanh_fwd_f32', 'hard_tanh_bwd_f32',
+  'abs_fwd_f32', 'abs_bwd_f32', 'prelu_fwd_f32', 'prelu_bwd_f32',
+  'maxout_fwd_f32', 'maxout_bwd_f32',
+  'bce_logits_f32', 'bce_f32', 'hinge_f32', 'hinge_multi_rows_f32', 'count_correct_binary_f32',
+  'sgd_l1l2_f32', 'nesterov_f32', 'adam_f32',
+  'dropout_fwd_f32', 'dropout_mask_fwd_f32', 'dropout_bwd_f32',
+  'cholesky_f32', 'trsv_lower_f32', 'trsv_lower_t_f32', 'cholesky_solve_f32', 'syrk_acc_f32',
+  'dot_f32', 'axpy_f32', 'scale_f32', 'copy_f32', 'add_diag_f32',
+  'sigmoid_d2_f32', 'tanh_d2_f32', 'softplus_d2_f32', 'elu_d2_f32', 'softmax_rbwd_rows_f32',
+  'softmax_xent_hvp_rows_f32', 'sigmoid_bce_hvp_f32', 'mse_hvp_f32', 'jacobian_dense_rows_f32',
 ];
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */

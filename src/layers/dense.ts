@@ -6,7 +6,8 @@
  *   ∂C/∂W = xᵀ·δ,   ∂C/∂b = Σ_rows δ,   ∂C/∂x = δ·Wᵀ.
  */
 import { getActivation, type ActivationDef } from '../activations.js';
-import { getInitializer } from '../initializers.js';
+import { initializerSpec, type InitializerSpec } from '../initializers.js';
+import { checkRegularization, type Regularization } from '../train/regularizers.js';
 import type { Backend } from '../kernels/backend.js';
 import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
 
@@ -19,10 +20,15 @@ export interface DenseOptions {
   alpha?: number;
   /** Whether to add a bias vector. Default: true. */
   useBias?: boolean;
-  /** Initializer of W. Default: 'glorotUniform' (as Keras). */
-  kernelInitializer?: string;
-  /** Initializer of b. Default: 'zeros'. */
-  biasInitializer?: string;
+  /** Initializer of W: a name, or constant({ value }). Default: 'glorotUniform' (as Keras). */
+  kernelInitializer?: InitializerSpec;
+  /** Initializer of b: a name, or constant({ value }). Default: 'zeros'. */
+  biasInitializer?: InitializerSpec;
+  /**
+   * L1/L2 weight decay of W in the course's convention (see train/regularizers.ts); replaces the
+   * model-wide `regularization` of compile for this layer. Default: none (the model-wide one).
+   */
+  kernelRegularizer?: Regularization;
   /** Input shape [features]; needed on the first layer only. */
   inputShape?: [number] | number[];
   /** Layer name for summaries. Default: 'dense_<i>'. */
@@ -35,8 +41,9 @@ export class Dense extends Layer {
   readonly activation: ActivationDef;
   readonly alpha: number;
   readonly useBias: boolean;
-  readonly kernelInitializer: string;
-  readonly biasInitializer: string;
+  readonly kernelInitializer: InitializerSpec;
+  readonly biasInitializer: InitializerSpec;
+  readonly kernelRegularizer?: Required<Regularization>;
   readonly inputShape?: number[];
   name?: string;
 
@@ -51,8 +58,9 @@ export class Dense extends Layer {
     this.alpha = o.alpha ?? this.activation.alpha ?? 0;
     if (!Number.isFinite(this.alpha)) throw new Error(`dense: alpha must be a finite number, got ${o.alpha}.`);
     this.useBias = o.useBias ?? true;
-    this.kernelInitializer = getInitializer(o.kernelInitializer ?? 'glorotUniform').name;
-    this.biasInitializer = getInitializer(o.biasInitializer ?? 'zeros').name;
+    this.kernelInitializer = initializerSpec(o.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = initializerSpec(o.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = checkRegularization('dense: kernelRegularizer', o.kernelRegularizer);
     if (o.inputShape !== undefined) {
       if (!Array.isArray(o.inputShape) || o.inputShape.length !== 1 || !Number.isInteger(o.inputShape[0]) || o.inputShape[0]! < 1) {
         throw new Error(`dense: inputShape must be [features] with a positive integer, got ${JSON.stringify(o.inputShape)}.`);
@@ -70,7 +78,7 @@ export class Dense extends Layer {
     this.inUnits = inUnits;
     this.outUnits = this.units;
     const specs: ParamSpec[] = [
-      { name: 'kernel', shape: [inUnits, this.units], init: this.kernelInitializer, fanIn: inUnits, fanOut: this.units, decay: true },
+      { name: 'kernel', shape: [inUnits, this.units], init: this.kernelInitializer, fanIn: inUnits, fanOut: this.units, decay: true, ...this.kernelRegularizer },
     ];
     if (this.useBias) {
       specs.push({ name: 'bias', shape: [this.units], init: this.biasInitializer, fanIn: inUnits, fanOut: this.units, decay: false });
@@ -88,6 +96,7 @@ export class Dense extends Layer {
       biasInitializer: this.biasInitializer,
     };
     if (this.alpha !== (this.activation.alpha ?? 0)) c.alpha = this.alpha;
+    if (this.kernelRegularizer) c.kernelRegularizer = { ...this.kernelRegularizer };
     if (this.inputShape) c.inputShape = this.inputShape;
     if (this.name) c.name = this.name;
     return c;

@@ -4,6 +4,7 @@
  * knows which backend runs it and never allocates in forward/backward: buffers come from `alloc`,
  * which the model calls once per batch capacity.
  */
+import type { InitializerSpec } from '../initializers.js';
 import type { Backend } from '../kernels/backend.js';
 
 /** Serializable layer description; `type` selects the class in the layer registry. */
@@ -16,12 +17,24 @@ export interface ParamSpec {
   /** 'kernel', 'bias', … */
   name: string;
   shape: number[];
-  /** Initializer name (see initializers.ts). */
-  init: string;
+  /** Initializer name or config (see initializers.ts). */
+  init: InitializerSpec;
   fanIn: number;
   fanOut: number;
   /** Whether weight decay (L1/L2) applies: true for weights, false for biases and slopes. */
   decay: boolean;
+  /** This tensor's own L1 λ (a layer's kernelRegularizer); overrides the model-wide one. */
+  l1?: number;
+  /** This tensor's own L2 λ (a layer's kernelRegularizer); overrides the model-wide one. */
+  l2?: number;
+}
+
+/** What the model tells a layer when building it. */
+export interface BuildContext {
+  /** Position of the layer in the model. */
+  index: number;
+  /** The model's seed (layers that draw, like dropout, derive their default seed from it). */
+  seed: number;
 }
 
 /** Buffers of one layer for one batch capacity: pointers by name. `out` is the layer's output. */
@@ -42,7 +55,7 @@ export abstract class Layer {
   grad: number[] = [];
 
   /** Fixes the input width and returns the parameter specs. */
-  abstract build(inUnits: number): ParamSpec[];
+  abstract build(inUnits: number, ctx?: BuildContext): ParamSpec[];
   /** The layer's serializable config. */
   abstract getConfig(): LayerConfig;
   /** The input width this layer declares (first layer), if any. */
@@ -61,8 +74,12 @@ export abstract class Layer {
       }
     }
   }
-  /** Computes the output for `rows` rows of x into buf.out and returns buf.out. */
-  abstract forward(be: Backend, buf: LayerBuffers, x: number, rows: number, training: boolean): number;
+  /**
+   * Computes the output for `rows` rows of x and returns its pointer (buf.out, or x itself for a
+   * layer that is the identity at inference). `step` is the model's count of updates so far, for
+   * layers whose training forward changes every step (dropout masks).
+   */
+  abstract forward(be: Backend, buf: LayerBuffers, x: number, rows: number, training: boolean, step?: number): number;
   /**
    * Given dOut = ∂C/∂(output) — or ∂C/∂z when `dOutIsPreactivation` (the loss fused the output
    * activation) — writes the parameter gradients and returns a pointer to ∂C/∂x (0 if !needDx).
@@ -78,4 +95,13 @@ export abstract class Layer {
   describe(): string {
     return this.type;
   }
+}
+
+/** Validates an `inputShape` option ([features], a positive integer); `where` names the layer. */
+export function checkInputShape(where: string, shape: unknown): number[] | undefined {
+  if (shape === undefined) return undefined;
+  if (!Array.isArray(shape) || shape.length !== 1 || !Number.isInteger(shape[0]) || shape[0] < 1) {
+    throw new Error(`${where}: inputShape must be [features] with a positive integer, got ${JSON.stringify(shape)}.`);
+  }
+  return [shape[0] as number];
 }

@@ -5,8 +5,9 @@
  * the seeded generator and each step gathers its rows into the plan's batch buffers
  * (`gather_rows_f32`), runs forward, loss, backward and the optimizer — no allocation per step.
  */
-import { toMatrix, toTargets, type Input, type Labels } from '../data/prepare.js';
+import { toMatrix, type Input, type Labels } from '../data/prepare.js';
 import type { Sequential } from '../model.js';
+import type { LossDef } from '../losses.js';
 import { Rng } from '../random.js';
 
 export interface BatchLogs {
@@ -40,6 +41,40 @@ export interface Callbacks {
   onEpochBegin?(epoch: number): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
+}
+
+/**
+ * An optimizer that takes over whole epochs (the second-order methods: full-batch or large-batch
+ * steps with their own line search). When the compiled optimizer has `fitEpoch`, `fit` calls it
+ * once per epoch instead of running mini-batches; validation, callbacks and History stay the same.
+ */
+export interface EpochTrainer {
+  fitEpoch(ctx: EpochContext): EpochResult | Promise<EpochResult>;
+  /** Called by compile (after build): throws, saying why, when the optimizer cannot serve the model. */
+  checkModel?(model: Sequential, loss: LossDef, regularization?: { l1: number; l2: number }): void;
+}
+
+export interface EpochContext {
+  model: Sequential;
+  /** Training rows in the heap: x [rows × inputs], y [rows × outputs]. */
+  x: number;
+  y: number;
+  rows: number;
+  /** 0-based epoch index. */
+  epoch: number;
+  /** The fit call's batchSize. */
+  batchSize: number;
+  /** The fit call's seeded generator (shuffles, mini-batch draws). */
+  rng: Rng;
+  /** Validation rows, when fit has them. */
+  validation?: { x: Float32Array; y: Float32Array; rows: number };
+}
+
+/** Loss (mean over the training rows) after the epoch, accuracy when asked, and extra numeric logs. */
+export interface EpochResult {
+  loss: number;
+  accuracy?: number;
+  logs?: Record<string, number | string>;
 }
 
 export interface FitOptions {
@@ -115,13 +150,13 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
   const nin = model.inputUnits;
   const nout = model.outputUnits;
   const X = toMatrix(x, nin, 'x');
-  const Y = toTargets(y, X.rows, nout, 'y');
+  const Y = model.targets(y, X.rows, 'y');
   let nTrain = X.rows;
   let val: { x: Float32Array; y: Float32Array; rows: number } | undefined;
   if (options.validationData) {
     const [vx, vy] = options.validationData;
     const VX = toMatrix(vx, nin, 'validationData x');
-    val = { x: VX.data, y: toTargets(vy, VX.rows, nout, 'validationData y'), rows: VX.rows };
+    val = { x: VX.data, y: model.targets(vy, VX.rows, 'validationData y'), rows: VX.rows };
   } else if (split > 0) {
     const nVal = Math.floor(X.rows * split);
     if (nVal < 1 || nVal >= X.rows) {
@@ -149,6 +184,9 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
     heap.f32.set(X.data.subarray(0, nTrain * nin), xAll >> 2);
     heap.f32.set(Y.subarray(0, nTrain * nout), yAll >> 2);
     const plan = model.plan(rows, true);
+    // Weight decay λ/n with n = the training rows of this fit; the logged loss adds the penalty.
+    model.applyRegularization(nTrain);
+    const regularized = model.regularized;
     model.stopTraining = false;
     for (const c of cbs) await c.onTrainBegin?.();
     let lastYield = now();
@@ -160,13 +198,16 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
-      for (let b = 0; b < batches && !model.stopTraining; b++) {
+      const trainer = (model.optimizer as Partial<EpochTrainer>).fitEpoch ? (model.optimizer as unknown as EpochTrainer) : undefined;
+      const taken = trainer && (await trainer.fitEpoch({ model, x: xAll, y: yAll, rows: nTrain, epoch, batchSize, rng, validation: val }));
+      if (taken) [lossSum, correct, seen] = [taken.loss * nTrain, (taken.accuracy ?? 0) * nTrain, nTrain];
+      for (let b = 0; b < batches && !model.stopTraining && !taken; b++) {
         const r0 = b * rows;
         const m = Math.min(rows, nTrain - r0);
         k.gather_rows_f32(xAll, idx + 4 * r0, plan.x, m, nin);
         k.gather_rows_f32(yAll, idx + 4 * r0, plan.y, m, nout);
         const a = model.forward(plan, plan.x, m, true);
-        const loss = model.lossOf(plan, plan.y, m);
+        const loss = model.lossOf(plan, plan.y, m) + (regularized ? m * model.penalty() : 0);
         if (!Number.isFinite(loss)) {
           throw new Error(
             `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1}: training diverged. ` +
@@ -176,7 +217,7 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
         const c = withAcc ? model.countCorrect(a, plan.y, m) : 0;
         model.backward(plan, plan.x, m);
         model.step++;
-        model.optimizer.step(be, model.tensors, model.optState, model.step);
+        model.optimizer.step(be, model.tensors, model.optState, model.step, epoch);
         lossSum += loss;
         correct += c;
         seen += m;
@@ -200,6 +241,7 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
       const trainSeconds = (now() - t0) / 1000;
       const logs: EpochLogs = { loss: lossSum / Math.max(seen, 1), seconds: 0, samplesPerSecond: seen / Math.max(trainSeconds, 1e-9) };
       if (withAcc) logs.accuracy = correct / Math.max(seen, 1);
+      if (taken?.logs) Object.assign(logs, taken.logs);
       if (val) {
         const v = model.evaluateRaw(val.x, val.y, val.rows, Math.max(batchSize, 256));
         logs.valLoss = v.loss;

@@ -4,6 +4,7 @@
  * like the parameters, so one optimizer object can be shared by several models.
  */
 import type { Backend } from '../kernels/backend.js';
+import { scheduleFromConfig, type Schedule, type ScheduleConfig } from './schedules.js';
 
 /** One parameter tensor as the optimizer sees it. */
 export interface ParamTensor {
@@ -13,26 +14,50 @@ export interface ParamTensor {
   grad: number;
   /** Number of elements. */
   size: number;
-  /** L2 coefficient λ' applied as weight decay to this tensor (0 for biases). */
+  /** L2 coefficient λ' = λ/n applied as weight decay to this tensor (0 for biases); set by fit. */
   l2: number;
-  /** L1 coefficient applied as weight decay to this tensor (0 for biases). */
+  /** L1 coefficient λ' = λ/n applied as weight decay to this tensor (0 for biases); set by fit. */
   l1: number;
 }
 
-export interface SgdConfig {
+interface ScheduledConfig {
+  /** Learning-rate schedule (see train/schedules.ts); absent for a constant rate. */
+  schedule?: ScheduleConfig;
+}
+
+export interface SgdConfig extends ScheduledConfig {
   type: 'sgd';
   learningRate: number;
   momentum: number;
 }
 
-export type OptimizerConfig = SgdConfig;
+export interface MomentumConfig extends ScheduledConfig {
+  type: 'momentum' | 'nesterov';
+  learningRate: number;
+  momentum: number;
+}
+
+export interface AdamConfig extends ScheduledConfig {
+  type: 'adam';
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export type OptimizerConfig = SgdConfig | MomentumConfig | AdamConfig;
 
 export interface Optimizer {
   readonly config: OptimizerConfig;
   /** Allocates per-tensor state; returns one pointer (or 0) per tensor. */
   createState(be: Backend, tensors: readonly ParamTensor[]): number[];
-  /** Applies one update to every tensor. `t` is the 1-based step count. */
-  step(be: Backend, tensors: readonly ParamTensor[], state: readonly number[], t: number): void;
+  /**
+   * Applies one update to every tensor. `t` is the 1-based step count, `epoch` the 0-based epoch
+   * (for per-epoch learning-rate schedules; default 0).
+   */
+  step(be: Backend, tensors: readonly ParamTensor[], state: readonly number[], t: number, epoch?: number): void;
+  /** The learning rate η the update of step t (1-based) in `epoch` uses, after the schedule. */
+  learningRateAt(t: number, epoch?: number): number;
 }
 
 export interface SgdOptions {
@@ -40,37 +65,166 @@ export interface SgdOptions {
   learningRate?: number;
   /** Momentum coefficient μ in [0, 1). Default: 0 (plain SGD). */
   momentum?: number;
+  /** Learning-rate schedule: step(…), exponential(…) or cosine(…). Default: none (constant η). */
+  schedule?: Schedule;
+}
+
+function checkRate(where: string, v: unknown): number {
+  if (typeof v !== 'number' || !(Number.isFinite(v) && v > 0)) {
+    throw new Error(`${where}: learningRate must be a positive number, got ${String(v)}.`);
+  }
+  return v;
+}
+
+function checkUnitInterval(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${where}: ${name} must be in [0, 1), got ${String(v)}.`);
+  return v;
+}
+
+/** Accepts a schedule object or (on load) its config; returns the schedule and its config. */
+function checkSchedule(where: string, lr: number, s: Schedule | ScheduleConfig | undefined): Schedule | undefined {
+  if (s === undefined) return undefined;
+  const sched = 'rate' in s && typeof s.rate === 'function' ? (s as Schedule) : scheduleFromConfig(s as ScheduleConfig);
+  if (sched.config.type === 'cosine' && sched.config.min > lr) {
+    throw new Error(`${where}: the cosine schedule's min ${sched.config.min} is above the learningRate ${lr}; min must be ≤ learningRate.`);
+  }
+  return sched;
+}
+
+/** η of step t (1-based) in `epoch`: the schedule's rate at position (t − 1, epoch), or lr. */
+function rateFn(lr: number, schedule: Schedule | undefined): (t: number, epoch?: number) => number {
+  return schedule ? (t, epoch = 0) => schedule.rate(lr, t - 1, epoch) : () => lr;
+}
+
+function withSchedule<C extends OptimizerConfig>(config: C, schedule: Schedule | undefined): C {
+  if (schedule) config.schedule = { ...schedule.config };
+  return config;
 }
 
 /**
- * Stochastic gradient descent with (optional) momentum and L2 weight decay:
- *   v ← μ·v − η·(∂C/∂w + λ·w),   w ← w + v.
+ * Stochastic gradient descent with (optional) classical momentum and weight decay:
+ *   v ← μ·v − η·(∂C/∂w + λ₂'·w + λ₁'·sgn w),   w ← w + v,
+ * with λ' = λ/n from the regularization (train/regularizers.ts); with μ = 0 this is exactly the
+ * course's w ← (1 − ηλ/n)·w − η·∂C₀/∂w (L2) and w ← w − (ηλ/n)·sgn(w) − η·∂C₀/∂w (L1).
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  const learningRate = options.learningRate ?? 0.01;
-  const momentum = options.momentum ?? 0;
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new Error(`sgd: learningRate must be a positive number, got ${options.learningRate}.`);
-  }
-  if (!(Number.isFinite(momentum) && momentum >= 0 && momentum < 1)) {
-    throw new Error(`sgd: momentum must be in [0, 1), got ${options.momentum}.`);
-  }
-  const config: SgdConfig = { type: 'sgd', learningRate, momentum };
+  const learningRate = checkRate('sgd', options.learningRate ?? 0.01);
+  const momentum = checkUnitInterval('sgd', 'momentum', options.momentum ?? 0);
+  const schedule = checkSchedule('sgd', learningRate, options.schedule);
+  return momentumOptimizer(withSchedule<SgdConfig>({ type: 'sgd', learningRate, momentum }, schedule), schedule);
+}
+
+export interface MomentumOptions {
+  /** Step size η. Default: 0.01. */
+  learningRate?: number;
+  /** Momentum coefficient μ in [0, 1). Default: 0.9. */
+  momentum?: number;
+  /** Learning-rate schedule. Default: none (constant η). */
+  schedule?: Schedule;
+}
+
+/**
+ * SGD with classical (Polyak) momentum, the course's "momentum-based gradient descent":
+ *   v ← μ·v − η·∇C,   w ← w + v     (∇C including the weight decay, as in sgd).
+ */
+export function momentum(options: MomentumOptions = {}): Optimizer {
+  const learningRate = checkRate('momentum', options.learningRate ?? 0.01);
+  const mu = checkUnitInterval('momentum', 'momentum', options.momentum ?? 0.9);
+  const schedule = checkSchedule('momentum', learningRate, options.schedule);
+  return momentumOptimizer(withSchedule<MomentumConfig>({ type: 'momentum', learningRate, momentum: mu }, schedule), schedule);
+}
+
+/**
+ * Nesterov accelerated gradient in the form of Sutskever et al. (2013) / Keras, which needs only the
+ * gradient at the current weights:
+ *   v ← μ·v − η·∇C,   w ← w + μ·v − η·∇C     (∇C including the weight decay).
+ */
+export function nesterov(options: MomentumOptions = {}): Optimizer {
+  const learningRate = checkRate('nesterov', options.learningRate ?? 0.01);
+  const mu = checkUnitInterval('nesterov', 'momentum', options.momentum ?? 0.9);
+  const schedule = checkSchedule('nesterov', learningRate, options.schedule);
+  return momentumOptimizer(withSchedule<MomentumConfig>({ type: 'nesterov', learningRate, momentum: mu }, schedule), schedule);
+}
+
+/** The sgd / momentum / nesterov family: one velocity buffer per tensor. */
+function momentumOptimizer(config: SgdConfig | MomentumConfig, schedule: Schedule | undefined): Optimizer {
+  const mu = config.momentum;
+  const nag = config.type === 'nesterov';
+  const learningRateAt = rateFn(config.learningRate, schedule);
   return {
     config,
+    learningRateAt,
     createState: (be, tensors) => tensors.map((t) => be.heap.allocF32(t.size)),
-    step(be, tensors, state) {
+    step(be, tensors, state, t, epoch = 0) {
       const k = be.k;
+      const lr = learningRateAt(t, epoch);
       for (let i = 0; i < tensors.length; i++) {
-        const t = tensors[i]!;
-        k.sgd_f32(t.param, t.grad, state[i]!, t.size, learningRate, momentum, t.l2);
+        const p = tensors[i]!;
+        if (nag) k.nesterov_f32(p.param, p.grad, state[i]!, p.size, lr, mu, p.l1, p.l2);
+        else if (p.l1 !== 0) k.sgd_l1l2_f32(p.param, p.grad, state[i]!, p.size, lr, mu, p.l1, p.l2);
+        else k.sgd_f32(p.param, p.grad, state[i]!, p.size, lr, mu, p.l2);
       }
     },
   };
 }
 
+export interface AdamOptions {
+  /** Step size η. Default: 0.001 (Kingma & Ba, Keras). */
+  learningRate?: number;
+  /** Decay of the first-moment average, in [0, 1). Default: 0.9. */
+  beta1?: number;
+  /** Decay of the second-moment average, in [0, 1). Default: 0.999. */
+  beta2?: number;
+  /** ε added to √v̂, > 0. Default: 1e-7 (Keras; the paper uses 1e-8). */
+  epsilon?: number;
+  /** Learning-rate schedule. Default: none (constant η). */
+  schedule?: Schedule;
+}
+
+/**
+ * Adam (Kingma & Ba 2015), bias-corrected, for step t = 1, 2, …:
+ *   g ← ∇C (+ λ₂'·w + λ₁'·sgn w: L1/L2 are *coupled*, added to the gradient before the moments, as
+ *        Keras's kernel_regularizer does with Adam — not AdamW's decoupled decay)
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
+ *   m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ),   w ← w − η·m̂ / (√v̂ + ε).
+ */
+export function adam(options: AdamOptions = {}): Optimizer {
+  const where = 'adam';
+  const learningRate = checkRate(where, options.learningRate ?? 0.001);
+  const beta1 = checkUnitInterval(where, 'beta1', options.beta1 ?? 0.9);
+  const beta2 = checkUnitInterval(where, 'beta2', options.beta2 ?? 0.999);
+  const epsilon = options.epsilon ?? 1e-7;
+  if (typeof epsilon !== 'number' || !(Number.isFinite(epsilon) && epsilon > 0)) {
+    throw new Error(`${where}: epsilon must be a positive number, got ${String(options.epsilon)}.`);
+  }
+  const schedule = checkSchedule(where, learningRate, options.schedule);
+  const config = withSchedule<AdamConfig>({ type: 'adam', learningRate, beta1, beta2, epsilon }, schedule);
+  const learningRateAt = rateFn(learningRate, schedule);
+  return {
+    config,
+    learningRateAt,
+    // m and v of a tensor share one buffer: m at the pointer, v right after it.
+    createState: (be, tensors) => tensors.map((t) => be.heap.allocF32(2 * t.size)),
+    step(be, tensors, state, t, epoch = 0) {
+      const k = be.k;
+      const lr = learningRateAt(t, epoch);
+      const c1 = 1 / (1 - beta1 ** t);
+      const c2 = 1 / (1 - beta2 ** t);
+      for (let i = 0; i < tensors.length; i++) {
+        const p = tensors[i]!;
+        const m = state[i]!;
+        k.adam_f32(p.param, p.grad, m, m + 4 * p.size, p.size, lr, beta1, beta2, epsilon, c1, c2, p.l1, p.l2);
+      }
+    },
+  };
+}
+
+// Configs carry their schedule as data; the factories accept it (checkSchedule rebuilds it).
 const factories: Record<string, (c: any) => Optimizer> = {
-  sgd: (c: SgdConfig) => sgd(c),
+  sgd: (c: SgdConfig) => sgd(c as SgdOptions),
+  momentum: (c: MomentumConfig) => momentum(c as MomentumOptions),
+  nesterov: (c: MomentumConfig) => nesterov(c as MomentumOptions),
+  adam: (c: AdamConfig) => adam(c as AdamOptions),
 };
 
 /** Re-creates an optimizer from its config (load), or by name with defaults (CLI). */

@@ -9,6 +9,15 @@ export interface RefLayer {
   activation: string;
   useBias: boolean;
   alpha?: number;
+  /**
+   * 'dense' (default): z = x·W + b, a = f(z).
+   * 'prelu': a = z > 0 ? z : α_j·z with one weight tensor α [units] (units = inUnits).
+   * 'maxout': z = x·W + b with W [in × units·pieces], a[u] = max_p z[u·pieces + p].
+   * 'mask': a = x ⊙ mask (a fixed dropout mask [rows × units]); no weights.
+   */
+  kind?: 'dense' | 'prelu' | 'maxout' | 'mask';
+  pieces?: number;
+  mask?: Float64Array;
 }
 
 function act(name: string, z: Float64Array, alpha = 0): Float64Array {
@@ -45,15 +54,31 @@ export function refForward(layers: RefLayer[], weights: Float64Array[], x: Float
   let a = x;
   let w = 0;
   for (const l of layers) {
+    if (l.kind === 'mask') {
+      a = a.map((v, i) => v * l.mask![i]!);
+      continue;
+    }
+    if (l.kind === 'prelu') {
+      const alpha = weights[w++]!;
+      a = a.map((v, i) => (v > 0 ? v : alpha[i % l.units]! * v));
+      continue;
+    }
+    const width = l.kind === 'maxout' ? l.units * l.pieces! : l.units;
     const W = weights[w++]!;
     const b = l.useBias ? weights[w++]! : undefined;
-    const z = new Float64Array(rows * l.units);
+    const z = new Float64Array(rows * width);
     for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < l.units; j++) {
+      for (let j = 0; j < width; j++) {
         let s = b ? b[j]! : 0;
-        for (let i = 0; i < l.inUnits; i++) s += a[r * l.inUnits + i]! * W[i * l.units + j]!;
-        z[r * l.units + j] = s;
+        for (let i = 0; i < l.inUnits; i++) s += a[r * l.inUnits + i]! * W[i * width + j]!;
+        z[r * width + j] = s;
       }
+    }
+    if (l.kind === 'maxout') {
+      const k = l.pieces!;
+      a = new Float64Array(rows * l.units);
+      for (let u = 0; u < a.length; u++) a[u] = Math.max(...z.subarray(u * k, u * k + k));
+      continue;
     }
     a = l.activation === 'softmax' ? softmaxRows(z, rows, l.units) : act(l.activation, z, l.alpha);
   }
@@ -67,6 +92,23 @@ export function refLoss(loss: string, a: Float64Array, y: Float64Array, rows: nu
     for (let i = 0; i < a.length; i++) if (y[i]! !== 0) s -= y[i]! * Math.log(a[i]!);
   } else if (loss === 'meanSquaredError') {
     for (let i = 0; i < a.length; i++) s += (a[i]! - y[i]!) ** 2 / cols;
+  } else if (loss === 'quadratic') {
+    for (let i = 0; i < a.length; i++) s += 0.5 * (a[i]! - y[i]!) ** 2;
+  } else if (loss === 'binaryCrossentropy') {
+    // On probabilities (the fused kernel works from logits; the value is the same).
+    for (let i = 0; i < a.length; i++) s -= y[i]! * Math.log(a[i]!) + (1 - y[i]!) * Math.log(1 - a[i]!);
+  } else if (loss === 'hinge' && cols === 1) {
+    // Targets ±1.
+    for (let i = 0; i < a.length; i++) s += Math.max(0, 1 - y[i]! * a[i]!);
+  } else if (loss === 'hinge') {
+    // Crammer–Singer with one-hot targets.
+    for (let r = 0; r < rows; r++) {
+      let t = 0;
+      for (let j = 1; j < cols; j++) if (y[r * cols + j]! > y[r * cols + t]!) t = j;
+      let best = -Infinity;
+      for (let j = 0; j < cols; j++) if (j !== t) best = Math.max(best, a[r * cols + j]!);
+      s += Math.max(0, 1 + best - a[r * cols + t]!);
+    }
   } else {
     throw new Error(`reference: no loss ${loss}`);
   }

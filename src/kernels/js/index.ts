@@ -6,8 +6,12 @@
 import type { Heap } from '../heap.js';
 import { KERNEL_NAMES, type Kernels } from '../kernels.js';
 import { activationKernels } from './activations.js';
+import { curvatureKernels } from './curvature.js';
+import { dropoutKernels } from './dropout.js';
 import { gemmKernels } from './gemm.js';
+import { linalgKernels } from './linalg.js';
 import { lossKernels } from './losses.js';
+import { maxoutKernels } from './maxout.js';
 import { optimizerKernels } from './optimizers.js';
 import { reduceKernels } from './reduce.js';
 import { softmaxKernels } from './softmax.js';
@@ -20,6 +24,10 @@ export function jsKernels(heap: Heap): Kernels {
     ...lossKernels(heap),
     ...reduceKernels(heap),
     ...optimizerKernels(heap),
+    ...maxoutKernels(heap),
+    ...dropoutKernels(heap),
+    ...linalgKernels(heap),
+    ...curvatureKernels(heap),
   } as Partial<Kernels>;
   for (const name of KERNEL_NAMES) {
     if (typeof k[name] !== 'function') throw new Error(`js backend is missing kernel ${name}`);

@@ -2,7 +2,9 @@
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
-type ReduceNames = 'colsum_f32' | 'gather_rows_f32' | 'argmax_rows_f32' | 'count_correct_f32' | 'find_nonfinite_f32';
+type ReduceNames =
+  | 'colsum_f32' | 'gather_rows_f32' | 'argmax_rows_f32' | 'count_correct_f32' | 'find_nonfinite_f32'
+  | 'count_correct_binary_f32';
 
 /** First index of the maximum of f[i .. i+cols) (NaNs never win). */
 function rowArgmax(f: Float32Array, i: number, cols: number): number {
@@ -60,6 +62,14 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
       const xi = x >> 2;
       for (let i = 0; i < n; i++) if (!Number.isFinite(f[xi + i]!)) return i;
       return -1;
+    },
+    /** #i with (a_i > 0.5) == (y_i > 0.5) */
+    count_correct_binary_f32(a, y, n) {
+      const f = heap.f32;
+      const ai = a >> 2, yi = y >> 2;
+      let c = 0;
+      for (let i = 0; i < n; i++) if (f[ai + i]! > 0.5 === f[yi + i]! > 0.5) c++;
+      return c;
     },
   };
 }

@@ -1,0 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const { init, sequential, dense, sgd, loadMnist } = await import('../src/index.js');
+const be = await init({ backend: (process.argv[2] ?? 'wasm') as any });
+const { train, test } = await loadMnist();
+const m = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { seed: 1 });
+m.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: Number(process.argv[3] ?? 0.1), momentum: Number(process.argv[5] ?? 0.9) }), metrics: ['accuracy'] });
+const epochs = Number(process.argv[4] ?? 5);
+await m.fit(train.x, train.labels, { epochs, batchSize: 32, callbacks: { onEpochEnd: (e, l) => console.log(e, l.loss.toFixed(4), l.accuracy?.toFixed(4), l.samplesPerSecond.toFixed(0), m.evaluate(test.x, test.labels).accuracy) } });
+console.log(be.name, be.simd);

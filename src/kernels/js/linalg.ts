@@ -1,0 +1,147 @@
+/**
+ * Reference twin of assembly/linalg.ts: Cholesky factorization, triangular solves, the symmetric
+ * rank-k update JᵀJ and the vector operations of conjugate gradient, written plainly over the heap's
+ * f32 view. Sums are accumulated in f64 (JavaScript numbers) and rounded to f32 when stored, so this
+ * is at least as accurate as the wasm kernels (which accumulate the O(n³) parts in f32).
+ *
+ * The heap's view is read at the start of every call: views are re-created after memory growth.
+ */
+import type { Heap } from '../heap.js';
+import type { Kernels } from '../kernels.js';
+
+export type LinalgKernelName =
+  | 'cholesky_f32'
+  | 'trsv_lower_f32'
+  | 'trsv_lower_t_f32'
+  | 'cholesky_solve_f32'
+  | 'syrk_acc_f32'
+  | 'dot_f32'
+  | 'axpy_f32'
+  | 'scale_f32'
+  | 'copy_f32'
+  | 'add_diag_f32';
+
+const fround = Math.fround;
+
+export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
+  /** L·y = x in place (rows of L, dot-product form). */
+  function trsvLower(l: number, x: number, n: number): void {
+    const f = heap.f32;
+    const lo = l >> 2;
+    const xo = x >> 2;
+    for (let i = 0; i < n; i++) {
+      const ri = lo + i * n;
+      let s = f[xo + i]!;
+      for (let k = 0; k < i; k++) s -= f[ri + k]! * f[xo + k]!;
+      f[xo + i] = s / f[ri + i]!;
+    }
+  }
+
+  /** Lᵀ·z = x in place: z_i = (x_i − Σ_{k>i} L_ki·z_k) / L_ii (columns of L, dot-product form). */
+  function trsvLowerT(l: number, x: number, n: number): void {
+    const f = heap.f32;
+    const lo = l >> 2;
+    const xo = x >> 2;
+    for (let i = n - 1; i >= 0; i--) {
+      let s = f[xo + i]!;
+      for (let k = i + 1; k < n; k++) s -= f[lo + k * n + i]! * f[xo + k]!;
+      f[xo + i] = s / f[lo + i * n + i]!;
+    }
+  }
+
+  return {
+    /**
+     * Cholesky–Banachiewicz (row by row): L_jm = (a_jm − Σ_{k<m} L_jk·L_mk) / L_mm for m < j,
+     * L_jj = √(a_jj + shift − Σ_{k<j} L_jk²). Returns j+1 at the first pivot that is not positive
+     * and finite; zeroes the strict upper triangle on success.
+     */
+    cholesky_f32(a: number, n: number, shift: number): number {
+      const f = heap.f32;
+      const o = a >> 2;
+      const sh = fround(shift);
+      for (let j = 0; j < n; j++) {
+        const rj = o + j * n;
+        for (let m = 0; m < j; m++) {
+          const rm = o + m * n;
+          let s = f[rj + m]!;
+          for (let k = 0; k < m; k++) s -= f[rj + k]! * f[rm + k]!;
+          f[rj + m] = s / f[rm + m]!;
+        }
+        let d = fround(f[rj + j]! + sh);
+        for (let k = 0; k < j; k++) {
+          const v = f[rj + k]!;
+          d -= v * v;
+        }
+        if (!(d > 0) || !Number.isFinite(d)) return j + 1;
+        f[rj + j] = Math.sqrt(d);
+      }
+      for (let i = 0; i < n - 1; i++) f.fill(0, o + i * n + i + 1, o + (i + 1) * n);
+      return 0;
+    },
+
+    trsv_lower_f32: trsvLower,
+    trsv_lower_t_f32: trsvLowerT,
+
+    cholesky_solve_f32(l: number, x: number, n: number): void {
+      trsvLower(l, x, n);
+      trsvLowerT(l, x, n);
+    },
+
+    /** Lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time. */
+    syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number): void {
+      const f = heap.f32;
+      const jo = j >> 2;
+      const ho = h >> 2;
+      const b = fround(beta);
+      const acc = new Float64Array(p);
+      for (let r = 0; r < p; r++) {
+        acc.fill(0, 0, r + 1);
+        for (let k = 0; k < rows; k++) {
+          const row = jo + k * p;
+          const jr = f[row + r]!;
+          if (jr === 0) continue;
+          for (let c = 0; c <= r; c++) acc[c] = acc[c]! + jr * f[row + c]!;
+        }
+        const hr = ho + r * p;
+        for (let c = 0; c <= r; c++) f[hr + c] = b === 0 ? acc[c]! : b * f[hr + c]! + acc[c]!;
+      }
+    },
+
+    dot_f32(x: number, y: number, n: number): number {
+      const f = heap.f32;
+      const xo = x >> 2;
+      const yo = y >> 2;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += f[xo + i]! * f[yo + i]!;
+      return fround(s);
+    },
+
+    axpy_f32(alpha: number, x: number, y: number, n: number): void {
+      const f = heap.f32;
+      const a = fround(alpha);
+      const xo = x >> 2;
+      const yo = y >> 2;
+      for (let i = 0; i < n; i++) f[yo + i] = f[yo + i]! + a * f[xo + i]!;
+    },
+
+    scale_f32(x: number, alpha: number, n: number): void {
+      const f = heap.f32;
+      const a = fround(alpha);
+      const xo = x >> 2;
+      for (let i = 0; i < n; i++) f[xo + i] = f[xo + i]! * a;
+    },
+
+    copy_f32(src: number, dst: number, n: number): void {
+      if (n <= 0) return;
+      const f = heap.f32;
+      f.copyWithin(dst >> 2, src >> 2, (src >> 2) + n);
+    },
+
+    add_diag_f32(a: number, n: number, mu: number): void {
+      const f = heap.f32;
+      const m = fround(mu);
+      const o = a >> 2;
+      for (let i = 0; i < n; i++) f[o + i * n + i] = f[o + i * n + i]! + m;
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Levenberg–Marquardt (Levenberg 1944, Marquardt 1963; for networks Hagan & Menhaj 1994), the
+ * recommended second-order method for small networks. One full-batch step per epoch on
+ *
+ *   E(θ) = ½·Σ_r Σ_j e_rj²  (squared losses, e = a − y; E = N·C/κ),   E = Σ_r ℓ_r (cross-entropies),
+ *
+ * with the Gauss–Newton matrix in place of the Hessian:
+ *   JᵀJ = Σ_r J̃_rᵀ·J̃_r, J̃_r the per-sample Jacobian of the outputs (squared losses), or of the
+ *   logits scaled by a square root of the loss Hessian (softmax: rows √a_k·(e_k − a)ᵀ; sigmoid:
+ *   √(a(1 − a))), accumulated sample block by sample block with the symmetric rank-k update
+ *   (syrk_acc_f32) so J is never stored whole;
+ *   solve (JᵀJ + N·λ'·I_w + μI)·Δ = −∇E by Cholesky; accept when the loss drops (μ ← μ·muDecrease),
+ *   else μ ← μ·muIncrease and retry.
+ *
+ * Defaults are MATLAB trainlm's documented ones: mu 0.001, mu_dec 0.1, mu_inc 10, mu_max 1e10,
+ * max_fail 6, min_grad 1e-7, goal 0 (trainlm's epochs default, 1000, is fit's `epochs` here).
+ * Training stops when μ exceeds muMax, the loss reaches goal, ‖∇C‖ falls below minGrad (here the
+ * gradient of the batch-mean loss), or, with validation data, the validation loss has not improved
+ * for maxFail epochs in a row — then the weights with the best validation loss are restored.
+ */
+import type { EpochContext, EpochResult } from '../fit.js';
+import { dampedStep } from './damped-step.js';
+import { CHUNK_ROWS } from './hessian.js';
+import { addL2Diagonal } from './newton.js';
+import type { Objective } from './objective.js';
+import { aboveOne, checkMatrixSize, DEFAULT_MAX_PARAMS, fraction, integer, positive } from './support.js';
+import { S_BEST_VAL, S_DAMPING, S_FAILS, secondOrderOptimizer, withScratch, type SecondOrderOptimizer } from './trainer.js';
+
+export interface LevenbergMarquardtOptions {
+  /** Initial damping μ > 0 (trainlm mu). Default: 0.001. */
+  mu?: number;
+  /** Factor in (0, 1) applied to μ after a successful step (trainlm mu_dec). Default: 0.1. */
+  muDecrease?: number;
+  /** Factor > 1 applied to μ after a failed step (trainlm mu_inc). Default: 10. */
+  muIncrease?: number;
+  /** Training stops when μ exceeds this (trainlm mu_max). Default: 1e10. */
+  muMax?: number;
+  /** Consecutive epochs without a better validation loss before stopping (trainlm max_fail); 0 disables. Default: 6. */
+  maxFail?: number;
+  /** Training stops when ‖∇C‖ falls below this (trainlm min_grad). Default: 1e-7. */
+  minGrad?: number;
+  /** Training stops when the training loss reaches this (trainlm goal). Default: 0. */
+  goal?: number;
+  /** Largest parameter count for the P × P matrix. Default: 4,000 (64 MB per matrix). */
+  maxParams?: number;
+}
+
+export interface LevenbergMarquardtConfig {
+  type: 'levenbergMarquardt';
+  mu: number;
+  muDecrease: number;
+  muIncrease: number;
+  muMax: number;
+  maxFail: number;
+  minGrad: number;
+  goal: number;
+  maxParams: number;
+}
+
+/** Floats of one Jacobian block (rows × P): 4 MB. */
+const J_BLOCK_FLOATS = 1 << 20;
+
+/** Levenberg–Marquardt with the Gauss–Newton matrix JᵀJ; see the module comment. */
+export function levenbergMarquardt(options: LevenbergMarquardtOptions = {}): SecondOrderOptimizer {
+  const w = 'levenbergMarquardt';
+  const goal = options.goal ?? 0;
+  if (typeof goal !== 'number' || !(goal >= 0)) throw new Error(`${w}: goal must be a number ≥ 0, got ${String(options.goal)}.`);
+  const minGrad = options.minGrad ?? 1e-7;
+  if (typeof minGrad !== 'number' || !(minGrad >= 0)) throw new Error(`${w}: minGrad must be a number ≥ 0, got ${String(options.minGrad)}.`);
+  const config: LevenbergMarquardtConfig = {
+    type: 'levenbergMarquardt',
+    mu: positive(w, 'mu', options.mu ?? 0.001),
+    muDecrease: fraction(w, 'muDecrease', options.muDecrease ?? 0.1),
+    muIncrease: aboveOne(w, 'muIncrease', options.muIncrease ?? 10),
+    muMax: positive(w, 'muMax', options.muMax ?? 1e10),
+    maxFail: integer(w, 'maxFail', options.maxFail ?? 6, 0),
+    minGrad,
+    goal,
+    maxParams: integer(w, 'maxParams', options.maxParams ?? DEFAULT_MAX_PARAMS, 1),
+  };
+  if (config.muMax < config.mu) throw new Error(`${w}: muMax (${config.muMax}) must be ≥ mu (${config.mu}).`);
+  return secondOrderOptimizer(config, {
+    where: w,
+    exact: false,
+    check: (model) => checkMatrixSize(w, 'the Gauss–Newton matrix JᵀJ', model.paramCount, config.maxParams),
+    capacity: (rows, model) => Math.max(1, Math.min(rows, CHUNK_ROWS, Math.floor(J_BLOCK_FLOATS / model.paramCount))),
+    epoch: (ctx, obj, scalars, best) => lmEpoch(ctx, obj, scalars, best, config),
+  });
+}
+
+function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best: number, o: LevenbergMarquardtConfig): EpochResult {
+  const model = ctx.model;
+  const { k } = model.backend;
+  const P = obj.P;
+  const d = { x: ctx.x, y: ctx.y, rows: ctx.rows };
+  const val = o.maxFail > 0 ? ctx.validation : undefined;
+  if (ctx.epoch === 0) {
+    scalars[S_DAMPING] = o.mu;
+    scalars[S_FAILS] = 0;
+    scalars[S_BEST_VAL] = Infinity;
+    if (val) {
+      scalars[S_BEST_VAL] = model.evaluateRaw(val.x, val.y, val.rows).loss;
+      obj.readTheta(best);
+    }
+  }
+  const count = model.metrics.includes('accuracy');
+  const cap = obj.engine.capacity;
+  const m = model.outputUnits;
+  return withScratch(model, [P * P, P * P, P, P, P, cap * P, cap * m], (M, A, g, step, theta0, J, U) => {
+    const c0 = obj.gradient(d, g);
+    const gradNorm = Math.sqrt(k.dot_f32(g, g, P));
+    const sE = objectiveScale(obj, ctx.rows);
+    accumulateJtJ(obj, d, M, J, U);
+    addL2Diagonal(obj, M, sE);
+    k.scale_f32(g, sE, P);
+    const logs: Record<string, number | string> = {};
+    const stop = (why: string): void => {
+      model.stopTraining = true;
+      logs.stopReason = why;
+    };
+    if (gradNorm < o.minGrad) {
+      stop(`‖∇C‖ = ${gradNorm.toExponential(2)} fell below minGrad (${o.minGrad})`);
+      const c = obj.cost(d, count);
+      return { loss: c.loss, accuracy: count ? c.correct / ctx.rows : undefined, logs: { ...logs, mu: scalars[S_DAMPING]! } };
+    }
+    const r = dampedStep(obj, d, M, A, g, step, theta0, c0, scalars[S_DAMPING]!, o, count);
+    scalars[S_DAMPING] = r.mu;
+    logs.mu = r.mu;
+    logs.gradient = gradNorm;
+    if (!r.accepted) stop(`mu exceeded muMax (${o.muMax})`);
+    else if (r.loss <= o.goal) stop(`the loss reached goal (${o.goal})`);
+    let loss = r.loss, correct = r.correct;
+    if (val && r.accepted) {
+      const v = model.evaluateRaw(val.x, val.y, val.rows).loss;
+      if (v < scalars[S_BEST_VAL]!) {
+        scalars[S_BEST_VAL] = v;
+        scalars[S_FAILS] = 0;
+        obj.readTheta(best);
+      } else if (++scalars[S_FAILS]! >= o.maxFail) {
+        obj.writeTheta(best);
+        stop(`the validation loss has not improved for ${o.maxFail} epochs (maxFail); restored the best weights`);
+        ({ loss, correct } = obj.cost(d, count));
+      }
+    }
+    return { loss, accuracy: count ? correct / ctx.rows : undefined, logs };
+  });
+}
+
+/** s with E = s·C: N/κ for squared losses (E = ½Σe²), N for the cross-entropies (E = Σℓ). */
+function objectiveScale(obj: Objective, rows: number): number {
+  return rows / obj.engine.out.kappa;
+}
+
+/**
+ * M = Σ_blocks J̃ᵀ·J̃ (lower triangle), J̃ [rows·m × P] built m rows-per-sample block by block:
+ * for each output factor k, U holds per sample the vector whose backprop gives row (r, k).
+ */
+function accumulateJtJ(obj: Objective, d: { x: number; y: number; rows: number }, M: number, J: number, U: number): void {
+  const engine = obj.engine;
+  const model = obj.model;
+  const { k, heap } = model.backend;
+  const P = obj.P;
+  const m = model.outputUnits, nin = model.inputUnits;
+  const kind = engine.out.kind;
+  let first = true;
+  for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {
+    const rows = Math.min(engine.capacity, d.rows - r0);
+    engine.linearize(d.x + 4 * r0 * nin, d.y + 4 * r0 * m, rows);
+    const a = engine.outputs().a >> 2;
+    for (let j = 0; j < m; j++) {
+      const f = heap.f32;
+      const u = U >> 2;
+      f.fill(0, u, u + rows * m);
+      for (let r = 0; r < rows; r++) {
+        const ar = a + r * m, ur = u + r * m;
+        if (kind === 'squared') f[ur + j] = 1;
+        else if (kind === 'sigmoidBce') f[ur + j] = Math.sqrt(f[ar + j]! * (1 - f[ar + j]!));
+        else {
+          const s = Math.sqrt(f[ar + j]!);
+          for (let q = 0; q < m; q++) f[ur + q] = -s * f[ar + q]!;
+          f[ur + j] = f[ur + j]! + s;
+        }
+      }
+      engine.jacobianRows(U, kind === 'squared', J);
+      k.syrk_acc_f32(J, M, rows, P, first ? 0 : 1);
+      first = false;
+    }
+  }
+}

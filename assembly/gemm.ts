@@ -54,7 +54,9 @@ const SMALL_N_W: i32 = 12;
 /** Depth of one small-n packed B slice (SMALL_N_KC·12·4 = 192 KiB). */
 const SMALL_N_KC: i32 = 4096;
 
-// Workspace layout (byte offsets from ws).
+// Workspace layout (byte offsets from ws). The small-n path packs its B at offset 0 (it uses no
+// packed A), so small calls touch only the first few KiB of ws.
+const WS_SMALL_N_B: usize = 0;
 const WS_A: usize = 0;
 const WS_B: usize = WS_A + <usize>MC * <usize>KC * 4;
 const WS_TILE: usize = WS_B + <usize>KC * <usize>NC * 4;
@@ -620,7 +622,7 @@ function small_n_rows(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: 
 
 /** Small n (≤ 12): B slices packed to [kc × 12], A read in place (A(i,p) at a + i·rsa + p·csa). */
 function gemm_small_n(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
-  const bp = ws + WS_B;
+  const bp = ws + WS_SMALL_N_B;
   const ldc = <usize>n << 2;
   for (let pc = 0; pc < k; pc += SMALL_N_KC) {
     const kc = min<i32>(SMALL_N_KC, k - pc);

@@ -212,3 +212,48 @@ export function hinge_multi_rows_f32(a: usize, y: usize, da: usize, rows: i32, c
   }
   return total;
 }
+
+/**
+ * Weight-decay penalty of one tensor (the regularization term of the reported loss):
+ *   returns l1·Σ_i |w_i| + (l2/2)·Σ_i w_i²
+ * (pass l1 = λ₁/n, l2 = λ₂/n for the course's (λ₁/n)Σ|w| + (λ₂/2n)Σw²). w: n floats, read only.
+ * Both sums are f32x4 partial sums over blocks of BLOCK floats, added in f64.
+ */
+export function l1l2_penalty_f32(w: usize, n: i32, l1: f32, l2: f32): f64 {
+  let sumAbs: f64 = 0;
+  let sumSq: f64 = 0;
+  let i = 0;
+  // Two independent accumulator pairs per 8 floats hide the latency of the add chains.
+  while (i + 8 <= n) {
+    const end = min(n & ~7, i + BLOCK);
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let q0 = f32x4.splat(0);
+    let q1 = f32x4.splat(0);
+    for (; i < end; i += 8) {
+      const p = w + (<usize>i << 2);
+      const v0 = v128.load(p);
+      const v1 = v128.load(p, 16);
+      a0 = f32x4.add(a0, f32x4.abs(v0));
+      a1 = f32x4.add(a1, f32x4.abs(v1));
+      q0 = f32x4.add(q0, f32x4.mul(v0, v0));
+      q1 = f32x4.add(q1, f32x4.mul(v1, v1));
+    }
+    sumAbs += hsum64(f32x4.add(a0, a1));
+    sumSq += hsum64(f32x4.add(q0, q1));
+  }
+  if (i + 4 <= n) {
+    const v = v128.load(w + (<usize>i << 2));
+    sumAbs += hsum64(f32x4.abs(v));
+    sumSq += hsum64(f32x4.mul(v, v));
+    i += 4;
+  }
+  const r = n - i;
+  if (r > 0) {
+    // Filler lanes are 0 and add nothing to either sum.
+    const v = loadPart(w + (<usize>i << 2), r, 0);
+    sumAbs += hsum64(f32x4.abs(v));
+    sumSq += hsum64(f32x4.mul(v, v));
+  }
+  return <f64>l1 * sumAbs + 0.5 * <f64>l2 * sumSq;
+}

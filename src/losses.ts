@@ -3,6 +3,12 @@
  * the *batch-mean* loss: straight into dL/dz when the output activation is the one it fuses with
  * (softmax + cross-entropy gives the famous a − y), otherwise into dL/da for the layer's own
  * activation backward.
+ *
+ * Pairings (compile refuses the others, naming the one to use):
+ *   categoricalCrossentropy  softmax, ≥ 2 outputs (fused: δ = a − y)
+ *   binaryCrossentropy       sigmoid, any number of outputs (fused from logits: δ = a − y)
+ *   hinge                    raw scores: linear (fused), tanh, …; not sigmoid/softmax, nor relu-like for one output
+ *   meanSquaredError, quadratic   any output (fused with linear)
  */
 import type { Labels } from './data/prepare.js';
 import type { Kernels } from './kernels/kernels.js';

@@ -218,17 +218,8 @@ export class Sequential {
    */
   penalty(): number {
     let s = 0;
-    const be = this.be_!;
-    for (const t of this.tensors) {
-      if (t.l2 !== 0) s += 0.5 * t.l2 * be.k.dot_f32(t.param, t.param, t.size);
-      if (t.l1 !== 0) {
-        const f = be.heap.f32;
-        const o = t.param >> 2;
-        let a = 0;
-        for (let i = 0; i < t.size; i++) a += Math.abs(f[o + i]!);
-        s += t.l1 * a;
-      }
-    }
+    const k = this.be_!.k;
+    for (const t of this.tensors) if (t.l1 !== 0 || t.l2 !== 0) s += k.l1l2_penalty_f32(t.param, t.size, t.l1, t.l2);
     return s;
   }
 

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  adam, cosine, dense, dropout, exponential, loadMnist, momentum, nesterov, optimizerFromConfig, scheduleFromConfig,
+  adam, cosine, dense, dropout, exponential, loadMnist, momentum, nesterov, optimizerFromConfig, prelu, scheduleFromConfig,
   sequential, sgd, step, type Backend, type Optimizer, type Sequential,
 } from '../src/index.js';
-import { allBackends, rand } from './helpers/conformance.js';
+import { allBackends, conform, EDGE_SIZES, rand } from './helpers/conformance.js';
 
 const N = 8;
 const NIN = 3;
@@ -200,16 +200,28 @@ describe('L1/L2 regularization in the course convention', async () => {
     });
   }
 
+  it('the penalty kernel l1l2_penalty_f32 agrees across backends and with float64', async () => {
+    for (const n of [...EDGE_SIZES, 1000, 5003]) {
+      const w = rand(n, n, -2, 2);
+      const ref = await conform('l1l2_penalty_f32', { inputs: { w }, outputs: {}, args: (p) => [p.w!, n, 0.3, 0.7] }, { abs: 1e-6, rel: 1e-6 }, `n=${n}`);
+      let want = 0;
+      for (const v of w) want += 0.3 * Math.abs(v) + 0.35 * v * v;
+      expect(ref.ret).toBeCloseTo(want, 3);
+    }
+  });
+
   it('n is the training rows of the fit (validation rows excluded); a layer regularizer replaces the model-wide one', async () => {
     const [[, backend]] = await allBackends();
     const m = sequential([
-      dense({ units: 4, inputShape: [NIN], activation: 'tanh' }),
+      dense({ units: 4, inputShape: [NIN] }),
+      prelu(),
       dense({ units: 2, kernelRegularizer: { l1: 0.5 } }),
     ], { backend });
     m.compile({ loss: 'mse', regularization: { l2: 3 } });
     await m.fit(X, Y, { epochs: 1, batchSize: 4, validationSplit: 0.25, yieldEvery: 'never' });
     const n = 6;
-    expect(m.tensors.map((t) => [t.l1, t.l2])).toEqual([[0, 3 / n], [0, 0], [0.5 / n, 0], [0, 0]]);
+    // kernel, bias, PReLU slope (never decayed), kernel with its own L1, bias.
+    expect(m.tensors.map((t) => [t.l1, t.l2])).toEqual([[0, 3 / n], [0, 0], [0, 0], [0.5 / n, 0], [0, 0]]);
   });
 
   it('without regularization the loss is unchanged and no penalty is computed', async () => {
@@ -231,7 +243,7 @@ describe('compile checks the output activation against the loss', async () => {
     ['linear', 3, 'crossentropy', /does not fit output activation 'linear'.*'softmax'/],
     ['tanh', 3, 'categoricalCrossentropy', /does not fit output activation 'tanh'/],
     ['sigmoid', 3, 'categoricalCrossentropy', /does not fit output activation 'sigmoid'/],
-    ['softmax', 1, 'categoricalCrossentropy', /single output is always 1.*'sigmoid'.*'binaryCrossentropy'/],
+    ['softmax', 1, 'categoricalCrossentropy', /single output is always 1.*sigmoid.*'binaryCrossentropy'/],
     ['softmax', 3, 'binaryCrossentropy', /'binaryCrossentropy' does not fit output activation 'softmax'.*'categoricalCrossentropy'/],
     ['linear', 1, 'bce', /does not fit output activation 'linear'.*'sigmoid'/],
     ['relu', 2, 'binaryCrossentropy', /does not fit output activation 'relu'.*'sigmoid'/],
@@ -309,38 +321,39 @@ describe('bad optimizer, schedule and regularization options are refused', async
   });
 });
 
-describe('learning on MNIST (10k training images, 2k test images, wasm backend)', async () => {
+describe('learning on MNIST (the first 10k training images, the 10k test images, wasm backend)', async () => {
   const list = await allBackends();
   const backend = list.find(([t]) => t === 'wasm')![1];
-  const { train, test } = await loadMnist({ trainLimit: 10000, testLimit: 2000 });
+  const { train, test } = await loadMnist({ trainLimit: 10000 });
 
-  it('adam, [784, 64 relu, 10 softmax], 2 epochs: test accuracy ≥ 93 %', async () => {
+  // Measured (seed 1/3, this machine): adam 94.5 % in 2 s; dropout + L2 94.8 %, |W₁|² 320 vs 525 without L2 (94.6 %).
+  it('adam, [784, 64 relu, 10 softmax], 5 epochs: test accuracy ≥ 92 %', async () => {
     const m = sequential([dense({ units: 64, activation: 'relu', inputShape: [784], kernelInitializer: 'heNormal' }), dense({ units: 10, activation: 'softmax' })], { backend, seed: 1 });
     m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 0.002 }), metrics: ['accuracy'] });
-    const h = await m.fit(train.x, train.labels, { epochs: 2, batchSize: 32, yieldEvery: 'never' });
-    expect(h.history.loss[1]).toBeLessThan(h.history.loss[0]!);
+    const h = await m.fit(train.x, train.labels, { epochs: 5, batchSize: 32, yieldEvery: 'never' });
+    expect(h.history.loss[4]).toBeLessThan(0.5 * h.history.loss[0]!);
     const { accuracy } = m.evaluate(test.x, test.labels);
-    expect(accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(accuracy).toBeGreaterThanOrEqual(0.92);
     m.dispose();
   }, 30000);
 
-  it('dropout 0.3 + L2 λ = 5 (course convention) with momentum, [784, 100 relu, dropout, 10 softmax], 4 epochs: ≥ 93 %, and L2 shrinks the weights', async () => {
+  it('dropout 0.2 + L2 λ = 5 (course convention) with momentum, [784, 100 relu, dropout, 10 softmax], 5 epochs: ≥ 92 %, and L2 shrinks the weights', async () => {
     const build = (l2: number): Sequential => {
       const m = sequential([
         dense({ units: 100, activation: 'relu', inputShape: [784], kernelInitializer: 'heNormal' }),
-        dropout({ rate: 0.3 }),
+        dropout({ rate: 0.2 }),
         dense({ units: 10, activation: 'softmax', kernelInitializer: 'lecunNormal' }),
       ], { backend, seed: 3 });
-      m.compile({ loss: 'categoricalCrossentropy', optimizer: momentum({ learningRate: 0.02 }), metrics: ['accuracy'], regularization: { l2 } });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: momentum({ learningRate: 0.05 }), metrics: ['accuracy'], regularization: { l2 } });
       return m;
     };
     const m = build(5);
-    await m.fit(train.x, train.labels, { epochs: 4, batchSize: 20, yieldEvery: 'never' });
+    await m.fit(train.x, train.labels, { epochs: 5, batchSize: 32, yieldEvery: 'never' });
     const { accuracy } = m.evaluate(test.x, test.labels);
-    expect(accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(accuracy).toBeGreaterThanOrEqual(0.92);
     const norm = (mm: Sequential): number => mm.getWeights()[0]!.reduce((s, v) => s + v * v, 0);
     const free = build(0);
-    await free.fit(train.x, train.labels, { epochs: 4, batchSize: 20, yieldEvery: 'never' });
+    await free.fit(train.x, train.labels, { epochs: 5, batchSize: 32, yieldEvery: 'never' });
     expect(norm(m)).toBeLessThan(0.9 * norm(free));
     m.dispose();
     free.dispose();

@@ -23,6 +23,7 @@ import { Heap } from '../src/kernels/heap.js';
 import { linalgKernels } from '../src/kernels/js/linalg.js';
 import { allBackends, conform, expectClose, rand, runKernel, EDGE_SIZES } from './helpers/conformance.js';
 import type { Backend } from '../src/kernels/backend.js';
+import { CHOLESKY_WS_PER_ROW, SYRK_WS_PER_COL } from '../src/kernels/kernels.js';
 
 const U = 2 ** -24;
 const FACTOR_SIZES = [1, 3, 5, 17, 64, 127, 128, 129, 300] as const;
@@ -122,6 +123,15 @@ function relErr(x: ArrayLike<number>, ref: ArrayLike<number>): number {
   return Math.sqrt(s) / norm(ref);
 }
 
+/** True when the strict upper triangle is exactly 0 and the diagonal positive and finite. */
+function isLowerFactor(l: Float32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    if (!(l[i * n + i]! > 0 && Number.isFinite(l[i * n + i]))) return false;
+    for (let j = i + 1; j < n; j++) if (!Object.is(l[i * n + j], 0)) return false;
+  }
+  return true;
+}
+
 /** Frobenius norm of a full matrix. */
 const fro = (a: Float64Array): number => norm(a);
 
@@ -176,9 +186,17 @@ function solveF64(a: Float64Array, b: ArrayLike<number>, n: number): Float64Arra
 
 // ---------------------------------------------------------------- kernel drivers
 
-/** Factors `a32` on backend-like (heap, kernels); returns the return code and the matrix after. */
-function factorOn(b: Backend, a32: Float32Array, n: number, shift = 0): { ret: number; l: Float32Array } {
-  const r = runKernel(b, 'cholesky_f32', { inputs: { a: a32 }, outputs: { a: n * n }, args: (p) => [p.a!, n, shift] });
+/** Scratch for cholesky_f32 (as an input so runKernel allocates and frees it). */
+const cholWs = (n: number): Float32Array => new Float32Array((CHOLESKY_WS_PER_ROW * n) / 4);
+
+/**
+ * Factors `a32` on a backend; returns the return code and the matrix after. With `ws` the packed
+ * trailing-update path runs (trailing blocks of ≥ 256 rows), without it the strided one.
+ */
+function factorOn(b: Backend, a32: Float32Array, n: number, shift = 0, ws = true): { ret: number; l: Float32Array } {
+  const r = ws
+    ? runKernel(b, 'cholesky_f32', { inputs: { a: a32, ws: cholWs(n) }, outputs: { a: n * n }, args: (p) => [p.a!, n, shift, p.ws!] })
+    : runKernel(b, 'cholesky_f32', { inputs: { a: a32 }, outputs: { a: n * n }, args: (p) => [p.a!, n, shift] });
   return { ret: r.ret, l: r.out.a! };
 }
 
@@ -205,10 +223,7 @@ describe('linalg js twin vs float64', () => {
     const A = storedF64(a32, n);
     const { ret, l } = factorOn(js, a32, n);
     expect(ret).toBe(0);
-    for (let i = 0; i < n; i++) {
-      expect(l[i * n + i]!).toBeGreaterThan(0);
-      for (let j = i + 1; j < n; j++) expect(l[i * n + j]).toBe(0);
-    }
+    expect(isLowerFactor(l, n)).toBe(true);
     expect(factorError(l, A, n)).toBeLessThan(1e-6);
     const xTrue = rand(n, 7 + n);
     const b = Float32Array.from(matvec(A, xTrue, n));
@@ -396,11 +411,14 @@ describe('linalg wasm conformance', () => {
     wasmList = (await allBackends()).slice(1);
   });
 
-  it.each([...FACTOR_SIZES, 2, 8, 63, 65, 200])('cholesky_f32 n = %i', async (n) => {
+  it.each([...FACTOR_SIZES, 2, 8, 47, 48, 49, 63, 65, 200, 333, 520])('cholesky_f32 n = %i', async (n) => {
     const a = randomSpd(n, 200 + n);
     const a32 = lowerF32(a, n);
-    const ref = await conform('cholesky_f32', { inputs: { a: a32 }, outputs: { a: n * n }, args: (p) => [p.a!, n, 0.125] }, { abs: 2e-5, rel: 1e-4 }, `n=${n}`);
+    const tol = { abs: 2e-5, rel: 1e-4 };
+    // With scratch (packed trailing updates from 256 trailing rows on) and without (strided path).
+    const ref = await conform('cholesky_f32', { inputs: { a: a32, ws: cholWs(n) }, outputs: { a: n * n }, args: (p) => [p.a!, n, 0.125, p.ws!] }, tol, `n=${n} ws`);
     expect(ref.ret).toBe(0);
+    await conform('cholesky_f32', { inputs: { a: a32 }, outputs: { a: n * n }, args: (p) => [p.a!, n, 0.125, 0] }, tol, `n=${n} no ws`);
     // The wasm factor itself: backward error and solve residual within f32-accumulation bounds.
     const shifted = storedF64(a32, n);
     for (let i = 0; i < n; i++) shifted[i * n + i] = Math.fround(shifted[i * n + i]! + 0.125);
@@ -408,7 +426,8 @@ describe('linalg wasm conformance', () => {
     for (const [tag, be] of wasmList) {
       const { ret, l } = factorOn(be, a32, n, 0.125);
       expect(ret, tag).toBe(0);
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(l[i * n + j], tag).toBe(0);
+      expect(Array.from(factorOn(be, a32, n, 0.125, false).l), `${tag}: ws and no-ws factors differ`).toEqual(Array.from(l));
+      expect(isLowerFactor(l, n), tag).toBe(true);
       expect(factorError(l, shifted, n), tag).toBeLessThan(Math.max(1e-6, 4 * n * U));
       const x = solveOn(be, l, b, n);
       expect(backwardError(shifted, x, b, n), tag).toBeLessThan(Math.max(1e-6, 4 * n * U));
@@ -440,24 +459,30 @@ describe('linalg wasm conformance', () => {
   });
 
   it('syrk_acc_f32 over edge shapes, beta 0 / 1 / 0.5', async () => {
-    for (const p of [...EDGE_SIZES, 6, 8, 13, 40]) {
-      for (const rows of [1, 7, 300]) {
+    for (const p of [...EDGE_SIZES, 6, 8, 13, 40, 257, 300]) {
+      for (const rows of p > 200 ? [9, 300] : [1, 7, 300]) {
         const J = rand(rows * p, p * 31 + rows);
         for (const beta of [0, 1, 0.5]) {
           // beta = 0 must ignore old content, even NaN; the upper triangle must stay as it was.
           const H0 = beta === 0 ? new Float32Array(p * p).fill(NaN) : rand(p * p, 5);
           const got = await conform(
             'syrk_acc_f32',
-            { inputs: { j: J, h: H0 }, outputs: { h: p * p }, args: (q) => [q.j!, q.h!, rows, p, beta] },
+            {
+              inputs: { j: J, h: H0, ws: new Float32Array((SYRK_WS_PER_COL * p) / 4) },
+              outputs: { h: p * p },
+              args: (q) => [q.j!, q.h!, rows, p, beta, beta === 0.5 ? 0 : q.ws!],
+            },
             { abs: 1e-5 * rows, rel: 1e-5 },
             `p=${p} rows=${rows} beta=${beta}`,
           );
+          let bad = 0;
           for (let r = 0; r < p; r++) {
             for (let c = 0; c < p; c++) {
-              if (c > r) expect(Object.is(got.out.h![r * p + c], H0[r * p + c])).toBe(true);
-              else expect(Number.isFinite(got.out.h![r * p + c])).toBe(true);
+              const v = got.out.h![r * p + c]!;
+              if (c > r ? !Object.is(v, H0[r * p + c]) : !Number.isFinite(v)) bad++;
             }
           }
+          expect(bad, `p=${p} rows=${rows} beta=${beta}: upper triangle touched or non-finite lower`).toBe(0);
         }
       }
     }

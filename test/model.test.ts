@@ -156,6 +156,9 @@ describe('save and load', async () => {
       await m.save(join(dir, 'short'));
       writeFileSync(join(dir, 'short', 'weights.bin'), new Uint8Array(12));
       await expect(loadModel(join(dir, 'short'))).rejects.toThrow(/12 bytes but the spec describes 42 parameters/);
+      // Same length, other content: the pair no longer belongs together.
+      writeFileSync(join(dir, 'short', 'weights.bin'), new Uint8Array(42 * 4));
+      await expect(loadModel(join(dir, 'short'))).rejects.toThrow(/do not match the checksum/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,8 +4,11 @@
  * Parsing (quotes, embedded delimiters, CRLF, BOM) is done by `csv-parse`; this module checks the
  * table and turns it into features and labels. The first row is the header (required). Feature
  * cells must be finite numbers; errors name the file line, the column and the offending value.
+ *
+ * csv-parse is loaded on first use (dynamic import), so the package's main entry stays free of
+ * Node-only dependencies and loads in browsers; the CSV functions themselves need Node or a bundler.
  */
-import { parse } from 'csv-parse/sync';
+import type { parse as Parse } from 'csv-parse/sync';
 import type { Tensor2D } from './tensor.js';
 
 export interface CsvOptions {
@@ -72,7 +75,16 @@ interface Row {
  * @example
  * const { x, labels, classes } = parseCsv(text, { label: 'species' });
  */
-export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
+let parseImpl: typeof Parse | undefined;
+
+/** csv-parse's synchronous parser, imported once on first use. */
+async function csvParser(): Promise<typeof Parse> {
+  parseImpl ??= (await import('csv-parse/sync')).parse;
+  return parseImpl;
+}
+
+export async function parseCsv(text: string, options: CsvOptions = {}): Promise<CsvTable> {
+  const parse = await csvParser();
   const src = options.source ?? 'CSV';
   const labelType = options.labelType ?? 'auto';
   if (!['auto', 'class', 'value'].includes(labelType)) {
@@ -214,7 +226,8 @@ export async function readCsvColumns(path: string, options: { delimiter?: string
 }
 
 /** The column names of the header row of CSV text. */
-export function csvColumns(text: string, options: { delimiter?: string; source?: string } = {}): string[] {
+export async function csvColumns(text: string, options: { delimiter?: string; source?: string } = {}): Promise<string[]> {
+  const parse = await csvParser();
   const src = options.source ?? 'CSV';
   let rows: string[][];
   try {

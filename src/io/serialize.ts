@@ -27,6 +27,18 @@ export interface ModelSpec {
     regularization?: { l1: number; l2: number };
   };
   weights: { layer: number; name: string; shape: number[] }[];
+  /**
+   * FNV-1a hash of the weight bytes: model.json and weights.bin are each replaced atomically, and
+   * this ties the pair together, so a crash between the two renames is detected on load.
+   */
+  weightsChecksum?: string;
+}
+
+/** 32-bit FNV-1a over bytes, as 8 hex digits. */
+export function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -49,7 +61,9 @@ export function toJSON(model: Sequential): { spec: ModelSpec; weights: ArrayBuff
     if (model.regularization) spec.compile.regularization = { ...model.regularization };
   }
   const flat = model.getFlatWeights();
-  return { spec, weights: flat.buffer.slice(flat.byteOffset, flat.byteOffset + flat.byteLength) as ArrayBuffer };
+  const weights = flat.buffer.slice(flat.byteOffset, flat.byteOffset + flat.byteLength) as ArrayBuffer;
+  spec.weightsChecksum = fnv1a(new Uint8Array(weights));
+  return { spec, weights };
 }
 
 /** Rebuilds a model from toJSON's output; compiled again when the spec has compile settings. */
@@ -76,6 +90,10 @@ export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, 
       `fromJSON: the weights have ${bytes.byteLength} bytes but the spec describes ${model.paramCount} parameters ` +
         `(${model.paramCount * 4} bytes): weights.bin does not belong to this model.json, or is truncated.`,
     );
+  }
+  if (s.weightsChecksum !== undefined && s.weightsChecksum !== fnv1a(new Uint8Array(bytes))) {
+    model.dispose();
+    throw new Error('fromJSON: the weights do not match the checksum in the spec: weights.bin belongs to another save, or is damaged.');
   }
   const flat = new Float32Array(bytes.slice(0));
   for (let i = 0; i < flat.length; i++) {

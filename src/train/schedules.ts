@@ -4,7 +4,8 @@
  * A schedule is plain data (saved inside the optimizer's config) plus `rate`.
  *
  * The position is the epoch (0-based, constant within an epoch; the default) or the update step
- * (0-based count of updates before this one) when `per: 'step'`. With η₀ the optimizer's
+ * (0-based count of updates before this one) when `per: 'step'`. Epochs count from 0 in every
+ * `fit` call; steps continue across fit calls (the model's step counter). With η₀ the optimizer's
  * learningRate:
  *   step:         η = η₀ · factor^⌊pos / every⌋
  *   exponential:  η = η₀ · rate^pos

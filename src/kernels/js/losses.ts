@@ -2,10 +2,23 @@
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
-type LossNames = 'sqerr_f32' | 'bce_logits_f32' | 'bce_f32' | 'hinge_f32' | 'hinge_multi_rows_f32';
+type LossNames = 'sqerr_f32' | 'bce_logits_f32' | 'bce_f32' | 'hinge_f32' | 'hinge_multi_rows_f32' | 'l1l2_penalty_f32';
 
 export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
   return {
+    /** l1·Σ|w| + (l2/2)·Σw², sums in float64 */
+    l1l2_penalty_f32(w, n, l1, l2) {
+      const f = heap.f32;
+      const wi = w >> 2;
+      let sa = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const v = f[wi + i]!;
+        sa += Math.abs(v);
+        sq += v * v;
+      }
+      return Math.fround(l1) * sa + 0.5 * Math.fround(l2) * sq;
+    },
     /** Σ (a − y)², da = scale·(a − y) */
     sqerr_f32(a, y, da, n, scale) {
       const f = heap.f32;

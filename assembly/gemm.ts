@@ -309,10 +309,18 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
   const bp = ws + WS_B;
   const tile = ws + WS_TILE;
   const ldc = <usize>n << 2;
+  // Equal row blocks (a multiple of MR, ≤ MC): 128 = 2 × 64 rather than 120 + 8, whose short block
+  // would stream every B micro-panel from L2 again for a single row of tiles.
+  const mSlices = (m + MC - 1) / MC;
+  const mcStep = min<i32>(MC, ((m + mSlices - 1) / mSlices + MR - 1) / MR * MR);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min<i32>(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min<i32>(KC, k - pc);
+    // Equal k-slices (a multiple of 4, ≤ KC): 784 = 4 × 196 rather than 3 × 256 + 16, whose short
+    // last slice would pay a full round of packing and tile epilogues for little work.
+    const slices = (k + KC - 1) / KC;
+    const kcStep = min<i32>(KC, ((k + slices - 1) / slices + 3) & ~3);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min<i32>(kcStep, k - pc);
       const betaK: f32 = pc == 0 ? beta : 1;
       const biasK: usize = pc == 0 && bias != 0 ? bias + (<usize>jc << 2) : 0;
       const panelBytes = <usize>kc * 4;
@@ -324,8 +332,8 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
         if (bTrans) pack_b_cols(b + (j * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, nr, dst);
         else pack_b_rows(b + (<usize>pc * <usize>n + j) * 4, <usize>n << 2, kc, nr, dst);
       }
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min<i32>(MC, m - ic);
+      for (let ic = 0; ic < m; ic += mcStep) {
+        const mc = min<i32>(mcStep, m - ic);
         // Pack A[ic:ic+mc, pc:pc+kc] into mc/MR micro-panels.
         for (let ir = 0; ir < mc; ir += MR) {
           const mr = min<i32>(MR, mc - ir);

@@ -217,7 +217,7 @@ function packOperands(pa: usize, pb: usize, x: usize, ldx: usize, kb: i32, tiles
     dst = pb + (<usize>k << 5);
     src = row;
     for (let q = 0; q < blocks; q++) {
-      v128.store(dst, v128.load(src)); // one k-step of an A tile: MR = 4 floats
+      v128.store(dst, v128.load(src)); // one k-step of a B block: 8 floats
       v128.store(dst, v128.load(src, 16), 16);
       dst += blockBytes;
       src += 32;
@@ -226,16 +226,10 @@ function packOperands(pa: usize, pb: usize, x: usize, ldx: usize, kb: i32, tiles
   }
 }
 
-/** Scratch bytes syrkLower uses to pack an m-wide, kb-deep operand. */
-// @ts-ignore: decorator
-@inline function packBytes(m: i32, kb: i32): usize {
-  return (<usize>(2 * m) * <usize>kb) << 2;
-}
-
 /**
  * Lower triangle (incl. diagonal) of C[m×m] = β·C + α·XᵀX with X [kb × m] (row stride ldx bytes) and
  * C's row stride ldc bytes. The strict upper triangle of C is neither read for the result nor written.
- * ws: 0, or packBytes(m, kb) bytes of scratch to pack X (faster for large m).
+ * ws: 0, or ≥ 8·m·kb bytes of scratch to pack X (used when m ≥ PACK_MIN).
  */
 function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, alpha: f32, beta: f32, ws: usize): void {
   const tiles = m / MR;

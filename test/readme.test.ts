@@ -21,7 +21,7 @@ it('the README API example runs and learns', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: dir, timeout: 600_000 });
     const m = /accuracy: (0\.\d+)/.exec(stdout);
     expect(m, `no accuracy in the example's output:\n${stdout}`).toBeTruthy();
-    expect(Number(m![1])).toBeGreaterThan(0.95);
+    expect(Number(m![1])).toBeGreaterThan(0.94);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

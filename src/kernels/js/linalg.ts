@@ -23,6 +23,23 @@ export type LinalgKernelName =
 
 const fround = Math.fround;
 
+/** Σ_{k<len} f[p+k]·f[q+k] in f64, four partial sums (lets the JIT overlap the multiply-adds). */
+function dot(f: Float32Array, p: number, q: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    s0 += f[p + k]! * f[q + k]!;
+    s1 += f[p + k + 1]! * f[q + k + 1]!;
+    s2 += f[p + k + 2]! * f[q + k + 2]!;
+    s3 += f[p + k + 3]! * f[q + k + 3]!;
+  }
+  for (; k < len; k++) s0 += f[p + k]! * f[q + k]!;
+  return s0 + s1 + (s2 + s3);
+}
+
 export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
   /** L·y = x in place (rows of L, dot-product form). */
   function trsvLower(l: number, x: number, n: number): void {
@@ -31,9 +48,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
     const xo = x >> 2;
     for (let i = 0; i < n; i++) {
       const ri = lo + i * n;
-      let s = f[xo + i]!;
-      for (let k = 0; k < i; k++) s -= f[ri + k]! * f[xo + k]!;
-      f[xo + i] = s / f[ri + i]!;
+      f[xo + i] = (f[xo + i]! - dot(f, ri, xo, i)) / f[ri + i]!;
     }
   }
 
@@ -51,9 +66,10 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
 
   return {
     /**
-     * Cholesky–Banachiewicz (row by row): L_jm = (a_jm − Σ_{k<m} L_jk·L_mk) / L_mm for m < j,
-     * L_jj = √(a_jj + shift − Σ_{k<j} L_jk²). Returns j+1 at the first pivot that is not positive
-     * and finite; zeroes the strict upper triangle on success.
+     * Cholesky–Banachiewicz (row by row, unblocked; `ws` is not needed here):
+     * L_jm = (a_jm − Σ_{k<m} L_jk·L_mk) / L_mm for m < j, L_jj = √(a_jj + shift − Σ_{k<j} L_jk²).
+     * Returns j+1 at the first pivot that is not positive and finite; zeroes the strict upper
+     * triangle on success.
      */
     cholesky_f32(a: number, n: number, shift: number): number {
       const f = heap.f32;
@@ -63,15 +79,9 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
         const rj = o + j * n;
         for (let m = 0; m < j; m++) {
           const rm = o + m * n;
-          let s = f[rj + m]!;
-          for (let k = 0; k < m; k++) s -= f[rj + k]! * f[rm + k]!;
-          f[rj + m] = s / f[rm + m]!;
+          f[rj + m] = (f[rj + m]! - dot(f, rj, rm, m)) / f[rm + m]!;
         }
-        let d = fround(f[rj + j]! + sh);
-        for (let k = 0; k < j; k++) {
-          const v = f[rj + k]!;
-          d -= v * v;
-        }
+        const d = fround(f[rj + j]! + sh) - dot(f, rj, rj, j);
         if (!(d > 0) || !Number.isFinite(d)) return j + 1;
         f[rj + j] = Math.sqrt(d);
       }
@@ -87,11 +97,12 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       trsvLowerT(l, x, n);
     },
 
-    /** Lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time. */
+    /** Lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time (`ws` is not needed here). */
     syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number): void {
       const f = heap.f32;
       const jo = j >> 2;
       const ho = h >> 2;
+      if (p <= 0) return;
       const b = fround(beta);
       const acc = new Float64Array(p);
       for (let r = 0; r < p; r++) {
@@ -99,7 +110,6 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
         for (let k = 0; k < rows; k++) {
           const row = jo + k * p;
           const jr = f[row + r]!;
-          if (jr === 0) continue;
           for (let c = 0; c <= r; c++) acc[c] = acc[c]! + jr * f[row + c]!;
         }
         const hr = ho + r * p;
@@ -111,9 +121,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       const f = heap.f32;
       const xo = x >> 2;
       const yo = y >> 2;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += f[xo + i]! * f[yo + i]!;
-      return fround(s);
+      return fround(dot(f, xo, yo, n));
     },
 
     axpy_f32(alpha: number, x: number, y: number, n: number): void {

@@ -600,7 +600,8 @@ function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, be
  */
 function small_n_rows(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: usize, c: usize, ldc: usize, rows: i32, n: i32, bias: usize, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
-  for (let p = 0; p < kc; p++) {
+  const bEnd = bp + <usize>kc * (<usize>SMALL_N_W * 4);
+  while (bp < bEnd) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     const b2 = v128.load(bp, 32);

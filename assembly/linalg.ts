@@ -5,24 +5,27 @@
 // its own matrix as workspace and zeroes it before returning; optional caller scratch (`ws`) is used
 // to pack the operands of the big rank-k updates.
 //
-// Blocked right-looking Cholesky, panel width NB:
+// Blocked right-looking Cholesky, column blocks of NB2 split into panels of NB:
 //   for each panel of columns [k0, k1):
 //     1. factor the diagonal block A11 = L11·L11ᵀ (row-oriented, SIMD dot products);
 //     2. solve L21·L11ᵀ = A21 for the rows below on the transposed panel U = L21ᵀ, stored in the
 //        upper triangle (U[k][i] at a[k·n + i], i > k; 4×4 register transposes in and out), so the
 //        inner loops run along contiguous memory with 8 independent accumulators;
-//     3. trailing update A22 ← A22 − L21·L21ᵀ (lower triangle only) = −Uᵀ·U with a 4×8 register
-//        tile (see tile4x8), in column chunks of NC; with `ws`, U is first packed into 4-row and
-//        8-column micro-panels so each tile streams two contiguous operands (1.2–1.7× at n ≥ 1000,
-//        most at powers of two where the strided rows alias in cache).
+//     3. update the rest of the column block's columns with this panel (rank NB);
+//   then the trailing update A22 ← A22 − L21·L21ᵀ for the whole column block (rank NB2, lower
+//   triangle only) = −Uᵀ·U with a 4×8 register tile (see tile4x8), in column chunks of NC. With
+//   `ws`, U is first packed into 4-row and 8-column micro-panels so each tile streams two contiguous
+//   operands (1.2–1.7× at n ≥ 1000, most at powers of two where strided rows alias in cache).
 //   The same symmetric rank-k driver computes syrk_acc_f32 (H = β·H + JᵀJ).
 //
 // Precision: all O(n³) work accumulates in f32 (FMA in the relaxed build). The normwise backward
 // error stays ~1e-8 and the solve's forward error grows like κ·u (u = 2⁻²⁴): measured ~3e-3 at
 // κ = 1e6 (test/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
 
-/** Panel width of the blocked Cholesky. */
+/** Panel width of the blocked Cholesky (diagonal factor + triangular solve). */
 const NB: i32 = 48;
+/** Column block of the Cholesky: its trailing update has depth NB2 (a multiple of NB). */
+const NB2: i32 = 96;
 /** Rows of J consumed per pass of syrk_acc_f32 (bounds the B-panel footprint). */
 const KC: i32 = 256;
 /** Column chunk of the symmetric rank-k update (B operand kb × NC floats stays in L2). */
@@ -180,10 +183,10 @@ function tile1x8(cp: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f3
   epilogue(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, beta, diag + 1);
 }
 
-/** Scalar edge: rows [i, i+rows) × columns [j, min(r+1, m)) (fewer than 8 columns left). */
-function syrkEdge(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, i: i32, rows: i32, j: i32, alpha: f32, beta: f32): void {
+/** Scalar edge: rows [i, i+rows) × columns [j, min(r+1, mc)) (fewer than 8 columns left). */
+function syrkEdge(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, mc: i32, i: i32, rows: i32, j: i32, alpha: f32, beta: f32): void {
   for (let r = i; r < i + rows; r++) {
-    const cend = min(r + 1, m);
+    const cend = min(r + 1, mc);
     for (let c = j; c < cend; c++) {
       let s: f32 = 0;
       let p = x;
@@ -228,12 +231,13 @@ function packOperands(pa: usize, pb: usize, x: usize, ldx: usize, kb: i32, tiles
 
 /**
  * Lower triangle (incl. diagonal) of C[m×m] = β·C + α·XᵀX with X [kb × m] (row stride ldx bytes) and
- * C's row stride ldc bytes. The strict upper triangle of C is neither read for the result nor written.
- * ws: 0, or ≥ 8·m·kb bytes of scratch to pack X (used when m ≥ PACK_MIN).
+ * C's row stride ldc bytes, restricted to the first mc columns (mc = m: the whole lower triangle;
+ * otherwise mc must be a multiple of 8). The strict upper triangle of C is neither read for the
+ * result nor written. ws: 0, or ≥ 8·m·kb bytes of scratch to pack X (used when m ≥ PACK_MIN).
  */
-function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, alpha: f32, beta: f32, ws: usize): void {
+function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, mc: i32, alpha: f32, beta: f32, ws: usize): void {
   const tiles = m / MR;
-  const blocks = m >> 3;
+  const blocks = mc >> 3;
   const kb4 = <usize>kb << 2;
   const packed = ws != 0 && kb > 0 && m >= PACK_MIN;
   const pa = ws;
@@ -241,20 +245,20 @@ function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32,
   if (packed) packOperands(pa, pb, x, ldx, kb, tiles, blocks);
   // Column chunks of NC keep the B operand of a chunk (kb × NC floats) in L2 across all row tiles.
   const full = tiles * MR;
-  for (let jc = 0; jc < m; jc += NC) {
-    const jcEnd = min(jc + NC, m);
+  for (let jc = 0; jc < mc; jc += NC) {
+    const jcEnd = min(jc + NC, mc);
     for (let i = (jc / MR) * MR; i < full; i += MR) {
       const crow = cp + <usize>i * ldc;
       const xa = packed ? pa + <usize>(i / MR) * <usize>MR * kb4 : x + (<usize>i << 2);
       const lda: usize = packed ? <usize>MR << 2 : ldx;
       const jend = min(i + MR, jcEnd);
       let j = jc;
-      for (; j < jend && j + 8 <= m; j += 8) {
+      for (; j < jend && j + 8 <= mc; j += 8) {
         const xb = packed ? pb + (<usize>(j >> 3) << 3) * kb4 : x + (<usize>j << 2);
         const ldb: usize = packed ? 32 : ldx;
         tile4x8(crow + (<usize>j << 2), ldc, xa, lda, xb, ldb, kb, alpha, beta, i - j);
       }
-      if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, m, i, MR, j, alpha, beta);
+      if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, mc, i, MR, j, alpha, beta);
     }
   }
   let i = full;
@@ -262,10 +266,10 @@ function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32,
     const crow = cp + <usize>i * ldc;
     const xa = x + (<usize>i << 2);
     let j = 0;
-    for (; j <= i && j + 8 <= m; j += 8) {
+    for (; j <= i && j + 8 <= mc; j += 8) {
       tile1x8(crow + (<usize>j << 2), xa, x + (<usize>j << 2), ldx, kb, alpha, beta, i - j);
     }
-    if (j <= i) syrkEdge(cp, ldc, x, ldx, kb, m, i, 1, j, alpha, beta);
+    if (j <= i && j < mc) syrkEdge(cp, ldc, x, ldx, kb, mc, i, 1, j, alpha, beta);
   }
 }
 
@@ -444,20 +448,28 @@ function zeroUpper(a: usize, n: i32): void {
  * a_jj + shift − Σ_{k<j} L_jk² is ≤ 0, NaN or ±∞ (A + shift·I is not numerically positive definite,
  * or A holds a non-finite value in its lower triangle): the content of `a` is then unspecified
  * (partly factored), never to be used as a factor. Tiny positive pivots are accepted.
- * ws: 0, or scratch of at least CHOLESKY_WS_PER_ROW·n bytes (= 8·NB·n = 384·n) to pack the trailing
+ * ws: 0, or scratch of at least CHOLESKY_WS_PER_ROW·n bytes (= 8·NB2·n = 768·n) to pack the trailing
  * updates; must not overlap `a`. Results are identical with or without it.
  */
 export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
   if (n <= 0) return 0;
   const ld = <usize>n << 2;
-  for (let k0 = 0; k0 < n; k0 += NB) {
-    const k1 = min(k0 + NB, n);
-    const info = factorDiag(a, n, k0, k1 - k0, shift);
-    if (info != 0) return info;
-    if (k1 < n) {
-      panelSolve(a, n, k0, k1);
-      // A22 ← A22 − L21·L21ᵀ with L21ᵀ = U rows [k0, k1), columns [k1, n).
-      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, -1, 1, ws);
+  for (let K0 = 0; K0 < n; K0 += NB2) {
+    const K1 = min(K0 + NB2, n);
+    // Factor the column block [K0, K1) panel by panel; updates stay inside the block.
+    for (let k0 = K0; k0 < K1; k0 += NB) {
+      const k1 = min(k0 + NB, K1);
+      const info = factorDiag(a, n, k0, k1 - k0, shift);
+      if (info != 0) return info;
+      if (k1 < n) panelSolve(a, n, k0, k1);
+      // A[k1.., k1..K1) ← A − L21·L21ᵀ (columns of this block only: K1 − k1 is a multiple of NB).
+      if (k1 < K1) {
+        syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0);
+      }
+    }
+    // A22 ← A22 − L21·L21ᵀ for the whole block at once (depth K1 − K0), with L21ᵀ = U rows [K0, K1).
+    if (K1 < n) {
+      syrkLower(a + <usize>K1 * ld + (<usize>K1 << 2), ld, a + <usize>K0 * ld + (<usize>K1 << 2), ld, K1 - K0, n - K1, n - K1, -1, 1, ws);
     }
   }
   zeroUpper(a, n);
@@ -527,7 +539,7 @@ export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, w
   let b = beta;
   do {
     const kc = max(0, min(KC, rows - k0));
-    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, 1, b, ws);
+    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, p, 1, b, ws);
     b = 1;
     k0 += KC;
   } while (k0 < rows);

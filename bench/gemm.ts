@@ -5,13 +5,16 @@
  * (forward nn, weight gradient tn, input delta nt, for the 784→128 and the 128→10 layer), and the
  * single-sample predict products (m = 1).
  *
- *   node --experimental-wasm-relaxed-simd --import tsx bench/gemm.ts [--seconds S] [--quick]
+ *   node --experimental-wasm-relaxed-simd --import tsx bench/gemm.ts [--seconds S] [--quick] [--cpu]
  *
  * or as the `gemm` section of `npm run bench`. Every contender is called untimed first (TurboFan
  * tier-up); then the backends take turns, round-robin with the order rotated each round, so load
  * from other processes falls on all of them. A chunk is ≥ 2 ms of back-to-back calls on the same
  * buffers (at least one call). The spread column is (p10–p90)/median over all chunks of the row, in
- * %: a few % is a quiet machine, tens of % means the row is not quotable.
+ * %: a few % is a quiet machine, tens of % means the row is not quotable. On a shared machine,
+ * `--cpu` times chunks by this process's CPU time (process.cpuUsage) instead of the wall clock,
+ * which removes time spent descheduled (not cache or SMT interference): a diagnostic, not a number
+ * to quote.
  */
 import { pathToFileURL } from 'node:url';
 import { init, type Backend } from '../src/kernels/backend.js';
@@ -42,6 +45,8 @@ export interface Row {
 export interface GemmBenchOptions {
   /** Timed seconds per shape, shared by all backends (default 1.5; --quick: 0.3). */
   seconds?: number;
+  /** 'wall' (default): performance.now(); 'cpu': process CPU time, for noisy shared machines. */
+  clock?: 'wall' | 'cpu';
   /** Progress lines (default: stderr). */
   log?: (s: string) => void;
 }
@@ -108,8 +113,14 @@ function setup(b: Backend, s: Shape): { call: () => void; free: () => void } {
   };
 }
 
-/** Runs `fn` `reps` times back to back; returns the elapsed milliseconds. */
-function chunk(fn: () => void, reps: number): number {
+/** Runs `fn` `reps` times back to back; returns the elapsed milliseconds on the chosen clock. */
+function chunk(fn: () => void, reps: number, clock: 'wall' | 'cpu'): number {
+  if (clock === 'cpu') {
+    const c0 = process.cpuUsage();
+    for (let r = 0; r < reps; r++) fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  }
   const t0 = now();
   for (let r = 0; r < reps; r++) fn();
   return now() - t0;
@@ -118,6 +129,7 @@ function chunk(fn: () => void, reps: number): number {
 export async function benchGemm(opts: GemmBenchOptions = {}): Promise<Row[] & { markdown: string }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const seconds = opts.seconds ?? 1.5;
+  const clock = opts.clock ?? 'wall';
   const contenders: [string, Backend][] = [
     ['js', await init({ backend: 'js' })],
     ['wasm', await init({ backend: 'wasm', simd: 'baseline' })],
@@ -155,7 +167,7 @@ export async function benchGemm(opts: GemmBenchOptions = {}): Promise<Row[] & { 
         const turnEnd = ((r + 1) * budgetMs) / rounds;
         // At least one chunk per turn; more while this contender's share of the round lasts.
         do {
-          const ms = chunk(cell.call, cell.reps);
+          const ms = chunk(cell.call, cell.reps, clock);
           spent[i]! += ms;
           cell.calls += cell.reps;
           cell.rates.push((flop * cell.reps) / (ms * 1e6));
@@ -211,7 +223,8 @@ export async function benchGemm(opts: GemmBenchOptions = {}): Promise<Row[] & { 
     '_GFLOP/s = 2·m·n·k / median time per call (beta = 0, bias where the layer has one). ' +
       'wasm = baseline SIMD build (mul+add), relaxed = relaxed-SIMD build (FMA), js = the pure-TypeScript ' +
       'reference (i-k-j loops, float64 row accumulator). wasm/js = the faster wasm build over js. ' +
-      `spread = worst (p90−p10)/median over the row's backends; worst in this table ${worst.toFixed(0)} %._`,
+      `spread = worst (p90−p10)/median over the row's backends; worst in this table ${worst.toFixed(0)} %.` +
+      `${clock === 'cpu' ? ' Timed by process CPU time (--cpu), not wall clock.' : ''}_`,
     ...(relaxedNote ? ['', relaxedNote] : []),
   ].join('\n');
   return Object.assign(rows, { markdown });
@@ -222,7 +235,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--seconds');
   const quick = process.argv.includes('--quick');
   const seconds = i > 0 ? Number(process.argv[i + 1]) : quick ? 0.3 : undefined;
-  benchGemm({ seconds }).then(
+  benchGemm({ seconds, clock: process.argv.includes('--cpu') ? 'cpu' : 'wall' }).then(
     (rows) => console.log(`**Machine:** ${machineLine()}\n\n${rows.markdown}`),
     (e) => {
       console.error(e);

@@ -17,7 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import cliProgress from 'cli-progress';
-import { init, sequential, dense, sgd, loadModel, type History } from './index.js';
+import { init, sequential, dense, sgd, loadModel, newton, levenbergMarquardt, hessianFree, type History } from './index.js';
 import { activationNames } from './activations.js';
 import { getLoss } from './losses.js';
 import { Rng } from './random.js';
@@ -108,7 +108,7 @@ const COMMANDS: Record<string, Command> = {
       layers: { type: 'string', arg: '<n,n,…>', help: "hidden layer widths, or 'none' (default: 128)" },
       activation: { type: 'string', arg: '<name[,name…]>', help: 'hidden activation, one for all layers or one per layer (default: relu)' },
       loss: { type: 'string', arg: 'crossentropy|mse', help: 'loss (default: crossentropy for classes, mse for numeric targets)' },
-      optimizer: { type: 'string', arg: 'sgd', help: 'optimizer (default: sgd)' },
+      optimizer: { type: 'string', arg: 'sgd|newton|lm|hf', help: 'optimizer: sgd, or second-order newton, lm (Levenberg–Marquardt), hf (Hessian-free) (default: sgd)' },
       lr: { type: 'string', arg: '<rate>', help: `learning rate (default: ${TRAIN_DEFAULTS.lr})` },
       momentum: { type: 'string', arg: '<m>', help: `momentum, in [0, 1) (default: ${TRAIN_DEFAULTS.momentum})` },
       'batch-size': { type: 'string', arg: '<n>', help: `rows per gradient step (default: ${TRAIN_DEFAULTS.batchSize})` },
@@ -516,7 +516,7 @@ async function train(values: Values): Promise<void> {
   const batchSize = num(values, 'batch-size', TRAIN_DEFAULTS.batchSize, { integer: true, min: 1 });
   const epochs = num(values, 'epochs', TRAIN_DEFAULTS.epochs, { integer: true, min: 1 });
   const seed = num(values, 'seed', TRAIN_DEFAULTS.seed, { integer: true, min: 0, max: 4294967295 });
-  oneOf(values, 'optimizer', ['sgd'] as const, 'sgd');
+  const optName = oneOf(values, 'optimizer', ['sgd', 'newton', 'lm', 'hf'] as const, 'sgd');
   oneOf(values, 'label-type', ['auto', 'class', 'value'] as const, 'auto');
   oneOf(values, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
   const layersFlag = str(values, 'layers');
@@ -574,7 +574,8 @@ async function train(values: Values): Promise<void> {
       ],
       { seed },
     );
-    model.compile({ loss, optimizer: sgd({ learningRate: lr, momentum }), metrics: isClass ? ['accuracy'] : [] });
+    const optimizer = { sgd: () => sgd({ learningRate: lr, momentum }), newton, lm: levenbergMarquardt, hf: hessianFree }[optName]();
+    model.compile({ loss, optimizer, metrics: isClass ? ['accuracy'] : [] });
   } catch (e) {
     throw new UsageError((e as Error).message, 'train');
   }
@@ -582,7 +583,7 @@ async function train(values: Values): Promise<void> {
     process.stdout.write(model.summary() + '\n');
     process.stdout.write(
       `Training on ${tr.x.shape[0]} samples, testing on ${te.x.shape[0]}: ` +
-        `${epochs} epochs, batch ${batchSize}, sgd lr ${lr} momentum ${momentum}, seed ${seed}\n`,
+        `${epochs} epochs, ${optName === 'sgd' ? `batch ${batchSize}, sgd lr ${lr} momentum ${momentum}` : `optimizer ${optName} (full batch)`}, seed ${seed}\n`,
     );
   }
 

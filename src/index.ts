@@ -24,7 +24,23 @@ export {
   newton, levenbergMarquardt, hessianFree, hessian, hessianVectorProduct, gaussNewtonVectorProduct,
   type NewtonOptions, type LevenbergMarquardtOptions, type HessianFreeOptions, type HessianOptions,
 } from './train/second-order/index.js';
-export { History, type FitOptions, type Callbacks, type EpochLogs, type BatchLogs } from './train/fit.js';
+export { History, type FitOptions, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/fit.js';
+export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';
+export {
+  crossValidate, kFoldIndices, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type MeanStd,
+} from './train/crossval.js';
+export {
+  search, gridSearch, randomSearch, parseSearchSpec, formatSearchTable,
+  type SearchOptions, type SearchSpace, type SearchRange, type SearchResult, type Trial, type Params, type ParamValue,
+} from './train/search.js';
+export {
+  trainingHealth, DivergenceError, SATURATION_THRESHOLD,
+  type TrainingHealthOptions, type HealthReport, type LayerHealth,
+} from './train/diagnostics.js';
+export {
+  gradientCheck, type GradientCheckOptions, type GradientCheckResult, type LayerGradientCheck, type TensorGradientCheck,
+} from './train/gradient-check.js';
+export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
 export { toJSON, fromJSON, saveModel, loadModel, type ModelSpec } from './io/serialize.js';
 export { Rng } from './random.js';
 export type { Input, Labels, MatrixLike } from './data/prepare.js';

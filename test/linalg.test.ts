@@ -411,7 +411,7 @@ describe('linalg wasm conformance', () => {
     wasmList = (await allBackends()).slice(1);
   });
 
-  it.each([...FACTOR_SIZES, 2, 8, 47, 48, 49, 63, 65, 200, 333, 520])('cholesky_f32 n = %i', async (n) => {
+  it.each([...FACTOR_SIZES, 2, 8, 47, 48, 49, 63, 65, 95, 97, 200, 333, 520])('cholesky_f32 n = %i', async (n) => {
     const a = randomSpd(n, 200 + n);
     const a32 = lowerF32(a, n);
     const tol = { abs: 2e-5, rel: 1e-4 };

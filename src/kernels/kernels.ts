@@ -183,7 +183,7 @@ export interface Kernels {
    * NaN or ±∞ (not numerically positive definite, or a non-finite entry): the content of `a` is then
    * unspecified (partly factored) and must be restored before a retry with a larger shift.
    * `ws`: 0 / omitted, or scratch of ≥ CHOLESKY_WS_PER_ROW·n bytes (not overlapping `a`; the backend's
-   * GEMM `ws` covers n ≤ 10922) used to pack the trailing updates — same result, 1.2–1.7× faster
+   * GEMM `ws` covers n ≤ 5461) used to pack the trailing updates — same result, 1.2–1.7× faster
    * at n ≥ 1000. wasm: blocked right-looking, f32 accumulation; js: unblocked, f64 accumulation.
    */
   cholesky_f32(a: number, n: number, shift: number, ws?: number): number;
@@ -267,7 +267,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */
 export const GEMM_WS_BYTES = 4 << 20;
-/** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB with panel width NB = 48). */
-export const CHOLESKY_WS_PER_ROW = 384;
+/** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB2 with column block NB2 = 96). */
+export const CHOLESKY_WS_PER_ROW = 768;
 /** Bytes of `ws` syrk_acc_f32 may use per column of J (8·KC with KC = 256 rows per pass). */
 export const SYRK_WS_PER_COL = 2048;

@@ -9,6 +9,7 @@ import { toMatrix, type Input, type Labels } from '../data/prepare.js';
 import type { Sequential } from '../model.js';
 import type { LossDef } from '../losses.js';
 import { Rng } from '../random.js';
+import { divergenceError, trainingHealth, type TrainingHealthOptions } from './diagnostics.js';
 
 export interface BatchLogs {
   /** Mean loss of this batch. */
@@ -34,8 +35,22 @@ export interface EpochLogs {
   [key: string]: unknown;
 }
 
+/** What fit tells its callbacks before onTrainBegin (callbacks that need the model or the data). */
+export interface TrainContext {
+  model: Sequential;
+  /** The training rows (validation rows excluded), row-major [rows × inputs], as fit validated them. */
+  x: Float32Array;
+  /** Their target rows [rows × outputs] (one-hot, or prepared by the loss). */
+  y: Float32Array;
+  rows: number;
+  epochs: number;
+  batchSize: number;
+}
+
 /** Hooks called during fit; any may return a promise, which is awaited. Set model.stopTraining to stop. */
 export interface Callbacks {
+  /** Called once per fit, before onTrainBegin. */
+  setContext?(ctx: TrainContext): void;
   onTrainBegin?(): void | Promise<void>;
   onTrainEnd?(history: History): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
@@ -97,6 +112,12 @@ export interface FitOptions {
    * every 50 ms), 'batch', 'epoch', 'never', or a number of milliseconds. Default: 'auto'.
    */
   yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
+  /**
+   * Training health each epoch (gradient norms, update ratios, dead/saturated units, vanishing and
+   * exploding warnings; see train/diagnostics.ts): true, or options. Reports land in
+   * `logs.diagnostics` (callbacks, history.logs). Default: false.
+   */
+  diagnostics?: boolean | TrainingHealthOptions;
 }
 
 /** What fit returns: per-epoch logs, keyed like Keras's History (camelCase). */
@@ -145,7 +166,9 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
   if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery >= 0))) {
     throw new Error(`fit: yieldEvery must be 'auto', 'batch', 'epoch', 'never' or milliseconds ≥ 0, got ${String(yieldEvery)}.`);
   }
-  const cbs = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+  const cbs = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? [...options.callbacks] : [options.callbacks];
+  // Diagnostics run first, so the other callbacks see logs.diagnostics.
+  if (options.diagnostics) cbs.unshift(trainingHealth(options.diagnostics === true ? {} : options.diagnostics));
 
   const nin = model.inputUnits;
   const nout = model.outputUnits;
@@ -188,6 +211,8 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
     model.applyRegularization(nTrain);
     const regularized = model.regularized;
     model.stopTraining = false;
+    const context: TrainContext = { model, x: X.data.subarray(0, nTrain * nin), y: Y.subarray(0, nTrain * nout), rows: nTrain, epochs, batchSize };
+    for (const c of cbs) c.setContext?.(context);
     for (const c of cbs) await c.onTrainBegin?.();
     let lastYield = now();
     for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
@@ -208,12 +233,8 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
         k.gather_rows_f32(yAll, idx + 4 * r0, plan.y, m, nout);
         const a = model.forward(plan, plan.x, m, true);
         const loss = model.lossOf(plan, plan.y, m) + (regularized ? m * model.penalty() : 0);
-        if (!Number.isFinite(loss)) {
-          throw new Error(
-            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1}: training diverged. ` +
-              'Lower the learning rate, or use a smaller initialisation.',
-          );
-        }
+        // Names the first layer with non-finite weights or output, and what to change.
+        if (!Number.isFinite(loss)) throw divergenceError(model, plan, m, epoch, b, loss);
         const c = withAcc ? model.countCorrect(a, plan.y, m) : 0;
         model.backward(plan, plan.x, m);
         model.step++;

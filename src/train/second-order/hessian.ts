@@ -8,7 +8,7 @@ import { toMatrix, type Input, type Labels } from '../../data/prepare.js';
 import type { Sequential } from '../../model.js';
 import { CurvatureEngine } from './curvature.js';
 import type { Rows } from './objective.js';
-import { checkMatrixSize, checkSupport, DEFAULT_MAX_PARAMS } from './support.js';
+import { checkMatrixSize, checkSupport, DEFAULT_MAX_PARAMS, integer } from './support.js';
 
 /** Rows per chunk of the curvature passes. */
 export const CHUNK_ROWS = 1024;
@@ -132,7 +132,7 @@ export interface HessianOptions {
  * assembled from P Hessian-vector products. Refuses P above maxParams, stating the memory needed.
  */
 export function hessian(model: Sequential, x: Input, y: Labels, options: HessianOptions = {}): Float32Array {
-  const maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
+  const maxParams = integer('hessian', 'maxParams', options.maxParams ?? DEFAULT_MAX_PARAMS, 1);
   model.assertCompiled();
   checkMatrixSize('hessian', 'the Hessian', model.paramCount, maxParams);
   return withData('hessian', model, x, y, true, (engine, d) => {

@@ -1,0 +1,149 @@
+/**
+ * Training-control callbacks for `fit` (Keras's `callbacks=`): early stopping.
+ *
+ * Early stopping (the course, ch. 3: "stop when the classification accuracy on the validation
+ * data has saturated"): after every epoch, compare the monitored value with the best so far;
+ *
+ *   improved ⇔  current < best − minDelta   (mode 'min')
+ *               current > best + minDelta   (mode 'max')
+ *
+ * and stop once `patience` epochs in a row have not improved (patience 0 behaves as 1: stop at the
+ * first epoch that does not improve). With `baseline`, an epoch that improves on the best but not on
+ * the baseline still counts as not improving. With `restoreBestWeights`, the weights of the best
+ * epoch are put back when training ends — whether it was stopped or ran all its epochs.
+ */
+import type { Sequential } from '../model.js';
+import type { Callbacks, EpochLogs, History, TrainContext } from './fit.js';
+
+export interface EarlyStoppingOptions {
+  /**
+   * Key of the epoch logs to watch: 'valLoss', 'valAccuracy', 'loss', 'accuracy' or any numeric key
+   * a callback adds. Needs validation data (validationSplit / validationData) for the 'val…' keys.
+   * Default: 'valLoss'.
+   */
+  monitor?: string;
+  /** Smallest change that counts as an improvement, ≥ 0. Default: 0. */
+  minDelta?: number;
+  /** Epochs in a row without improvement before stopping, an integer ≥ 0. Default: 0. */
+  patience?: number;
+  /**
+   * 'min' (lower is better), 'max' (higher is better) or 'auto': 'max' when the key names an accuracy
+   * ('accuracy', 'valAccuracy', 'acc'…), 'min' otherwise. Default: 'auto'.
+   */
+  mode?: 'auto' | 'min' | 'max';
+  /** Put back the weights of the best epoch when training ends. Default: false. */
+  restoreBestWeights?: boolean;
+  /** A value the monitored key must beat for an epoch to reset the patience. Default: none. */
+  baseline?: number;
+}
+
+/** The early-stopping callback, with what it saw (for inspection after fit). */
+export interface EarlyStopping extends Callbacks {
+  readonly options: Required<Omit<EarlyStoppingOptions, 'baseline'>> & { baseline?: number; mode: 'min' | 'max' };
+  /** Best monitored value so far (±Infinity before the first epoch). */
+  readonly best: number;
+  /** 0-based epoch of the best value (−1 before the first epoch). */
+  readonly bestEpoch: number;
+  /** 0-based epoch after which training was stopped, or −1 if it ran all its epochs. */
+  readonly stoppedEpoch: number;
+  /** Whether the best weights were restored at the end of the last fit. */
+  readonly restored: boolean;
+}
+
+/** Early stopping for `fit({ callbacks: [earlyStopping({ patience: 3, restoreBestWeights: true })] })`. */
+export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
+  if (options === null || typeof options !== 'object') {
+    throw new Error("earlyStopping: expected options like { monitor: 'valLoss', patience: 3 }.");
+  }
+  const known = ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights', 'baseline'];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new Error(`earlyStopping: unknown option '${key}'; use ${known.join(', ')}.`);
+  }
+  const monitor = options.monitor ?? 'valLoss';
+  if (typeof monitor !== 'string' || monitor === '') {
+    throw new Error(`earlyStopping: monitor must be the name of an epoch log such as 'valLoss', got ${String(options.monitor)}.`);
+  }
+  const minDelta = options.minDelta ?? 0;
+  if (typeof minDelta !== 'number' || !Number.isFinite(minDelta) || minDelta < 0) {
+    throw new Error(`earlyStopping: minDelta must be a finite number ≥ 0, got ${String(options.minDelta)}.`);
+  }
+  const patience = options.patience ?? 0;
+  if (!Number.isInteger(patience) || patience < 0) {
+    throw new Error(`earlyStopping: patience must be an integer ≥ 0 (epochs without improvement), got ${String(options.patience)}.`);
+  }
+  const modeOpt = options.mode ?? 'auto';
+  if (!['auto', 'min', 'max'].includes(modeOpt)) {
+    throw new Error(`earlyStopping: mode must be 'auto', 'min' or 'max', got '${String(modeOpt)}'.`);
+  }
+  const mode: 'min' | 'max' = modeOpt === 'auto' ? (/acc/i.test(monitor) ? 'max' : 'min') : modeOpt;
+  const restoreBestWeights = options.restoreBestWeights ?? false;
+  if (typeof restoreBestWeights !== 'boolean') {
+    throw new Error(`earlyStopping: restoreBestWeights must be true or false, got ${String(options.restoreBestWeights)}.`);
+  }
+  const baseline = options.baseline;
+  if (baseline !== undefined && (typeof baseline !== 'number' || !Number.isFinite(baseline))) {
+    throw new Error(`earlyStopping: baseline must be a finite number, got ${String(baseline)}.`);
+  }
+
+  /** a is better than b by more than minDelta. */
+  const better = (a: number, b: number): boolean => (mode === 'min' ? a < b - minDelta : a > b + minDelta);
+  let model: Sequential | undefined;
+  let bestWeights: Float32Array[] | undefined;
+  let wait = 0;
+
+  const cb: EarlyStopping & { best: number; bestEpoch: number; stoppedEpoch: number; restored: boolean } = {
+    options: { monitor, minDelta, patience, mode, restoreBestWeights, ...(baseline === undefined ? {} : { baseline }) },
+    best: mode === 'min' ? Infinity : -Infinity,
+    bestEpoch: -1,
+    stoppedEpoch: -1,
+    restored: false,
+    setContext(ctx: TrainContext) {
+      model = ctx.model;
+    },
+    onTrainBegin() {
+      if (!model) throw new Error('earlyStopping: it only works as a callback of fit.');
+      cb.best = mode === 'min' ? Infinity : -Infinity;
+      cb.bestEpoch = -1;
+      cb.stoppedEpoch = -1;
+      cb.restored = false;
+      bestWeights = undefined;
+      wait = 0;
+    },
+    onEpochEnd(epoch: number, logs: EpochLogs) {
+      const v = logs[monitor];
+      if (typeof v !== 'number') {
+        const available = Object.keys(logs).filter((k) => typeof logs[k] === 'number');
+        const hint = monitor.startsWith('val')
+          ? ' (validation keys need validationSplit or validationData in fit)'
+          : '';
+        throw new Error(`earlyStopping: monitor '${monitor}' is not in the epoch logs${hint}; available: ${available.join(', ')}.`);
+      }
+      if (Number.isNaN(v)) return void (wait++, stopIfOut(epoch));
+      if (cb.bestEpoch < 0 || better(v, cb.best)) {
+        cb.best = v;
+        cb.bestEpoch = epoch;
+        if (restoreBestWeights) bestWeights = model!.getWeights();
+        if (baseline === undefined || better(v, baseline)) {
+          wait = 0;
+          return;
+        }
+      }
+      wait++;
+      stopIfOut(epoch);
+    },
+    onTrainEnd(_history: History) {
+      if (restoreBestWeights && bestWeights) {
+        model!.setWeights(bestWeights);
+        cb.restored = true;
+      }
+      bestWeights = undefined;
+    },
+  };
+  function stopIfOut(epoch: number): void {
+    if (wait >= Math.max(1, patience)) {
+      cb.stoppedEpoch = epoch;
+      model!.stopTraining = true;
+    }
+  }
+  return cb;
+}

@@ -1,0 +1,175 @@
+/**
+ * Gradient check: backprop's ∂C₀/∂θ against central finite differences of the model's own loss,
+ *
+ *   g_fd(θᵢ) = (C₀(θ + hᵢ·eᵢ) − C₀(θ − hᵢ·eᵢ)) / (2hᵢ),
+ *
+ * computed by perturbing θᵢ in the heap and re-running the model's forward pass and loss kernel
+ * (training mode, so a dropout layer keeps the mask of the current step). C₀ is the batch-mean
+ * data loss (no regularization penalty: the optimizers apply that as weight decay).
+ *
+ * f32 limits the accuracy: θᵢ ± ε is rounded to f32 (hᵢ is the step actually taken), and the
+ * forward pass runs in f32. To keep the loss itself from adding rounding, C₀ is summed row by row
+ * in float64 (each row's loss from the model's loss kernel). The default ε = 1e−2 balances the
+ * f32 noise of the difference (≈ 1e−7·C₀/ε) against the truncation error O(ε²).
+ *
+ * Per element the relative error is
+ *
+ *   rᵢ = |g_bp − g_fd| / max(|g_bp|, |g_fd|, floor),    floor = 1e−3 · max_j |g_fd,j| over the model
+ *
+ * (elements far below the model's largest gradient are compared at that scale, where f32 noise
+ * would otherwise dominate). Reported per layer: the maximum rᵢ and the norm-wise error
+ * ‖g_bp − g_fd‖ / max(‖g_bp‖, ‖g_fd‖) over the checked elements. A correct backprop gives
+ * max rᵢ ≲ 1e−2 in f32 (ReLU kinks crossed by ±ε can give single outliers); a wrong one gives O(1).
+ */
+import type { Sequential } from '../model.js';
+import { toMatrix, type Input, type Labels } from '../data/prepare.js';
+import { Rng } from '../random.js';
+
+export interface GradientCheckOptions {
+  /** Finite-difference step ε (before f32 rounding of θ ± ε). Default: 1e-2. */
+  epsilon?: number;
+  /** Elements checked per tensor (a seeded sample of larger tensors; all of smaller ones). Default: 64. */
+  maxPerTensor?: number;
+  /** Seed of the sample. Default: 1. */
+  seed?: number;
+}
+
+export interface TensorGradientCheck {
+  /** Index in model.layers. */
+  layer: number;
+  /** 'kernel', 'bias', 'alpha', … */
+  tensor: string;
+  /** Elements compared. */
+  checked: number;
+  maxRelativeError: number;
+  /** ‖g_bp − g_fd‖ / max(‖g_bp‖, ‖g_fd‖) over the checked elements. */
+  normRelativeError: number;
+}
+
+export interface LayerGradientCheck {
+  layer: number;
+  /** e.g. 'dense 5→7 tanh'. */
+  name: string;
+  checked: number;
+  maxRelativeError: number;
+  normRelativeError: number;
+}
+
+export interface GradientCheckResult {
+  /** Largest element-wise relative error over every checked element. */
+  maxRelativeError: number;
+  /** Layers with parameters, in order. */
+  layers: LayerGradientCheck[];
+  tensors: TensorGradientCheck[];
+  /** C₀ at θ (float64 sum of the rows' losses, / rows). */
+  loss: number;
+  epsilon: number;
+}
+
+/** Compares backprop with central differences on (x, y); see the module comment. θ is left unchanged. */
+export function gradientCheck(model: Sequential, x: Input, y: Labels, options: GradientCheckOptions = {}): GradientCheckResult {
+  model.assertCompiled();
+  const epsilon = options.epsilon ?? 1e-2;
+  if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
+    throw new Error(`gradientCheck: epsilon must be a positive number (e.g. 1e-2 in f32), got ${String(options.epsilon)}.`);
+  }
+  const maxPerTensor = options.maxPerTensor ?? 64;
+  if (!Number.isInteger(maxPerTensor) || maxPerTensor < 1) {
+    throw new Error(`gradientCheck: maxPerTensor must be a positive integer, got ${String(options.maxPerTensor)}.`);
+  }
+  const rng = new Rng(options.seed ?? 1);
+  const X = toMatrix(x, model.inputUnits, 'x');
+  const rows = X.rows;
+  const { grads } = model.gradients(x, y);
+  // gradients() left x and the targets in this plan's buffers.
+  const plan = model.plan(rows, true);
+  const be = model.backend;
+  const k = be.k;
+  const nout = model.outputUnits;
+  const last = plan.layers[plan.layers.length - 1]!;
+  const fused = model.lossFused;
+  const gradBuf = fused ? last.dz! : last.da!;
+  const lossDef = model.loss;
+
+  /** C₀ at the current θ: forward in f32, rows' losses summed in float64. */
+  const loss = (): number => {
+    model.forward(plan, plan.x, rows, true);
+    let s = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = 4 * r * nout;
+      s += lossDef.compute(k, { z: last.z! + o, a: last.a! + o, y: plan.y + o, grad: gradBuf + o }, 1, nout, fused);
+    }
+    return s / rows;
+  };
+  const c0 = loss();
+
+  const samples = model.params.map((p) => {
+    if (p.size <= maxPerTensor) return Int32Array.from({ length: p.size }, (_, i) => i);
+    const all = new Int32Array(p.size);
+    for (let i = 0; i < p.size; i++) all[i] = i;
+    rng.shuffle(all);
+    return all.slice(0, maxPerTensor).sort();
+  });
+  const fd = model.params.map((p, t) => {
+    const out = new Float64Array(samples[t]!.length);
+    samples[t]!.forEach((j, s) => {
+      const at = (model.theta >> 2) + p.offset + j;
+      const orig = be.heap.f32[at]!;
+      const plus = Math.fround(orig + epsilon);
+      const minus = Math.fround(orig - epsilon);
+      be.heap.f32[at] = plus;
+      const cPlus = loss();
+      be.heap.f32[at] = minus;
+      const cMinus = loss();
+      be.heap.f32[at] = orig;
+      out[s] = (cPlus - cMinus) / (plus - minus);
+    });
+    return out;
+  });
+  let scale = 0;
+  for (const f of fd) for (const v of f) scale = Math.max(scale, Math.abs(v));
+  const floor = Math.max(1e-3 * scale, Number.MIN_VALUE);
+
+  const tensors: TensorGradientCheck[] = model.params.map((p, t) => {
+    const g = grads[t]!;
+    let maxRel = 0;
+    let d2 = 0;
+    let g2 = 0;
+    let f2 = 0;
+    samples[t]!.forEach((j, s) => {
+      const a = g[j]!;
+      const b = fd[t]![s]!;
+      const diff = Math.abs(a - b);
+      maxRel = Math.max(maxRel, Number.isFinite(diff) ? diff / Math.max(Math.abs(a), Math.abs(b), floor) : Infinity);
+      d2 += diff * diff;
+      g2 += a * a;
+      f2 += b * b;
+    });
+    const den = Math.sqrt(Math.max(g2, f2));
+    return {
+      layer: p.layer,
+      tensor: p.spec.name,
+      checked: samples[t]!.length,
+      maxRelativeError: maxRel,
+      normRelativeError: den > 0 ? Math.sqrt(d2) / den : Math.sqrt(d2) > 0 ? Infinity : 0,
+    };
+  });
+  const layers: LayerGradientCheck[] = [];
+  for (const t of tensors) {
+    let l = layers.find((e) => e.layer === t.layer);
+    if (!l) {
+      l = { layer: t.layer, name: model.layers[t.layer]!.describe(), checked: 0, maxRelativeError: 0, normRelativeError: 0 };
+      layers.push(l);
+    }
+    l.checked += t.checked;
+    l.maxRelativeError = Math.max(l.maxRelativeError, t.maxRelativeError);
+    l.normRelativeError = Math.max(l.normRelativeError, t.normRelativeError);
+  }
+  return {
+    maxRelativeError: Math.max(0, ...tensors.map((t) => t.maxRelativeError)),
+    layers,
+    tensors,
+    loss: c0,
+    epsilon,
+  };
+}

@@ -18,9 +18,10 @@
 //    tiles run the same micro-kernel into a scratch tile that is then merged into C: no scalar
 //    cliff at the edges.
 //    Transposes are absorbed by the packing routines (4×4 register transposes for Aᵀ… and …Bᵀ).
-// 2. Tiny m (m ≤ 4: single-sample predict). Packing would cost as much as the product, so B's
-//    rows are streamed in order, four at a time, into rows of C kept in L1, two rows of C per pass
-//    (nn, tn); for nt, C is dot products of rows (both operands contiguous in k).
+// 2. Tiny m (m ≤ 4: single-sample predict). Packing would cost as much as the product, so A and
+//    B are read in place (nn, tn): pairs of rows of C take four rows of B at a time (each load of
+//    B used twice), a single row accumulates 24-column register strips over 32-row blocks of B
+//    (L1-resident). For nt, C is dot products of rows (both operands contiguous in k).
 // 3. Small n (n ≤ 12: an output layer of 10 classes). B is packed once into a [k × 12]
 //    zero-padded panel that stays in L1; A is read in place, three rows at a time with FMA
 //    (9 accumulators), two with mul+add.
@@ -381,57 +382,10 @@ function init_row(y: usize, n: i32, bias: usize, beta: f32): void {
 }
 
 /**
- * y[0:n] += x0·B[0,:] + x1·B[1,:] + x2·B[2,:] + x3·B[3,:] (x_q are broadcasts, B row q at
- * b + q·ldb): four rows of B streamed in order, the row of C kept in L1. Reading B sequentially is
- * what makes the tiny-m path fast — strips of columns (C in registers) touch a new cache line on
- * every row of B and ran at half the speed.
+ * y0[0:n] += Σ_{q<4} x0q·B[q,:] and y1[0:n] += Σ_{q<4} x1q·B[q,:] (x are broadcasts, B row q at
+ * b + q·ldb): four rows of B streamed in order into two rows of C kept in L1, each load of B used
+ * twice (8 broadcasts + 4 B + 2 accumulators live).
  */
-function axpy4_row(y: usize, n: i32, x0: v128, x1: v128, x2: v128, x3: v128, b: usize, ldb: usize): void {
-  const b1 = b + ldb;
-  const b2 = b1 + ldb;
-  const b3 = b2 + ldb;
-  const end = <usize>(n & ~3) << 2;
-  let o: usize = 0;
-  // Two vectors per step: V8 needs one lea per pointer + o, the second vector's +16 is folded.
-  for (; o + 32 <= end; o += 32) {
-    const yo = y + o;
-    const bo = b + o;
-    const b1o = b1 + o;
-    const b2o = b2 + o;
-    const b3o = b3 + o;
-    let s = v128.load(yo);
-    let t = v128.load(yo, 16);
-    s = madd(x0, v128.load(bo), s);
-    t = madd(x0, v128.load(bo, 16), t);
-    s = madd(x1, v128.load(b1o), s);
-    t = madd(x1, v128.load(b1o, 16), t);
-    s = madd(x2, v128.load(b2o), s);
-    t = madd(x2, v128.load(b2o, 16), t);
-    s = madd(x3, v128.load(b3o), s);
-    t = madd(x3, v128.load(b3o, 16), t);
-    v128.store(yo, s);
-    v128.store(yo, t, 16);
-  }
-  for (; o < end; o += 16) {
-    let acc = v128.load(y + o);
-    acc = madd(x0, v128.load(b + o), acc);
-    acc = madd(x1, v128.load(b1 + o), acc);
-    acc = madd(x2, v128.load(b2 + o), acc);
-    acc = madd(x3, v128.load(b3 + o), acc);
-    v128.store(y + o, acc);
-  }
-  const cnt = n & 3;
-  if (cnt != 0) {
-    let acc = load_partial(y + o, cnt);
-    acc = madd(x0, load_partial(b + o, cnt), acc);
-    acc = madd(x1, load_partial(b1 + o, cnt), acc);
-    acc = madd(x2, load_partial(b2 + o, cnt), acc);
-    acc = madd(x3, load_partial(b3 + o, cnt), acc);
-    store_partial(y + o, acc, cnt);
-  }
-}
-
-/** As axpy4_row for two rows of C sharing each load of B (8 broadcasts + 4 B + 2 accumulators). */
 function axpy4_rows2(y0: usize, y1: usize, n: i32, x00: v128, x01: v128, x02: v128, x03: v128, x10: v128, x11: v128, x12: v128, x13: v128, b: usize, ldb: usize): void {
   const b1 = b + ldb;
   const b2 = b1 + ldb;
@@ -477,6 +431,80 @@ function axpy4_rows2(y0: usize, y1: usize, n: i32, x00: v128, x01: v128, x02: v1
   }
 }
 
+/** Rows of B per block of the single-row path: 32 rows of a 128-wide B = 16 KiB, stays in L1. */
+const TINY_KB: i32 = 32;
+
+/**
+ * y[0:24] += Σ_{p<kb} x(p)·B[p, 0:24] (x(p) at x + p·csx, B row p at b + p·ldb): a 24-column strip
+ * accumulated in registers — 6 accumulators + 6 B + 1 broadcast, about 3 µops per multiply-add
+ * where the axpy form needs 4–5 (V8 spends a lea on every pointer + offset).
+ */
+function strip24_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
+  let s0 = v128.load(y), s1 = v128.load(y, 16), s2 = v128.load(y, 32);
+  let s3 = v128.load(y, 48), s4 = v128.load(y, 64), s5 = v128.load(y, 80);
+  const xEnd = x + <usize>kb * csx;
+  while (x < xEnd) {
+    const xp = v128.load32_splat(x);
+    s0 = madd(xp, v128.load(b), s0);
+    s1 = madd(xp, v128.load(b, 16), s1);
+    s2 = madd(xp, v128.load(b, 32), s2);
+    s3 = madd(xp, v128.load(b, 48), s3);
+    s4 = madd(xp, v128.load(b, 64), s4);
+    s5 = madd(xp, v128.load(b, 80), s5);
+    x += csx;
+    b += ldb;
+  }
+  v128.store(y, s0);
+  v128.store(y, s1, 16);
+  v128.store(y, s2, 32);
+  v128.store(y, s3, 48);
+  v128.store(y, s4, 64);
+  v128.store(y, s5, 80);
+}
+
+/** As strip24_row for 8 columns. */
+function strip8_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
+  let s0 = v128.load(y), s1 = v128.load(y, 16);
+  const xEnd = x + <usize>kb * csx;
+  while (x < xEnd) {
+    const xp = v128.load32_splat(x);
+    s0 = madd(xp, v128.load(b), s0);
+    s1 = madd(xp, v128.load(b, 16), s1);
+    x += csx;
+    b += ldb;
+  }
+  v128.store(y, s0);
+  v128.store(y, s1, 16);
+}
+
+/** As strip24_row for `cols` ≤ 4 columns (partial loads and stores: never touches past the row). */
+function strip4_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize, cols: i32): void {
+  let s0 = load_partial(y, cols);
+  const xEnd = x + <usize>kb * csx;
+  while (x < xEnd) {
+    s0 = madd(v128.load32_splat(x), load_partial(b, cols), s0);
+    x += csx;
+    b += ldb;
+  }
+  store_partial(y, s0, cols);
+}
+
+/**
+ * One row of C (already initialised) += x·B, in blocks of TINY_KB rows of B: every strip of a
+ * block reads the same 16 KiB of B, so B comes from L2 once and from L1 for the other strips.
+ */
+function row_times_matrix(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, n: i32): void {
+  for (let p0 = 0; p0 < k; p0 += TINY_KB) {
+    const kb = min<i32>(TINY_KB, k - p0);
+    const xb = x + <usize>p0 * csx;
+    const bb = b + <usize>p0 * ldb;
+    let j = 0;
+    for (; j + 24 <= n; j += 24) strip24_row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2));
+    for (; j + 8 <= n; j += 8) strip8_row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2));
+    for (; j < n; j += 4) strip4_row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2), min<i32>(4, n - j));
+  }
+}
+
 /** y[0:n] += x·B[0,:] (one row of B: the k % 4 tail). */
 function axpy1_row(y: usize, n: i32, x: v128, b: usize): void {
   for (let j = 0; j < n; j += 4) {
@@ -494,8 +522,7 @@ function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i3
   const ldb = <usize>n << 2;
   for (let i = 0; i < m; i++) init_row(c + <usize>i * ldb, n, bias, beta);
   let i = 0;
-  for (; i < m; i += 2) {
-    const pair = i + 1 < m;
+  for (; i + 2 <= m; i += 2) {
     const x0 = a + <usize>i * rsa;
     const x1 = x0 + rsa;
     const y0 = c + <usize>i * ldb;
@@ -503,25 +530,22 @@ function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i3
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const xa = x0 + <usize>p * csa;
-      const bp = b + <usize>p * ldb;
-      if (pair) {
-        const xb = x1 + <usize>p * csa;
-        axpy4_rows2(
-          y0, y1, n,
-          v128.load32_splat(xa), v128.load32_splat(xa + csa), v128.load32_splat(xa + 2 * csa), v128.load32_splat(xa + 3 * csa),
-          v128.load32_splat(xb), v128.load32_splat(xb + csa), v128.load32_splat(xb + 2 * csa), v128.load32_splat(xb + 3 * csa),
-          bp, ldb,
-        );
-      } else {
-        axpy4_row(y0, n, v128.load32_splat(xa), v128.load32_splat(xa + csa), v128.load32_splat(xa + 2 * csa), v128.load32_splat(xa + 3 * csa), bp, ldb);
-      }
+      const xb = x1 + <usize>p * csa;
+      axpy4_rows2(
+        y0, y1, n,
+        v128.load32_splat(xa), v128.load32_splat(xa + csa), v128.load32_splat(xa + 2 * csa), v128.load32_splat(xa + 3 * csa),
+        v128.load32_splat(xb), v128.load32_splat(xb + csa), v128.load32_splat(xb + 2 * csa), v128.load32_splat(xb + 3 * csa),
+        b + <usize>p * ldb, ldb,
+      );
     }
     for (; p < k; p++) {
       const bp = b + <usize>p * ldb;
       axpy1_row(y0, n, v128.load32_splat(x0 + <usize>p * csa), bp);
-      if (pair) axpy1_row(y1, n, v128.load32_splat(x1 + <usize>p * csa), bp);
+      axpy1_row(y1, n, v128.load32_splat(x1 + <usize>p * csa), bp);
     }
   }
+  // A last odd row (m = 1: single-sample predict): register strips over L1-sized blocks of B.
+  if (i < m) row_times_matrix(a + <usize>i * rsa, csa, b, ldb, k, c + <usize>i * ldb, n);
 }
 
 /** [x·r0, x·r1, x·r2, x·r3]: four dot products of length k (contiguous rows). */

@@ -69,7 +69,7 @@ describe('simdnn CLI: usage', () => {
       [['--momentum', '1'], /--momentum must be a number ≥ 0 and < 1/],
       [['--layers', '128,x'], /--layers must be positive integers/],
       [['--backend', 'gpu'], /--backend must be one of auto, wasm, js, got 'gpu'/],
-      [['--optimizer', 'adam'], /--optimizer must be one of sgd/],
+      [['--optimizer', 'rmsprop'], /--optimizer must be one of sgd/],
       [['--activation', 'swish'], /unknown activation 'swish'; use one of: .*relu/],
       [['--epochs'], /--epochs needs a value/],
     ];
@@ -99,7 +99,7 @@ describe('simdnn CLI: training on CSV', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(lastLine(r.stdout));
     expect(Object.keys(out).sort()).toEqual(
-      ['backend', 'epochs', 'samplesPerSecond', 'simd', 'testAccuracy', 'testLoss', 'trainSeconds'].sort(),
+      ['backend', 'epochs', 'history', 'samplesPerSecond', 'simd', 'testAccuracy', 'testLoss', 'trainSeconds'].sort(),
     );
     expect(out.testAccuracy).toBeGreaterThan(0.9);
     expect(out.testLoss).toBeLessThan(0.5);

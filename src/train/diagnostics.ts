@@ -2,12 +2,14 @@
  * Training health: what the course's chapter 5 (vanishing and exploding gradients) and the usual
  * "babysitting" heuristics look at, measured once per epoch and kept off the per-step path.
  *
- * At the end of every epoch, on a fixed probe batch (the same `probeRows` training rows all fit long,
- * chosen with a seeded draw) and at the epoch's final weights θ, one forward + backward pass gives,
- * per layer with parameters (θₗ = all of its tensors):
+ Before the first step (the `initial` report) and at the end of every epoch, on a fixed probe batch
+ * (the same `probeRows` training rows all fit long, chosen with a seeded draw) at the current
+ * weights θ, one forward + backward pass gives, per layer with parameters (θₗ = all its tensors):
  *
  *   gradNorm     ‖∂C₀/∂θₗ‖₂          gradient of the batch-mean data loss on the probe batch
  *   weightNorm   ‖θₗ‖₂
+ *   relGrad      ‖∂C₀/∂θₗ‖₂ / ‖θₗ‖₂  how fast the layer moves relative to its size (an SGD step
+ *                                    changes θₗ by η·relGrad of its norm); comparable across widths
  *   updateRatio  ‖Δθₗ‖₂ / ‖θₗ‖₂      Δθ of the epoch's *last optimizer step* (θ is snapshotted
  *                                    before it); healthy SGD runs sit near 1e−3 (Karpathy's rule)
  *   dead         fraction of ReLU units with a = 0 on every probe row (they get no gradient)
@@ -15,14 +17,21 @@
  *                |a| ≥ 0.96 for tanh, |2a − 1| ≥ 0.96 (a ≤ 0.02 or a ≥ 0.98) for sigmoid — both
  *                where f'(z) ≤ 7.84 % of its peak — and |a| ≥ 1 (f' = 0) for hardTanh
  *
- * Warnings:
- *   vanishing   ‖∂C/∂θ_first‖ ≤ ‖∂C/∂θ_last‖ / vanishFactor (default 100): the earliest layer learns
- *               orders of magnitude slower than the last (Nielsen ch. 5).
+ * Warnings (checked on the initial probe and after every epoch):
+ *   vanishing   relGrad(first layer) ≤ relGrad(last layer) / vanishFactor (default 100): the earliest
+ *               layer learns orders of magnitude slower than the last (Nielsen ch. 5). Relative
+ *               gradients, not raw norms, are compared, because a wide first layer (784 inputs) has a
+ *               large raw norm however slowly each weight moves; when a layer's ‖θ‖ is 0 (zeros
+ *               initialization) the raw norms are compared instead. `gradRatio` in the report is the
+ *               compared ratio. (Measured: a 10-layer sigmoid net with N(0, 1) weights starts near
+ *               1/400–1/750; the book's [784, 30, 10] net near 1/20; ReLU + He near 1/2.)
  *   exploding   a NaN/±Infinity in the weights, in a layer's probe output, in the probe gradient or
- *               loss; or a layer's gradient norm growing ≥ explodeFactor× (default 10) per epoch for
- *               explodeEpochs (default 2) epochs in a row. By default training stops with a
- *               `DivergenceError` that names the layer and suggests a lower learning rate or a
- *               different initialization.
+ *               loss; a layer's ‖θₗ‖ grown ≥ weightGrowthLimit× (default 100) since the start of fit
+ *               (healthy runs measured ≤ 8×; a ReLU net at η = 10 grew 250× to 10⁹× in one epoch,
+ *               then its units died and the loss stayed finite); or a layer's gradient norm growing
+ *               ≥ explodeFactor× (default 10) per epoch for explodeEpochs (default 2) epochs in a row.
+ *               By default training stops with a `DivergenceError` that names the layer and suggests
+ *               a lower learning rate or a different initialization.
  *
  * Enable with `fit(x, y, { diagnostics: true })` (or options instead of true), or pass
  * `trainingHealth(options)` among the callbacks. Each epoch's report is `logs.diagnostics` in the
@@ -40,6 +49,8 @@ import type { BatchLogs, Callbacks, EpochLogs, TrainContext } from './fit.js';
 export const SATURATION_THRESHOLD = 0.96;
 /** Default factor of the vanishing-gradient warning. */
 export const VANISH_FACTOR = 100;
+/** Default limit of a layer's weight-norm growth since the start of fit. */
+export const WEIGHT_GROWTH_LIMIT = 100;
 /** Default per-epoch growth factor of the exploding-gradient check. */
 export const EXPLODE_FACTOR = 10;
 
@@ -54,6 +65,8 @@ export interface TrainingHealthOptions {
   explodeFactor?: number;
   /** Consecutive explosive epochs before the exploding warning. Default: 2. */
   explodeEpochs?: number;
+  /** Growth of a layer's weight norm since the start of fit counted as explosive. Default: 100. */
+  weightGrowthLimit?: number;
   /**
    * What an exploding gradient (or NaN) does: 'throw' a DivergenceError (fit rejects with it),
    * 'stop' training after this epoch (model.stopTraining; the message is in the report's
@@ -79,6 +92,8 @@ export interface LayerHealth {
   gradNorm: number;
   /** ‖θₗ‖₂. */
   weightNorm: number;
+  /** gradNorm / weightNorm (Infinity when ‖θₗ‖ = 0). */
+  relGrad: number;
   /** ‖Δθₗ‖₂ / ‖θₗ‖₂ of the last optimizer step (of the whole epoch for epoch-wise optimizers). */
   updateRatio: number;
   /** ReLU layers: fraction of units inactive (a = 0) on every probe row. */
@@ -97,11 +112,16 @@ export interface HealthReport {
   probeLoss: number;
   /** 'lastStep': updateRatio is the epoch's last step; 'epoch': the whole epoch (epoch-wise optimizers). */
   update: 'lastStep' | 'epoch';
-  /** gradNorm of the earliest layer / gradNorm of the last layer (NaN with fewer than 2 layers). */
+  /**
+   * relGrad of the earliest layer / relGrad of the last layer (raw gradNorms when a ‖θ‖ is 0);
+   * NaN with fewer than 2 layers. The vanishing warning fires at ≤ 1/vanishFactor.
+   */
   gradRatio: number;
   layers: LayerHealth[];
   /** Warnings raised this epoch (every epoch the condition holds). */
   warnings: string[];
+  /** Epoch 0 only: the probe at the initial weights, before the first step (epoch −1). */
+  initial?: HealthReport;
 }
 
 /** Training stopped because values became non-finite or gradients exploded; names the layer. */
@@ -193,7 +213,8 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
   if (!Number.isInteger(seed)) throw new Error(`trainingHealth: seed must be an integer, got ${String(options.seed)}.`);
   const vanishFactor = options.vanishFactor ?? VANISH_FACTOR;
   const explodeFactor = options.explodeFactor ?? EXPLODE_FACTOR;
-  for (const [name, v] of [['vanishFactor', vanishFactor], ['explodeFactor', explodeFactor]] as const) {
+  const weightGrowthLimit = options.weightGrowthLimit ?? WEIGHT_GROWTH_LIMIT;
+  for (const [name, v] of [['vanishFactor', vanishFactor], ['explodeFactor', explodeFactor], ['weightGrowthLimit', weightGrowthLimit]] as const) {
     if (typeof v !== 'number' || !(v > 1) || !Number.isFinite(v)) {
       throw new Error(`trainingHealth: ${name} must be a finite number > 1, got ${String(v)}.`);
     }
@@ -215,6 +236,7 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
   let batchesEnded = 0;
   let prevGrad: number[] = [];
   let growth: number[] = [];
+  let initial: ReportWithFlags | undefined;
   const warned = new Set<string>();
   const reports: HealthReport[] = [];
 
@@ -253,13 +275,16 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
       probe = { x, y, rows };
     },
     onTrainBegin() {
+      if (!model || !probe) throw new Error('trainingHealth: pass it to fit (callbacks or { diagnostics: true }); fit sets its model.');
       prevGrad = [];
       growth = [];
       warned.clear();
       reports.length = 0;
+      snap();
+      initial = probeHealth(model, probe, snapshot, -1, 'epoch');
+      initial.layers.forEach((l) => (l.updateRatio = 0));
     },
     onEpochBegin() {
-      if (!model) throw new Error('trainingHealth: pass it to fit (callbacks or { diagnostics: true }); fit sets its model.');
       batchesEnded = 0;
       snap();
     },
@@ -271,70 +296,99 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
     onEpochEnd(epoch: number, logs: EpochLogs) {
       const m = model!;
       const report = probeHealth(m, probe!, snapshot, epoch, batchesEnded > 0 ? 'lastStep' : 'epoch');
+      if (initial) {
+        report.initial = initial;
+        check(m, initial, report, ' at initialization');
+        initial = undefined;
+      }
       logs.diagnostics = report;
       reports.push(report);
-
-      // Exploding: non-finite values first, then sustained growth.
-      const explode = (msg: string, layer: number): void => {
-        const full = `${msg} ${advice(m)}`;
-        if (onExplode === 'throw') throw new DivergenceError(`trainingHealth: ${full}`, layer, epoch, report);
-        warn('exploding', full, report);
-        if (onExplode === 'stop') m.stopTraining = true;
-      };
-      if (report.nonFinite) {
-        const { layer, what } = report.nonFinite;
-        explode(`exploding gradients at epoch ${epoch + 1}: ${layer >= 0 ? layerLabel(m, layer) : 'the probe loss'} has non-finite values (${what}).`, layer);
-      } else {
-        const g = report.layers.map((l) => l.gradNorm);
-        if (prevGrad.length === g.length) {
-          growth = g.map((v, i) => (v >= explodeFactor * prevGrad[i]! && prevGrad[i]! > 0 ? (growth[i] ?? 0) + 1 : 0));
-          const worst = growth.findIndex((c) => c >= explodeEpochs);
-          if (worst >= 0) {
-            const l = report.layers[worst]!;
-            explode(
-              `exploding gradients: the gradient norm of ${layerLabel(m, l.layer)} grew ≥ ${explodeFactor}× per epoch for ` +
-                `${growth[worst]} epochs in a row (now ${fmt(l.gradNorm)}).`,
-              l.layer,
-            );
-          }
-        }
-        prevGrad = g;
-      }
-
-      // Vanishing: the earliest layer learns orders of magnitude slower than the last.
-      if (report.layers.length >= 2 && report.gradRatio <= 1 / vanishFactor) {
-        const first = report.layers[0]!;
-        const last = report.layers[report.layers.length - 1]!;
-        warn(
-          'vanishing',
-          `vanishing gradients at epoch ${epoch + 1}: ${layerLabel(m, first.layer)} has gradient norm ${fmt(first.gradNorm)}, ` +
-            `${fmt(1 / report.gradRatio)}× below ${layerLabel(m, last.layer)} (${fmt(last.gradNorm)}); the early layers barely learn. ` +
-            'Use ReLU-family hidden activations, a scaled initialization (lecunNormal/glorotNormal for sigmoid/tanh, ' +
-            'heNormal for ReLU) or fewer layers.',
-          report,
-        );
-      }
-      for (const l of report.layers) {
-        if (l.dead !== undefined && l.dead >= 0.5) {
-          warn(
-            `dead${l.layer}`,
-            `${fmt(100 * l.dead)} % of the ReLU units of ${layerLabel(m, l.layer)} are dead (inactive on every probe row): ` +
-              'lower the learning rate, or use leakyRelu/elu or heNormal initialization.',
-            report,
-          );
-        }
-        if (l.saturated !== undefined && l.saturated >= 0.5) {
-          warn(
-            `saturated${l.layer}`,
-            `${fmt(100 * l.saturated)} % of the activations of ${layerLabel(m, l.layer)} are saturated: ` +
-              'use a scaled initialization (lecunNormal/glorotNormal) or standardize the inputs.',
-            report,
-          );
-        }
-      }
-      // The non-enumerable nonFinite field stays internal.
+      check(m, report, report, '');
     },
   };
+
+  /** Runs every check on `probe` (a report), recording warnings in `into`; throws or stops on explosion. */
+  function check(m: Sequential, r: ReportWithFlags, into: HealthReport, when: string): void {
+    const epoch = into.epoch;
+    const explode = (msg: string, layer: number): void => {
+      const full = `${msg} ${advice(m)}`;
+      if (onExplode === 'throw') throw new DivergenceError(`trainingHealth: ${full}`, layer, epoch, into);
+      warn('exploding', full, into);
+      if (onExplode === 'stop') m.stopTraining = true;
+    };
+    const at = when || ` at epoch ${epoch + 1}`;
+    if (r.nonFinite) {
+      const { layer, what } = r.nonFinite;
+      return explode(`exploding gradients${at}: ${layer >= 0 ? layerLabel(m, layer) : 'the probe loss'} has non-finite values (${what}).`, layer);
+    }
+    if (!when) {
+      // Weight growth since the start of fit (the initial probe's norms).
+      const base = into.initial ?? reports[0]?.initial;
+      let worst = -1;
+      let factor = 0;
+      r.layers.forEach((l, i) => {
+        const w0 = base?.layers[i]?.weightNorm ?? 0;
+        if (w0 > 0 && l.weightNorm / w0 > factor) [worst, factor] = [i, l.weightNorm / w0];
+      });
+      if (worst >= 0 && factor >= weightGrowthLimit) {
+        const l = r.layers[worst]!;
+        const dead = r.layers.filter((e) => e.dead !== undefined && e.dead >= 0.99).map((e) => e.layer);
+        return explode(
+          `exploding weights${at}: the weight norm of ${layerLabel(m, l.layer)} grew ${fmt(factor)}× since the start of training ` +
+            `(now ${fmt(l.weightNorm)})${dead.length ? `, and every ReLU unit of layer ${dead.join(', ')} is now dead` : ''}.`,
+          l.layer,
+        );
+      }
+      // Gradient norms growing epoch after epoch.
+      const g = r.layers.map((l) => l.gradNorm);
+      if (prevGrad.length === g.length) {
+        growth = g.map((v, i) => (prevGrad[i]! > 0 && v >= explodeFactor * prevGrad[i]! ? (growth[i] ?? 0) + 1 : 0));
+        const w = growth.findIndex((c) => c >= explodeEpochs);
+        if (w >= 0) {
+          const l = r.layers[w]!;
+          return explode(
+            `exploding gradients${at}: the gradient norm of ${layerLabel(m, l.layer)} grew ≥ ${explodeFactor}× per epoch for ` +
+              `${growth[w]} epochs in a row (now ${fmt(l.gradNorm)}).`,
+            l.layer,
+          );
+        }
+      }
+      prevGrad = g;
+    }
+    // Vanishing: the earliest layer learns orders of magnitude slower than the last.
+    if (r.layers.length >= 2 && r.gradRatio <= 1 / vanishFactor) {
+      const first = r.layers[0]!;
+      const last = r.layers[r.layers.length - 1]!;
+      const rel = Number.isFinite(first.relGrad) && Number.isFinite(last.relGrad) && last.weightNorm > 0;
+      warn(
+        'vanishing',
+        `vanishing gradients${at}: ${layerLabel(m, first.layer)} learns ${fmt(1 / r.gradRatio)}× slower than ` +
+          `${layerLabel(m, last.layer)} (${rel ? '‖∇W‖/‖W‖' : '‖∇W‖'} ${fmt(rel ? first.relGrad : first.gradNorm)} vs ` +
+          `${fmt(rel ? last.relGrad : last.gradNorm)}): the early layers barely learn. Use ReLU-family hidden activations, ` +
+          'a scaled initialization (lecunNormal/glorotNormal for sigmoid/tanh, heNormal for ReLU) or fewer layers.',
+        into,
+      );
+    }
+    for (const l of r.layers) {
+      if (l.dead !== undefined && l.dead >= 0.5) {
+        warn(
+          `dead${l.layer}`,
+          `${fmt(100 * l.dead)} % of the ReLU units of ${layerLabel(m, l.layer)} are dead${at} (inactive on every probe row): ` +
+            'lower the learning rate, or use leakyRelu/elu or heNormal initialization.',
+          into,
+        );
+      }
+      // The output layer is left out: outputs near 0/1 are what one-hot targets ask for.
+      if (l.saturated !== undefined && l.saturated >= 0.5 && l.layer !== m.layers.length - 1) {
+        warn(
+          `saturated${l.layer}`,
+          `${fmt(100 * l.saturated)} % of the activations of ${layerLabel(m, l.layer)} are saturated${at}: ` +
+            'use a scaled initialization (lecunNormal/glorotNormal) or standardize the inputs.',
+          into,
+        );
+      }
+    }
+  }
 }
 
 /** Length of θ in floats, alignment padding included. */
@@ -382,11 +436,14 @@ function probeHealth(m: Sequential, probe: ProbeData, before: Float32Array, epoc
       }
     }
     if (!nonFinite && !Number.isFinite(g2)) nonFinite = { layer: i, what: 'its gradient' };
+    const gradNorm = Math.sqrt(g2);
+    const weightNorm = Math.sqrt(w2);
     const h: LayerHealth = {
       layer: i,
       name: layer.describe(),
-      gradNorm: Math.sqrt(g2),
-      weightNorm: Math.sqrt(w2),
+      gradNorm,
+      weightNorm,
+      relGrad: weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0,
       updateRatio: w02 > 0 ? Math.sqrt(d2 / w02) : Math.sqrt(d2) > 0 ? Infinity : 0,
     };
     const act = layer.outputActivation();
@@ -405,7 +462,8 @@ function probeHealth(m: Sequential, probe: ProbeData, before: Float32Array, epoc
     probeRows: rows,
     probeLoss,
     update,
-    gradRatio: layers.length >= 2 ? first!.gradNorm / last!.gradNorm : NaN,
+    gradRatio: layers.length < 2 ? NaN
+      : first!.weightNorm > 0 && last!.weightNorm > 0 ? first!.relGrad / last!.relGrad : first!.gradNorm / last!.gradNorm,
     layers,
     warnings: [],
   };

@@ -90,13 +90,14 @@ function hfEpoch(
   const nin = model.inputUnits, nout = model.outputUnits;
   const N = ctx.rows;
   const iterations = Math.ceil(N / s.gb);
-  const gather = s.gb < N || s.cb < s.gb;
   const order = new Int32Array(N);
   for (let i = 0; i < N; i++) order[i] = i;
   const count = model.metrics.includes('accuracy');
   let lossSum = 0, correct = 0, seen = 0;
   const logs: Record<string, number> = { cgIterations: 0 };
-  const bufs = gather ? [s.gb * nin, s.gb * nout, s.cb * nin, s.cb * nout, Math.max(s.gb, s.cb)] : [1, 1, 1, 1, 1];
+  // Gathered gradient batches only when the gradient is not full-batch; curvature rows when sampled.
+  const gSub = s.gb < N, cSub = s.cb < s.gb;
+  const bufs = [gSub ? s.gb * nin : 1, gSub ? s.gb * nout : 1, cSub ? s.cb * nin : 1, cSub ? s.cb * nout : 1, gSub || cSub ? s.gb : 1];
   withScratch(model, bufs, (gx, gy, cx, cy, idx) => {
     if (s.gb < N) ctx.rng.shuffle(order);
     for (let it = 0; it < iterations; it++) {

@@ -118,8 +118,8 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
           : '';
         throw new Error(`earlyStopping: monitor '${monitor}' is not in the epoch logs${hint}; available: ${available.join(', ')}.`);
       }
-      if (Number.isNaN(v)) return void (wait++, stopIfOut(epoch));
-      if (cb.bestEpoch < 0 || better(v, cb.best)) {
+      // A NaN never improves (it uses up the patience).
+      if (!Number.isNaN(v) && (cb.bestEpoch < 0 || better(v, cb.best))) {
         cb.best = v;
         cb.bestEpoch = epoch;
         if (restoreBestWeights) bestWeights = model!.getWeights();

@@ -462,19 +462,34 @@ function strip24_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usi
   v128.store(y, s5, 80);
 }
 
-/** As strip24_row for 8 columns. */
+/**
+ * As strip24_row for 8 columns, with even and odd rows of B in separate accumulators (two
+ * accumulators alone would be add-latency bound: 3 cycles per row of B with mul+add).
+ */
 function strip8_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
   let s0 = v128.load(y), s1 = v128.load(y, 16);
+  let t0 = f32x4.splat(0), t1 = f32x4.splat(0);
   const xEnd = x + <usize>kb * csx;
-  while (x < xEnd) {
+  const x2End = x + <usize>(kb & ~1) * csx;
+  const csx2 = csx << 1;
+  const ldb2 = ldb << 1;
+  while (x < x2End) {
+    const xp = v128.load32_splat(x);
+    const xq = v128.load32_splat(x + csx);
+    s0 = madd(xp, v128.load(b), s0);
+    s1 = madd(xp, v128.load(b, 16), s1);
+    t0 = madd(xq, v128.load(b + ldb), t0);
+    t1 = madd(xq, v128.load(b + ldb, 16), t1);
+    x += csx2;
+    b += ldb2;
+  }
+  if (x < xEnd) {
     const xp = v128.load32_splat(x);
     s0 = madd(xp, v128.load(b), s0);
     s1 = madd(xp, v128.load(b, 16), s1);
-    x += csx;
-    b += ldb;
   }
-  v128.store(y, s0);
-  v128.store(y, s1, 16);
+  v128.store(y, f32x4.add(s0, t0));
+  v128.store(y, f32x4.add(s1, t1), 16);
 }
 
 /** As strip24_row for `cols` ≤ 4 columns (partial loads and stores: never touches past the row). */

@@ -77,6 +77,20 @@ export class Rng {
   }
 }
 
+/**
+ * murmur3's 32-bit finaliser (fmix32): spreads every bit of x over all 32 bits; unsigned result.
+ * Derives seeds and keys (dropout masks) that are identical in js and wasm.
+ */
+export function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

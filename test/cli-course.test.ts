@@ -4,31 +4,8 @@
  * the per-epoch history in --json; bad values exit 2 with a message naming the fix.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 
-const root = join(import.meta.dirname, '..');
-const blobs = join(root, 'test/fixtures/blobs.csv');
-const regression = join(root, 'test/fixtures/regression.csv');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src/cli.ts'), ...args],
-      { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-const lastLine = (s: string): string => s.trimEnd().split('\n').at(-1)!;
+import { blobs, cli, lastLine, regression, type Run } from './helpers/cli.js';
 const train = (...args: string[]): Promise<Run> => cli('train', '--data', blobs, '--label', 'kind', ...args);
 
 describe('simdnn train: the course flags', () => {

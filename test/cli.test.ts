@@ -3,36 +3,10 @@
  * fixtures so that each run takes about a second. MNIST-scale runs live in the learning tests.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const root = join(import.meta.dirname, '..');
-const blobs = join(root, 'test/fixtures/blobs.csv');
-const regression = join(root, 'test/fixtures/regression.csv');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src/cli.ts'), ...args],
-      { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const lastLine = (s: string): string => s.trimEnd().split('\n').at(-1)!;
+import { blobs, cli, lastLine, regression } from './helpers/cli.js';
 
 describe('simdnn CLI: usage', () => {
   it('--help lists the commands; per-command help lists the flags', async () => {

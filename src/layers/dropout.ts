@@ -10,6 +10,7 @@
  */
 import type { Backend } from '../kernels/backend.js';
 import { checkInputShape, Layer, type BuildContext, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
+import { fmix32 } from '../random.js';
 
 export interface DropoutOptions {
   /** Fraction p ∈ [0, 1) of the inputs dropped at each training step. Required. */
@@ -22,16 +23,8 @@ export interface DropoutOptions {
   name?: string;
 }
 
-/** murmur3's 32-bit finaliser: spreads a seed over all bits. */
-function mix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
+/** murmur3's 32-bit finaliser as a signed 32-bit seed. */
+const mix32 = (x: number): number => fmix32(x) | 0;
 
 export class Dropout extends Layer {
   readonly type = 'dropout';

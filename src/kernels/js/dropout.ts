@@ -5,17 +5,10 @@
  */
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
+import { fmix32 } from '../../random.js';
 
 /** murmur3 fmix32 of the seed: the per-call key. */
-export function dropoutKey(seed: number): number {
-  let h = seed >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export const dropoutKey = fmix32;
 
 /** lowbias32(i·φ + key) as an unsigned 32-bit integer. */
 export function dropoutHash(i: number, key: number): number {

@@ -1,0 +1,116 @@
+/** Helpers shared by the commands: datasets and the seeded test split, label columns, number formatting, backend start-up, the saved-model dataset sidecar. */
+import { init } from '../index.js';
+import { Rng } from '../random.js';
+import { readCsvColumns } from '../data/csv.js';
+import type { Tensor2D } from '../data/tensor.js';
+import { readJsonIfExists } from '../io/files.js';
+import { oneOf, type Values } from './args.js';
+import { CSV_TEST_FRACTION, DATASET_FILE, TRAIN_DEFAULTS } from './defaults.js';
+
+// ───────────────────────────── shared helpers ─────────────────────────────
+
+export interface Dataset {
+  x: Tensor2D;
+  /** Class indices … */
+  labels?: Int32Array;
+  /** … or numeric targets. */
+  targets?: Tensor2D;
+}
+
+export interface Split {
+  train: Dataset;
+  test: Dataset;
+  classes?: string[];
+  /** How the CLI read the CSV (saved next to the model). */
+  csv?: { label: string; labelType: 'class' | 'value'; columns: string[]; classes?: string[] };
+}
+
+export interface Io {
+  quiet: boolean;
+  note(msg: string): void;
+}
+
+function rowsOf(t: Tensor2D, idx: Int32Array): Tensor2D {
+  const cols = t.shape[1];
+  const out = new Float32Array(idx.length * cols);
+  for (let i = 0; i < idx.length; i++) out.set(t.data.subarray(idx[i] * cols, (idx[i] + 1) * cols), i * cols);
+  return { data: out, shape: [idx.length, cols] };
+}
+
+function subset(d: Dataset, idx: Int32Array): Dataset {
+  const out: Dataset = { x: rowsOf(d.x, idx) };
+  if (d.labels) out.labels = Int32Array.from(idx, (i) => d.labels![i]);
+  if (d.targets) out.targets = rowsOf(d.targets, idx);
+  return out;
+}
+
+/** Seeded 80/20 split: a shuffled permutation, the first 20 % of it is the test split. */
+export function splitRows(d: Dataset, seed: number, source: string): { train: Dataset; test: Dataset } {
+  const n = d.x.shape[0];
+  if (n < 2) throw new Error(`${source} has ${n} data row; at least 2 are needed to hold out a test split`);
+  const nTest = Math.max(1, Math.round(n * CSV_TEST_FRACTION));
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  const rng = new Rng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  const test = perm.slice(0, nTest).sort();
+  const train = perm.slice(nTest).sort();
+  return { train: subset(d, train), test: subset(d, test) };
+}
+
+export function isCsvData(data: string): boolean {
+  return data.toLowerCase() !== 'mnist';
+}
+
+
+/** Chooses the CSV label column: --label, else the given default, else the last column. */
+export async function pickLabel(path: string, label: string | undefined, fallback: string | undefined, io: Io): Promise<string> {
+  if (label !== undefined) return label;
+  const cols = await readCsvColumns(path);
+  if (fallback !== undefined && cols.includes(fallback)) return fallback;
+  const last = cols[cols.length - 1];
+  io.note(`using the last column '${last}' of ${path} as the label (choose another with --label <column>)`);
+  return last;
+}
+
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+export function pct(v: number | undefined): string {
+  return v === undefined ? '—' : `${(100 * v).toFixed(2)}%`;
+}
+
+export function simdLabel(simd: string): string {
+  return simd === 'relaxed' ? 'relaxed SIMD' : simd === 'simd' ? 'SIMD' : 'no SIMD';
+}
+
+export async function initBackend(values: Values) {
+  const backend = oneOf(values, 'backend', ['auto', 'wasm', 'js'] as const, TRAIN_DEFAULTS.backend);
+  return init({ backend });
+}
+
+export interface DatasetInfo {
+  label?: string;
+  labelType?: 'class' | 'value';
+  columns?: string[];
+  classes?: string[];
+}
+
+export async function datasetInfo(dir: string): Promise<DatasetInfo> {
+  const { join } = await import('node:path');
+  const info = await readJsonIfExists(join(dir, DATASET_FILE));
+  return info && typeof info === 'object' ? (info as DatasetInfo) : {};
+}
+
+export function checkColumns(x: Tensor2D, expected: number, source: string, hint = ''): void {
+  if (x.shape[1] !== expected) {
+    throw new Error(`${source} has ${x.shape[1]} feature columns but the model expects ${expected}${hint}`);
+  }
+}

@@ -29,6 +29,8 @@
 // The module owns no memory: `ws` is caller-provided scratch (GEMM_WS_BYTES ≥ WS_BYTES_NEEDED).
 // Kernels hold no static mutable data and never allocate.
 
+import { madd } from './vmath';
+
 // ------------------------------------------------------------------------------ blocking
 
 /** Rows of the register tile (see the header: 4 is the most that does not spill, with or without FMA). */
@@ -65,16 +67,6 @@ const WS_TILE: usize = WS_B + <usize>KC * <usize>NC * 4;
 const WS_BYTES_NEEDED: usize = WS_TILE + <usize>MR * <usize>NR * 4;
 
 // ------------------------------------------------------------------------------ helpers
-
-/** a·b + c, fused when the relaxed-SIMD build is compiled. */
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(f32x4.mul(a, b), c);
-  }
-}
 
 /** Loads the first `count` floats at p (count ≤ 0 gives zeros, ≥ 4 a full vector); other lanes 0. */
 // @ts-ignore: decorator

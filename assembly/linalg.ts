@@ -22,6 +22,8 @@
 // error stays ~1e-8 and the solve's forward error grows like κ·u (u = 2⁻²⁴): measured ~3e-3 at
 // κ = 1e6 (test/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
 
+import { madd } from './vmath';
+
 /** Panel width of the blocked Cholesky (diagonal factor + triangular solve). */
 const NB: i32 = 48;
 /** Column block of the Cholesky: its trailing update has depth NB2 (a multiple of NB). */
@@ -36,16 +38,6 @@ const PACK_MIN: i32 = 256;
 const MR: i32 = 4;
 
 // ---------------------------------------------------------------- helpers
-
-/** a·b + c (fused in the relaxed build). */
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(f32x4.mul(a, b), c);
-  }
-}
 
 /** c − a·b (fused in the relaxed build). */
 // @ts-ignore: decorator

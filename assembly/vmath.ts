@@ -1,4 +1,4 @@
-// Shared f32x4 math for the elementwise kernels (activations, softmax, losses, dropout).
+// Shared f32x4 math for the kernels (madd for GEMM and linalg; exp/log and partial loads for the elementwise ones).
 // Nothing here is exported from the module: every helper is @inline and compiled into its caller.
 //
 // No lookup tables (the module has no data segments and owns no memory): exp and log are written

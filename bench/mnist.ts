@@ -17,7 +17,7 @@
  * setup (copying x into the heap, planning), which is reported separately as the end-to-end rate
  * (samples / wall time of the whole fit calls).
  */
-import { init, sequential, dense, sgd, loadMnist } from '../src/index.js';
+import { init, sequential, dense, sgd, loadMnist, type Sequential } from '../src/index.js';
 import { relaxedSimdSupported } from './machine.js';
 import { fmt, mdTable, now, ratio, throughput, type Throughput } from './stats.js';
 import { PEER_MODE_NOTE, createTfjsTrainer, tfjsInfo, type Matrix, type Segment } from './tfjs.js';
@@ -59,8 +59,11 @@ interface Trainer {
   dispose(): void;
 }
 
-/** A simdnn model on its own backend, kept alive across turns. */
-async function createSimdnnTrainer(contender: Contender, x: Matrix, labels: Int32Array, batchSize: number): Promise<Trainer> {
+/**
+ * The benchmarked network on a contender's own backend: 784-128-10 ReLU/softmax, cross-entropy,
+ * SGD lr 0.1 momentum 0.9, seed 1 (shared with bench/predict.ts).
+ */
+export async function simdnnMnistNet(contender: 'simdnn-wasm-relaxed' | 'simdnn-wasm' | 'simdnn-js'): Promise<Sequential> {
   const backend =
     contender === 'simdnn-js'
       ? await init({ backend: 'js' })
@@ -70,6 +73,12 @@ async function createSimdnnTrainer(contender: Contender, x: Matrix, labels: Int3
     { seed: 1, backend },
   );
   model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), metrics: ['accuracy'] });
+  return model;
+}
+
+/** A simdnn model on its own backend, kept alive across turns. */
+async function createSimdnnTrainer(contender: Contender, x: Matrix, labels: Int32Array, batchSize: number): Promise<Trainer> {
+  const model = await simdnnMnistNet(contender as 'simdnn-wasm-relaxed' | 'simdnn-wasm' | 'simdnn-js');
   const n = x.shape[0]!;
   const d = x.shape[1]!;
   let rate = 1000; // samples/s, refined by warmUp and every turn

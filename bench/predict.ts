@@ -8,7 +8,8 @@
  * order), each call timed on its own; the samples of all rounds are pooled. simdnn's inputs cycle
  * through real MNIST test digits.
  */
-import { dense, init, loadMnist, sequential, sgd } from '../src/index.js';
+import { loadMnist } from '../src/index.js';
+import { simdnnMnistNet } from './mnist.js';
 import { relaxedSimdSupported } from './machine.js';
 import { fmt, latency, mdTable, ratio, sampleCalls, type Latency } from './stats.js';
 import { createTfjsPredictor, tfjsInfo, type Predictor } from './tfjs.js';
@@ -36,15 +37,7 @@ const CALLS_PER_ROUND = 7000;
 const SECONDS_PER_ROUND = 1;
 
 async function createSimdnnPredictor(contender: PredictContender, rows: Float32Array[]): Promise<Predictor> {
-  const backend =
-    contender === 'simdnn-js'
-      ? await init({ backend: 'js' })
-      : await init({ backend: 'wasm', simd: contender === 'simdnn-wasm-relaxed' ? 'relaxed' : 'baseline' });
-  const model = sequential(
-    [dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })],
-    { seed: 1, backend },
-  );
-  model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }) });
+  const model = await simdnnMnistNet(contender as 'simdnn-wasm-relaxed' | 'simdnn-wasm' | 'simdnn-js');
   let i = 0;
   let sink = 0;
   return {

@@ -14,7 +14,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
-  adam, dense, hessianFree, init, levenbergMarquardt, newton, Rng, sequential, sgd, type Optimizer, type Sequential,
+  adam, dense, hessianFree, init, levenbergMarquardt, newton, Rng, sequential, sgd, type Optimizer, type EpochTrainer, type Sequential,
 } from '../src/index.js';
 import { machineLine } from './machine.js';
 
@@ -57,7 +57,7 @@ function regression13(): Problem {
 interface Method {
   name: string;
   /** Optimizers to try (a learning-rate grid for first-order methods); the fastest counts. */
-  make: (() => Optimizer)[];
+  make: (() => Optimizer | EpochTrainer)[];
   full: boolean;
   maxEpochs: number;
 }
@@ -84,7 +84,7 @@ function net(p: Problem): Sequential {
   ], { seed: 1 });
 }
 
-async function timeToTarget(p: Problem, make: () => Optimizer, full: boolean, maxEpochs: number): Promise<Run> {
+async function timeToTarget(p: Problem, make: () => Optimizer | EpochTrainer, full: boolean, maxEpochs: number): Promise<Run> {
   const m = net(p);
   const opt = make();
   m.compile({ loss: 'mse', optimizer: opt });

@@ -10,38 +10,42 @@
 export { init, getBackend, setBackend, type Backend, type InitOptions, type SimdLevel, type WasmSource } from './kernels/backend.js';
 export { Heap } from './kernels/heap.js';
 export type { Kernels } from './kernels/kernels.js';
-export { Sequential, sequential, type SequentialOptions, type CompileOptions } from './model.js';
+export { Sequential, sequential, type SequentialOptions, type CompileOptions, type Metric } from './sequential.js';
+export { Network, type ParamInfo, type ParamTensor, type Plan } from './network/network.js';
 export { Dense, dense, type DenseOptions, Layer, type LayerConfig, registerLayer, layerFromConfig } from './layers/index.js';
 export { PReLU, prelu, type PReLUOptions, Maxout, maxout, type MaxoutOptions, Dropout, dropout, type DropoutOptions } from './layers/index.js';
-export { activationNames, getActivation, registerActivation, type ActivationDef } from './activations.js';
-export { lossNames, getLoss, registerLoss, type LossDef } from './losses.js';
-export { initializerNames, getInitializer, registerInitializer, constant, type InitializerSpec, type InitializerConfig } from './initializers.js';
+export {
+  activationNames, getActivation, registerActivation, SATURATION_THRESHOLD, type ActivationDef, type ActivationName, type BuiltinActivation,
+} from './registries/activations.js';
+export { lossNames, getLoss, registerLoss, type LossDef, type LossBuffers, type LossName, type BuiltinLoss } from './registries/losses.js';
+export { initializerNames, getInitializer, registerInitializer, constant, type InitializerSpec, type InitializerConfig } from './registries/initializers.js';
 export { sgd, optimizerFromConfig, registerOptimizer, type Optimizer, type SgdOptions, type OptimizerConfig } from './train/optimizers.js';
 export { momentum, nesterov, adam, type MomentumOptions, type AdamOptions } from './train/optimizers.js';
 export { step, exponential, cosine, scheduleFromConfig, type Schedule, type ScheduleConfig } from './train/schedules.js';
-export type { Regularization } from './train/regularizers.js';
+export type { Regularization } from './registries/regularizers.js';
 export {
   newton, levenbergMarquardt, hessianFree, hessian, hessianVectorProduct, gaussNewtonVectorProduct,
   type NewtonOptions, type LevenbergMarquardtOptions, type HessianFreeOptions, type HessianOptions,
 } from './train/second-order/index.js';
-export { History, type FitOptions, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/fit.js';
+export { History, type FitOptions, type FitModel, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/fit.js';
+export type { EpochTrainer, EpochContext, EpochResult } from './train/epoch-trainer.js';
+export { Session } from './train/session.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';
 export {
-  crossValidate, kFoldIndices, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type MeanStd,
+  crossValidate, kFoldIndices, type TrainableModel, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type MeanStd,
 } from './train/crossval.js';
 export {
   search, gridSearch, randomSearch, parseSearchSpec, formatSearchTable,
   type SearchOptions, type SearchSpace, type SearchRange, type SearchResult, type Trial, type Params, type ParamValue,
 } from './train/search.js';
-export {
-  trainingHealth, DivergenceError, SATURATION_THRESHOLD,
-  type TrainingHealthOptions, type HealthReport, type LayerHealth,
-} from './train/diagnostics.js';
+export { trainingHealth, type TrainingHealthOptions, type HealthReport, type LayerHealth } from './train/health.js';
+export { DivergenceError } from './train/divergence.js';
 export {
   gradientCheck, type GradientCheckOptions, type GradientCheckResult, type LayerGradientCheck, type TensorGradientCheck,
 } from './train/gradient-check.js';
 export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
-export { toJSON, fromJSON, saveModel, loadModel, type ModelSpec } from './io/serialize.js';
+export { fromJSON, saveModel, loadModel } from './model-io.js';
+export type { ModelSpec } from './io/serialize.js';
 export { Rng } from './random.js';
 export type { Input, Labels, MatrixLike } from './data/prepare.js';
 export { tensor2d, type Tensor2D } from './data/tensor.js';

@@ -17,10 +17,10 @@
  *   metrics           ['accuracy'] for classifiers, [] for regressors
  */
 import { dense, dropout as dropoutLayer, type Layer } from './layers/index.js';
-import { sequential, type Sequential } from './model.js';
+import { sequential, type Metric, type Sequential } from './sequential.js';
 import { adam, type Optimizer } from './train/optimizers.js';
-import type { InitializerSpec } from './initializers.js';
-import type { Regularization } from './train/regularizers.js';
+import type { InitializerSpec } from './registries/initializers.js';
+import type { Regularization } from './registries/regularizers.js';
 import type { Backend } from './kernels/backend.js';
 
 /** Hidden activations for which He initialization is the fitting default. */
@@ -84,7 +84,7 @@ function hiddenLayers(where: string, o: PresetOptions): Layer[] {
   return layers;
 }
 
-function compiled(layers: Layer[], o: PresetOptions, loss: string, metrics: string[]): Sequential {
+function compiled(layers: Layer[], o: PresetOptions, loss: string, metrics: Metric[]): Sequential {
   const model = sequential(layers, { seed: o.seed, backend: o.backend });
   model.compile({ loss, optimizer: o.optimizer ?? adam({ learningRate: 0.001 }), metrics, regularization: o.regularization });
   return model;

@@ -369,7 +369,7 @@ describe('gradientCheck: backprop vs central differences of the model\'s own los
       // Kinks are left out, not hidden: most elements are compared.
       for (const l of r.layers) expect(l.kinks, name).toBeLessThan(l.checked);
       for (const l of r.layers) expect(l.normRelativeError, name).toBeLessThan(1e-2);
-      expect(r.layers.map((l) => l.layer)).toEqual(m.params.map((p) => p.layer).filter((v, i, a) => a.indexOf(v) === i));
+      expect(r.layers.map((l) => l.layer)).toEqual(m.network.params.map((p) => p.layer).filter((v, i, a) => a.indexOf(v) === i));
       // θ is left exactly as it was.
       expect(m.getWeights().map((t) => Array.from(t))).toEqual(before.map((t) => Array.from(t)));
       m.dispose();
@@ -399,7 +399,7 @@ describe('gradientCheck: backprop vs central differences of the model\'s own los
   it('bad options are refused', async () => {
     const b = await backend();
     const m = sequential([dense({ units: 3, activation: 'softmax', inputShape: [nin] })], { backend: b }).compile({ loss: 'crossentropy' });
-    expect(() => gradientCheck(m, x, y, { epsilon: 0 })).toThrow('gradientCheck: epsilon must be a positive number');
+    expect(() => gradientCheck(m, x, y, { epsilon: 0 })).toThrow('gradientCheck: epsilon must be a finite number > 0, got 0.');
     expect(() => gradientCheck(m, x, y, { maxPerTensor: 0 })).toThrow('maxPerTensor must be a positive integer');
     expect(() => gradientCheck(m, { data: rand(10, 1), shape: [2, 5] }, [0, 1])).toThrow('x has 5 columns but the model expects 6');
     m.dispose();

@@ -51,7 +51,7 @@ function check(backend: Backend, layers: Layer[], loss: string, labels: 'classes
   const model = sequential(layers, { seed, backend });
   model.compile({ loss, optimizer: sgd() });
   // Non-zero biases and spread-out slopes so that every path is exercised.
-  const w = model.getWeights().map((t, i) => (model.params[i]!.spec.name === 'kernel' ? t : rand(t.length, 100 + i, -0.5, 0.5)));
+  const w = model.getWeights().map((t, i) => (model.network.params[i]!.spec.name === 'kernel' ? t : rand(t.length, 100 + i, -0.5, 0.5)));
   model.setWeights(w);
   const nout = model.outputUnits;
   const x = rand(ROWS * NIN, 3, -1.5, 1.5);
@@ -62,7 +62,7 @@ function check(backend: Backend, layers: Layer[], loss: string, labels: 'classes
 
   // Dropout masks of this very forward pass (the step counter did not move).
   const masks = new Map<number, Float64Array>();
-  const plan = model.plan(ROWS, true);
+  const plan = model.network.plan(ROWS, true);
   model.layers.forEach((l, i) => {
     if (l instanceof Dropout) masks.set(i, Float64Array.from(backend.heap.readF32(plan.layers[i]!.mask!, ROWS * l.outUnits)));
   });
@@ -70,7 +70,7 @@ function check(backend: Backend, layers: Layer[], loss: string, labels: 'classes
     refTargets(y as never, ROWS, nout, loss), ROWS, loss);
   grads.forEach((g, i) => {
     const e = relErr(g, fd[i]!);
-    expect(e, `tensor ${i} (${model.params[i]!.spec.name} of layer ${model.params[i]!.layer}): relative error ${e}`).toBeLessThanOrEqual(1e-3);
+    expect(e, `tensor ${i} (${model.network.params[i]!.spec.name} of layer ${model.network.params[i]!.layer}): relative error ${e}`).toBeLessThanOrEqual(1e-3);
   });
   model.dispose();
 }
@@ -149,7 +149,7 @@ describe('dropout', async () => {
     m.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
     return m;
   };
-  const maskOf = (m: Sequential, backend: Backend): Float32Array => backend.heap.readF32(m.plan(32, true).layers[1]!.mask!, 32 * 50);
+  const maskOf = (m: Sequential, backend: Backend): Float32Array => backend.heap.readF32(m.network.plan(32, true).layers[1]!.mask!, 32 * 50);
   const labels = Array.from({ length: 32 }, (_, r) => r % 3);
 
   it('the same seed gives identical masks on every backend, a new mask every step', async () => {
@@ -157,7 +157,7 @@ describe('dropout', async () => {
       const m = build(b, 1234);
       m.gradients({ data: x, shape: [32, 20] }, labels);
       const first = maskOf(m, b);
-      m.step = 1;
+      m.session.step = 1;
       m.gradients({ data: x, shape: [32, 20] }, labels);
       const second = maskOf(m, b);
       m.dispose();
@@ -203,7 +203,7 @@ describe('dropout', async () => {
       plain.compile({ loss: 'categoricalCrossentropy' });
       plain.setWeights(m.getWeights());
       const p1 = m.predict({ data: x, shape: [32, 20] }).data;
-      m.step = 17;
+      m.session.step = 17;
       const p2 = m.predict({ data: x, shape: [32, 20] }).data;
       expect(Array.from(p2)).toEqual(Array.from(p1));
       expect(Array.from(plain.predict({ data: x, shape: [32, 20] }).data)).toEqual(Array.from(p1));
@@ -219,7 +219,7 @@ describe('dropout', async () => {
     const m = sequential([dropout({ rate: 0, inputShape: [4] }), dense({ units: 2 })], { backend: b });
     m.compile({ loss: 'mse' });
     m.gradients([[1, 2, 3, 4]], [[0, 0]]);
-    expect(Array.from(b.heap.readF32(m.plan(1, true).layers[0]!.mask!, 4))).toEqual([1, 1, 1, 1]);
+    expect(Array.from(b.heap.readF32(m.network.plan(1, true).layers[0]!.mask!, 4))).toEqual([1, 1, 1, 1]);
   });
 });
 

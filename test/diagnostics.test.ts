@@ -123,7 +123,7 @@ describe('training health', () => {
     expect(() => trainingHealth({ probeRows: 0 })).toThrow('trainingHealth: probeRows must be a positive integer');
     expect(() => trainingHealth({ vanishFactor: 1 })).toThrow('vanishFactor must be a finite number > 1');
     expect(() => trainingHealth({ explodeEpochs: 0 })).toThrow('explodeEpochs must be a positive integer');
-    expect(() => trainingHealth({ onExplode: 'ignore' as never })).toThrow("onExplode must be 'throw', 'stop' or 'warn'");
+    expect(() => trainingHealth({ onExplode: 'ignore' as never })).toThrow("trainingHealth: onExplode must be one of 'throw', 'stop', 'warn', got 'ignore'.");
     expect(() => trainingHealth({ weightGrowthLimit: Infinity })).toThrow('weightGrowthLimit must be a finite number > 1');
   });
 });

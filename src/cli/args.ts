@@ -1,5 +1,5 @@
 /** Usage errors (exit code 2) and the checks that turn flag values into numbers and choices. */
-import { getLoss } from '../losses.js';
+import { getLoss } from '../registries/losses.js';
 
 
 export class UsageError extends Error {

@@ -2,11 +2,11 @@
 import {
   sequential, dense, dropout, sgd, momentum, nesterov, adam, newton, levenbergMarquardt, hessianFree,
   earlyStopping, crossValidate, search, parseSearchSpec, formatSearchTable,
-  type History, type Optimizer, type Sequential, type Layer, type Callbacks, type FitOptions, type EarlyStopping,
+  type History, type Optimizer, type EpochTrainer, type Sequential, type Layer, type Callbacks, type FitOptions, type EarlyStopping,
   type FoldResult, type HealthReport, type Params, type SearchSpace,
 } from '../index.js';
-import { activationNames } from '../activations.js';
-import { getInitializer } from '../initializers.js';
+import { activationNames } from '../registries/activations.js';
+import { getInitializer } from '../registries/initializers.js';
 import { loadMnist } from '../data/mnist.js';
 import { readCsv, type CsvTable } from '../data/csv.js';
 import { writeFileAtomic } from '../io/files.js';
@@ -65,7 +65,7 @@ interface ModelSpec {
  * The optimizers of --optimizer: name → factory from the flags. lr undefined means the
  * optimizer's own default (sgd/momentum/nesterov: TRAIN_DEFAULTS.lr; adam: 0.001).
  */
-export const CLI_OPTIMIZERS: Record<string, (o: { lr?: number; momentum: number }) => Optimizer> = {
+export const CLI_OPTIMIZERS: Record<string, (o: { lr?: number; momentum: number }) => Optimizer | EpochTrainer> = {
   sgd: (o) => sgd({ learningRate: o.lr ?? TRAIN_DEFAULTS.lr, momentum: o.momentum }),
   momentum: (o) => momentum({ learningRate: o.lr ?? TRAIN_DEFAULTS.lr, momentum: o.momentum }),
   nesterov: (o) => nesterov({ learningRate: o.lr ?? TRAIN_DEFAULTS.lr, momentum: o.momentum }),

@@ -5,17 +5,25 @@
  * over directly by a fused loss):
  *   ∂C/∂W = xᵀ·δ,   ∂C/∂b = Σ_rows δ,   ∂C/∂x = δ·Wᵀ.
  */
-import { getActivation, type ActivationDef } from '../activations.js';
-import { initializerSpec, type InitializerSpec } from '../initializers.js';
-import { checkRegularization, type Regularization } from '../train/regularizers.js';
+import { getActivation, type ActivationDef, type ActivationName } from '../registries/activations.js';
+import { initializerSpec, type InitializerSpec } from '../registries/initializers.js';
+import { checkRegularization, type Regularization } from '../registries/regularizers.js';
 import type { Backend } from '../kernels/backend.js';
 import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
+import { boolean, finiteNumber, inputShape, positiveInteger } from '../validate.js';
+
+/** Default activation of a dense layer: the identity. */
+export const DEFAULT_ACTIVATION = 'linear';
+/** Default initializer of W (as Keras). */
+export const DEFAULT_KERNEL_INITIALIZER = 'glorotUniform';
+/** Default initializer of b. */
+export const DEFAULT_BIAS_INITIALIZER = 'zeros';
 
 export interface DenseOptions {
   /** Number of output units. Required; a positive integer. */
   units: number;
   /** Activation name (see `activationNames()`). Default: 'linear'. */
-  activation?: string;
+  activation?: ActivationName;
   /** Parameter of the activation where it has one (leaky slope, ELU α). Default: the activation's own. */
   alpha?: number;
   /** Whether to add a bias vector. Default: true. */
@@ -50,23 +58,14 @@ export class Dense extends Layer {
   constructor(o: DenseOptions) {
     super();
     if (o === null || typeof o !== 'object') throw new Error('dense: expected an options object like { units: 10 }.');
-    if (!Number.isInteger(o.units) || o.units < 1) {
-      throw new Error(`dense: units must be a positive integer, got ${String(o.units)}.`);
-    }
-    this.units = o.units;
-    this.activation = getActivation(o.activation ?? 'linear');
-    this.alpha = o.alpha ?? this.activation.alpha ?? 0;
-    if (!Number.isFinite(this.alpha)) throw new Error(`dense: alpha must be a finite number, got ${o.alpha}.`);
-    this.useBias = o.useBias ?? true;
-    this.kernelInitializer = initializerSpec(o.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = initializerSpec(o.biasInitializer ?? 'zeros');
+    this.units = positiveInteger('dense', 'units', o.units);
+    this.activation = getActivation(o.activation ?? DEFAULT_ACTIVATION);
+    this.alpha = finiteNumber('dense', 'alpha', o.alpha ?? this.activation.alpha ?? 0);
+    this.useBias = boolean('dense', 'useBias', o.useBias ?? true);
+    this.kernelInitializer = initializerSpec(o.kernelInitializer ?? DEFAULT_KERNEL_INITIALIZER);
+    this.biasInitializer = initializerSpec(o.biasInitializer ?? DEFAULT_BIAS_INITIALIZER);
     this.kernelRegularizer = checkRegularization('dense: kernelRegularizer', o.kernelRegularizer);
-    if (o.inputShape !== undefined) {
-      if (!Array.isArray(o.inputShape) || o.inputShape.length !== 1 || !Number.isInteger(o.inputShape[0]) || o.inputShape[0]! < 1) {
-        throw new Error(`dense: inputShape must be [features] with a positive integer, got ${JSON.stringify(o.inputShape)}.`);
-      }
-      this.inputShape = [...o.inputShape];
-    }
+    this.inputShape = inputShape('dense', o.inputShape);
     this.name = o.name;
   }
 
@@ -114,8 +113,7 @@ export class Dense extends Layer {
     const h = be.heap;
     const n = rows * this.units;
     const z = h.allocF32(n);
-    const linear = this.activation.name === 'linear';
-    const a = linear ? z : h.allocF32(n);
+    const a = this.activation.identity ? z : h.allocF32(n);
     const buf: LayerBuffers = { out: a, z, a };
     if (training) {
       buf.dz = h.allocF32(n);
@@ -129,9 +127,7 @@ export class Dense extends Layer {
     const k = be.k;
     const bias = this.useBias ? this.param[1]! : 0;
     k.gemm_nn_f32(x, this.param[0]!, buf.z!, rows, this.units, this.inUnits, bias, 0, be.ws);
-    const act = this.activation;
-    if (act.rowwise) k.softmax_rows_f32(buf.z!, buf.a!, rows, this.units);
-    else if (act.name !== 'linear') (k[act.fwd!] as ElementwiseFwd)(buf.z!, buf.a!, rows * this.units, this.alpha);
+    if (!this.activation.identity) this.activation.forward(be, buf.z!, buf.a!, rows, this.units, this.alpha);
     return buf.out;
   }
 
@@ -139,10 +135,9 @@ export class Dense extends Layer {
     const k = be.k;
     const act = this.activation;
     let dz = dOut;
-    if (!pre && act.name !== 'linear') {
+    if (!pre && !act.identity) {
       dz = buf.dz!;
-      if (act.rowwise) k.softmax_bwd_rows_f32(buf.a!, dOut, dz, rows, this.units);
-      else (k[act.bwd!] as ElementwiseBwd)(buf.z!, buf.a!, dOut, dz, rows * this.units, this.alpha);
+      act.backward(be, buf.z!, buf.a!, dOut, dz, rows, this.units, this.alpha);
     }
     k.gemm_tn_f32(x, dz, this.grad[0]!, this.inUnits, this.units, rows, 0, be.ws);
     if (this.useBias) k.colsum_f32(dz, this.grad[1]!, rows, this.units, 0);
@@ -151,9 +146,6 @@ export class Dense extends Layer {
     return buf.dx!;
   }
 }
-
-type ElementwiseFwd = (z: number, a: number, n: number, alpha: number) => void;
-type ElementwiseBwd = (z: number, a: number, da: number, dz: number, n: number, alpha: number) => void;
 
 /** A fully connected layer (Keras `Dense`). */
 export function dense(options: DenseOptions): Dense {

@@ -9,7 +9,8 @@
  * wasm backends, every training step draws a new mask, and a replayed step draws the same one.
  */
 import type { Backend } from '../kernels/backend.js';
-import { checkInputShape, Layer, type BuildContext, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
+import { anyInteger, inputShape, shown } from '../validate.js';
+import { Layer, type BuildContext, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
 import { fmix32 } from '../random.js';
 
 export interface DropoutOptions {
@@ -39,16 +40,11 @@ export class Dropout extends Layer {
     super();
     if (o === null || typeof o !== 'object') throw new Error('dropout: expected an options object like { rate: 0.5 }.');
     if (typeof o.rate !== 'number' || !(o.rate >= 0 && o.rate < 1)) {
-      throw new Error(
-        `dropout: rate must be in [0, 1) (the fraction of units dropped), got ${String(o.rate)}; e.g. dropout({ rate: 0.5 }).`,
-      );
-    }
-    if (o.seed !== undefined && !Number.isInteger(o.seed)) {
-      throw new Error(`dropout: seed must be an integer, got ${String(o.seed)}.`);
+      throw new Error(`dropout: rate must be in [0, 1) (the fraction of units dropped), got ${shown(o.rate)}; e.g. dropout({ rate: 0.5 }).`);
     }
     this.rate = o.rate;
-    this.seed = o.seed;
-    this.inputShape = checkInputShape('dropout', o.inputShape);
+    this.seed = o.seed === undefined ? undefined : anyInteger('dropout', 'seed', o.seed);
+    this.inputShape = inputShape('dropout', o.inputShape);
     this.name = o.name;
   }
 

@@ -4,7 +4,7 @@
  * knows which backend runs it and never allocates in forward/backward: buffers come from `alloc`,
  * which the model calls once per batch capacity.
  */
-import type { InitializerSpec } from '../initializers.js';
+import type { InitializerSpec } from '../registries/initializers.js';
 import type { Backend } from '../kernels/backend.js';
 
 /** Serializable layer description; `type` selects the class in the layer registry. */
@@ -95,13 +95,4 @@ export abstract class Layer {
   describe(): string {
     return this.type;
   }
-}
-
-/** Validates an `inputShape` option ([features], a positive integer); `where` names the layer. */
-export function checkInputShape(where: string, shape: unknown): number[] | undefined {
-  if (shape === undefined) return undefined;
-  if (!Array.isArray(shape) || shape.length !== 1 || !Number.isInteger(shape[0]) || shape[0] < 1) {
-    throw new Error(`${where}: inputShape must be [features] with a positive integer, got ${JSON.stringify(shape)}.`);
-  }
-  return [shape[0] as number];
 }

@@ -11,10 +11,12 @@
  * A layer rather than an activation because it owns its k linear pieces: it replaces a dense layer
  * (`maxout({ units: 64, pieces: 2 })` where you would write `dense({ units: 64, activation })`).
  */
-import { initializerSpec, type InitializerSpec } from '../initializers.js';
+import { initializerSpec, type InitializerSpec } from '../registries/initializers.js';
 import type { Backend } from '../kernels/backend.js';
-import { checkRegularization, type Regularization } from '../train/regularizers.js';
-import { checkInputShape, Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
+import { checkRegularization, type Regularization } from '../registries/regularizers.js';
+import { boolean, inputShape, positiveInteger, shown } from '../validate.js';
+import { DEFAULT_BIAS_INITIALIZER, DEFAULT_KERNEL_INITIALIZER } from './dense.js';
+import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
 
 export interface MaxoutOptions {
   /** Number of output units. Required; a positive integer. */
@@ -49,22 +51,19 @@ export class Maxout extends Layer {
   constructor(o: MaxoutOptions) {
     super();
     if (o === null || typeof o !== 'object') throw new Error('maxout: expected an options object like { units: 64, pieces: 2 }.');
-    if (!Number.isInteger(o.units) || o.units < 1) {
-      throw new Error(`maxout: units must be a positive integer, got ${String(o.units)}.`);
-    }
+    this.units = positiveInteger('maxout', 'units', o.units);
     if (!Number.isInteger(o.pieces) || o.pieces < 2) {
       throw new Error(
-        `maxout: pieces must be an integer ≥ 2 (each unit takes the max of k linear pieces), got ${String(o.pieces)}; ` +
+        `maxout: pieces must be an integer ≥ 2 (each unit takes the max of k linear pieces), got ${shown(o.pieces)}; ` +
           'for a single piece use dense({ units }).',
       );
     }
-    this.units = o.units;
     this.pieces = o.pieces;
-    this.useBias = o.useBias ?? true;
-    this.kernelInitializer = initializerSpec(o.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = initializerSpec(o.biasInitializer ?? 'zeros');
+    this.useBias = boolean('maxout', 'useBias', o.useBias ?? true);
+    this.kernelInitializer = initializerSpec(o.kernelInitializer ?? DEFAULT_KERNEL_INITIALIZER);
+    this.biasInitializer = initializerSpec(o.biasInitializer ?? DEFAULT_BIAS_INITIALIZER);
     this.kernelRegularizer = checkRegularization('maxout: kernelRegularizer', o.kernelRegularizer);
-    this.inputShape = checkInputShape('maxout', o.inputShape);
+    this.inputShape = inputShape('maxout', o.inputShape);
     this.name = o.name;
   }
 

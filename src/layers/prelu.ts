@@ -9,9 +9,10 @@
  * optimizer updates it, save/load carries it, and the activation registry stays stateless. Put it
  * after a linear dense layer: `dense({ units: 64 }), prelu()`. The slope is never weight-decayed.
  */
-import { initializerSpec, type InitializerSpec } from '../initializers.js';
+import { initializerSpec, type InitializerSpec } from '../registries/initializers.js';
 import type { Backend } from '../kernels/backend.js';
-import { checkInputShape, Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
+import { inputShape } from '../validate.js';
+import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';
 
 /** The slope every unit starts with, as in He et al. 2015 (Keras's PReLU layer starts at 0). */
 export const PRELU_INITIAL_SLOPE = 0.25;
@@ -35,7 +36,7 @@ export class PReLU extends Layer {
     super();
     if (o === null || typeof o !== 'object') throw new Error('prelu: expected an options object (or nothing), like prelu().');
     this.alphaInitializer = initializerSpec(o.alphaInitializer ?? { name: 'constant', value: PRELU_INITIAL_SLOPE });
-    this.inputShape = checkInputShape('prelu', o.inputShape);
+    this.inputShape = inputShape('prelu', o.inputShape);
     this.name = o.name;
   }
 

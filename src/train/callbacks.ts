@@ -12,8 +12,7 @@
  * the baseline still counts as not improving. With `restoreBestWeights`, the weights of the best
  * epoch are put back when training ends — whether it was stopped or ran all its epochs.
  */
-import type { Sequential } from '../model.js';
-import type { Callbacks, EpochLogs, History, TrainContext } from './fit.js';
+import type { Callbacks, EpochLogs, FitModel, History, TrainContext } from './logs.js';
 
 export interface EarlyStoppingOptions {
   /**
@@ -87,7 +86,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
 
   /** a is better than b by more than minDelta. */
   const better = (a: number, b: number): boolean => (mode === 'min' ? a < b - minDelta : a > b + minDelta);
-  let model: Sequential | undefined;
+  let model: FitModel | undefined;
   let bestWeights: Float32Array[] | undefined;
   let wait = 0;
 

@@ -9,10 +9,9 @@
  * (numpy's / scikit-learn's `.std()` is the population std, the same sum over k: multiply ours by
  * √((k − 1)/k) to compare).
  */
-import type { Sequential } from '../model.js';
 import type { Input, Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
-import type { FitOptions } from './fit.js';
+import type { FitOptions, History } from './fit.js';
 
 /**
  * The k folds of n rows: fold i is a sorted Int32Array of row indices. Rows are permuted with the
@@ -54,6 +53,14 @@ export function complement(n: number, test: Int32Array): Int32Array {
   let j = 0;
   for (let i = 0; i < n; i++) if (!inTest[i]) out[j++] = i;
   return out;
+}
+
+/** What crossValidate and search train and score: a compiled model (a Sequential). */
+export interface TrainableModel {
+  readonly compiled: boolean;
+  fit(x: Input, y: Labels, options?: FitOptions): Promise<History>;
+  evaluate(x: Input, y: Labels): { loss: number; accuracy?: number };
+  dispose(): void;
 }
 
 export interface CrossValidateOptions {
@@ -164,7 +171,7 @@ export function meanStd(values: number[]): MeanStd {
  * scoring.
  */
 export async function crossValidate(
-  buildModel: (fold: number) => Sequential | Promise<Sequential>,
+  buildModel: (fold: number) => TrainableModel | Promise<TrainableModel>,
   x: Input,
   y: Labels,
   options: CrossValidateOptions = {},
@@ -179,11 +186,11 @@ export async function crossValidate(
   checkK(k, X.rows, 'crossValidate');
   const folds = kFoldIndices(X.rows, k, options.seed ?? 1, options.shuffle ?? true);
   const results: FoldResult[] = [];
-  const seen = new Set<Sequential>();
+  const seen = new Set<TrainableModel>();
   for (let i = 0; i < k; i++) {
     const t0 = performance.now();
     const model = await buildModel(i);
-    if (!model || typeof (model as Sequential).fit !== 'function' || !(model as Sequential).compiled) {
+    if (!model || typeof (model as TrainableModel).fit !== 'function' || !(model as TrainableModel).compiled) {
       throw new Error('crossValidate: buildModel must return a compiled model (call model.compile({ loss, optimizer }) in it).');
     }
     if (seen.has(model)) throw new Error('crossValidate: buildModel returned the same model twice; build a fresh model for every fold.');

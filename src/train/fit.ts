@@ -6,91 +6,20 @@
  * (`gather_rows_f32`), runs forward, loss, backward and the optimizer — no allocation per step.
  */
 import { toMatrix, type Input, type Labels } from '../data/prepare.js';
-import type { Sequential } from '../model.js';
-import type { LossDef } from '../losses.js';
 import { Rng } from '../random.js';
-import { divergenceError, trainingHealth, type TrainingHealthOptions } from './diagnostics.js';
+import { anyInteger, fraction, positiveInteger } from '../validate.js';
+import { divergenceError } from './divergence.js';
+import { trainingHealth, type TrainingHealthOptions } from './health.js';
+import { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
 
-export interface BatchLogs {
-  /** Mean loss of this batch. */
-  loss: number;
-  /** Accuracy of this batch (when compiled with metrics: ['accuracy']). */
-  accuracy?: number;
-  /** Rows in this batch. */
-  size: number;
-  /** Batches per epoch. */
-  batches: number;
-}
+export { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
 
-export interface EpochLogs {
-  /** Mean training loss over the epoch (with the weights as they were at each batch). */
-  loss: number;
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  /** Wall time of the epoch in seconds (training and validation). */
-  seconds: number;
-  /** Training samples per second in this epoch. */
-  samplesPerSecond: number;
-  [key: string]: unknown;
-}
-
-/** What fit tells its callbacks before onTrainBegin (callbacks that need the model or the data). */
-export interface TrainContext {
-  model: Sequential;
-  /** The training rows (validation rows excluded), row-major [rows × inputs], as fit validated them. */
-  x: Float32Array;
-  /** Their target rows [rows × outputs] (one-hot, or prepared by the loss). */
-  y: Float32Array;
-  rows: number;
-  epochs: number;
-  batchSize: number;
-}
-
-/** Hooks called during fit; any may return a promise, which is awaited. Set model.stopTraining to stop. */
-export interface Callbacks {
-  /** Called once per fit, before onTrainBegin. */
-  setContext?(ctx: TrainContext): void;
-  onTrainBegin?(): void | Promise<void>;
-  onTrainEnd?(history: History): void | Promise<void>;
-  onEpochBegin?(epoch: number): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
-  onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
-}
-
-/**
- * An optimizer that takes over whole epochs (the second-order methods: full-batch or large-batch
- * steps with their own line search). When the compiled optimizer has `fitEpoch`, `fit` calls it
- * once per epoch instead of running mini-batches; validation, callbacks and History stay the same.
- */
-export interface EpochTrainer {
-  fitEpoch(ctx: EpochContext): EpochResult | Promise<EpochResult>;
-  /** Called by compile (after build): throws, saying why, when the optimizer cannot serve the model. */
-  checkModel?(model: Sequential, loss: LossDef, regularization?: { l1: number; l2: number }): void;
-}
-
-export interface EpochContext {
-  model: Sequential;
-  /** Training rows in the heap: x [rows × inputs], y [rows × outputs]. */
-  x: number;
-  y: number;
-  rows: number;
-  /** 0-based epoch index. */
-  epoch: number;
-  /** The fit call's batchSize. */
-  batchSize: number;
-  /** The fit call's seeded generator (shuffles, mini-batch draws). */
-  rng: Rng;
-  /** Validation rows, when fit has them. */
-  validation?: { x: Float32Array; y: Float32Array; rows: number };
-}
-
-/** Loss (mean over the training rows) after the epoch, accuracy when asked, and extra numeric logs. */
-export interface EpochResult {
-  loss: number;
-  accuracy?: number;
-  logs?: Record<string, number | string>;
-}
+/** Default epochs of fit. */
+export const DEFAULT_EPOCHS = 1;
+/** Default rows per gradient step. */
+export const DEFAULT_BATCH_SIZE = 32;
+/** Interval of yieldEvery: 'auto', in milliseconds. */
+export const AUTO_YIELD_MS = 50;
 
 export interface FitOptions {
   /** Passes over the training data. Default: 1. */
@@ -120,48 +49,20 @@ export interface FitOptions {
   diagnostics?: boolean | TrainingHealthOptions;
 }
 
-/** What fit returns: per-epoch logs, keyed like Keras's History (camelCase). */
-export class History {
-  readonly epoch: number[] = [];
-  readonly history: { loss: number[]; accuracy?: number[]; valLoss?: number[]; valAccuracy?: number[]; [k: string]: number[] | undefined } = {
-    loss: [],
-  };
-  /** Extra per-epoch records (diagnostics and the like). */
-  readonly logs: EpochLogs[] = [];
-
-  record(epoch: number, logs: EpochLogs): void {
-    this.epoch.push(epoch);
-    this.logs.push(logs);
-    for (const [k, v] of Object.entries(logs)) {
-      if (typeof v !== 'number' || k === 'seconds' || k === 'samplesPerSecond') continue;
-      (this.history[k] ??= []).push(v);
-    }
-  }
-}
-
-function checkInt(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new Error(`fit: ${name} must be an integer ≥ ${min}, got ${String(v)}.`);
-  }
-  return v;
-}
-
 const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export async function fit(model: Sequential, x: Input, y: Labels, options: FitOptions = {}): Promise<History> {
-  model.assertCompiled();
-  const epochs = checkInt('epochs', options.epochs ?? 1, 1);
-  const batchSize = checkInt('batchSize', options.batchSize ?? 32, 1);
+/** Trains model on (x, y): mini-batch steps of its optimizer, or whole epochs of an epoch trainer. */
+export async function fit(model: FitModel, x: Input, y: Labels, options: FitOptions = {}): Promise<History> {
+  const epochs = positiveInteger('fit', 'epochs', options.epochs ?? DEFAULT_EPOCHS);
+  const batchSize = positiveInteger('fit', 'batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE);
   const shuffle = options.shuffle ?? true;
-  const seed = options.seed ?? model.seed + 1;
-  if (!Number.isInteger(seed)) throw new Error(`fit: seed must be an integer, got ${String(options.seed)}.`);
-  const split = options.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
-    throw new Error(`fit: validationSplit must be in [0, 1), got ${String(options.validationSplit)}.`);
-  }
+  const net = model.network;
+  const session = model.session;
+  const seed = anyInteger('fit', 'seed', options.seed ?? net.seed + 1);
+  const split = fraction('fit', 'validationSplit', options.validationSplit ?? 0);
   const yieldEvery = options.yieldEvery ?? 'auto';
   if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery >= 0))) {
     throw new Error(`fit: yieldEvery must be 'auto', 'batch', 'epoch', 'never' or milliseconds ≥ 0, got ${String(yieldEvery)}.`);
@@ -170,16 +71,16 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
   // Diagnostics run first, so the other callbacks see logs.diagnostics.
   if (options.diagnostics) cbs.unshift(trainingHealth(options.diagnostics === true ? {} : options.diagnostics));
 
-  const nin = model.inputUnits;
-  const nout = model.outputUnits;
+  const nin = net.inputUnits;
+  const nout = net.outputUnits;
   const X = toMatrix(x, nin, 'x');
-  const Y = model.targets(y, X.rows, 'y');
+  const Y = net.targets(y, X.rows, 'y');
   let nTrain = X.rows;
   let val: { x: Float32Array; y: Float32Array; rows: number } | undefined;
   if (options.validationData) {
     const [vx, vy] = options.validationData;
     const VX = toMatrix(vx, nin, 'validationData x');
-    val = { x: VX.data, y: model.targets(vy, VX.rows, 'validationData y'), rows: VX.rows };
+    val = { x: VX.data, y: net.targets(vy, VX.rows, 'validationData y'), rows: VX.rows };
   } else if (split > 0) {
     const nVal = Math.floor(X.rows * split);
     if (nVal < 1 || nVal >= X.rows) {
@@ -189,9 +90,8 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
     val = { x: X.data.subarray(nTrain * nin), y: Y.subarray(nTrain * nout), rows: nVal };
   }
 
-  const be = model.backend;
-  const heap = be.heap;
-  const k = be.k;
+  const heap = net.backend.heap;
+  const k = net.backend.k;
   // The training rows live in the heap for the whole fit; rows are gathered per batch.
   const xAll = heap.allocF32(nTrain * nin);
   const yAll = heap.allocF32(nTrain * nout);
@@ -206,11 +106,11 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
   try {
     heap.f32.set(X.data.subarray(0, nTrain * nin), xAll >> 2);
     heap.f32.set(Y.subarray(0, nTrain * nout), yAll >> 2);
-    const plan = model.plan(rows, true);
+    const plan = net.plan(rows, true);
     // Weight decay λ/n with n = the training rows of this fit; the logged loss adds the penalty.
-    model.applyRegularization(nTrain);
-    const regularized = model.regularized;
+    net.applyRegularization(nTrain);
     model.stopTraining = false;
+    const trainer = session.optimizer.kind === 'epoch' ? session.optimizer : undefined;
     const context: TrainContext = { model, x: X.data.subarray(0, nTrain * nin), y: Y.subarray(0, nTrain * nout), rows: nTrain, epochs, batchSize };
     for (const c of cbs) c.setContext?.(context);
     for (const c of cbs) await c.onTrainBegin?.();
@@ -223,22 +123,21 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
-      const trainer = (model.optimizer as Partial<EpochTrainer>).fitEpoch ? (model.optimizer as unknown as EpochTrainer) : undefined;
-      const taken = trainer && (await trainer.fitEpoch({ model, x: xAll, y: yAll, rows: nTrain, epoch, batchSize, rng, validation: val }));
+      const taken = trainer?.fitEpoch({
+        network: net, state: session.state, x: xAll, y: yAll, rows: nTrain, epoch, accuracy: withAcc, batchSize, rng, validation: val,
+      });
+      // An epoch trainer that can make no more progress says why in logs.stopReason, and training stops.
+      if (taken?.logs?.stopReason !== undefined) model.stopTraining = true;
       if (taken) [lossSum, correct, seen] = [taken.loss * nTrain, (taken.accuracy ?? 0) * nTrain, nTrain];
       for (let b = 0; b < batches && !model.stopTraining && !taken; b++) {
         const r0 = b * rows;
         const m = Math.min(rows, nTrain - r0);
         k.gather_rows_f32(xAll, idx + 4 * r0, plan.x, m, nin);
         k.gather_rows_f32(yAll, idx + 4 * r0, plan.y, m, nout);
-        const a = model.forward(plan, plan.x, m, true);
-        const loss = model.lossOf(plan, plan.y, m) + (regularized ? m * model.penalty() : 0);
+        const { loss, correct: c } = net.trainStep(plan, m, session.step, withAcc);
         // Names the first layer with non-finite weights or output, and what to change.
-        if (!Number.isFinite(loss)) throw divergenceError(model, plan, m, epoch, b, loss);
-        const c = withAcc ? model.countCorrect(a, plan.y, m) : 0;
-        model.backward(plan, plan.x, m);
-        model.step++;
-        model.optimizer.step(be, model.tensors, model.optState, model.step, epoch);
+        if (!Number.isFinite(loss)) throw divergenceError(net, session, plan, m, epoch, b, loss);
+        session.update(epoch);
         lossSum += loss;
         correct += c;
         seen += m;
@@ -252,7 +151,7 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
         }
         if (yieldEvery !== 'never' && yieldEvery !== 'epoch') {
           const t = now();
-          const due = yieldEvery === 'batch' ? true : t - lastYield >= (yieldEvery === 'auto' ? 50 : yieldEvery);
+          const due = yieldEvery === 'batch' ? true : t - lastYield >= (yieldEvery === 'auto' ? AUTO_YIELD_MS : yieldEvery);
           if (due) {
             await yieldToEventLoop();
             lastYield = now();
@@ -264,9 +163,9 @@ export async function fit(model: Sequential, x: Input, y: Labels, options: FitOp
       if (withAcc) logs.accuracy = correct / Math.max(seen, 1);
       if (taken?.logs) Object.assign(logs, taken.logs);
       if (val) {
-        const v = model.evaluateRaw(val.x, val.y, val.rows, Math.max(batchSize, 256));
+        const v = net.evaluateRows(val.x, val.y, val.rows, Math.max(batchSize, 256), withAcc);
         logs.valLoss = v.loss;
-        if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
+        if (withAcc) logs.valAccuracy = v.correct / val.rows;
       }
       logs.seconds = (now() - t0) / 1000;
       history.record(epoch, logs);

@@ -27,7 +27,8 @@
  * ‖g_bp − g_fd‖ / max(‖g_bp‖, ‖g_fd‖) over the checked elements. A correct backprop gives
  * max rᵢ ≲ 1e−2 on smooth nets in f32 and a few 1e−2 near kinks; a wrong one gives O(0.1–1).
  */
-import type { Sequential } from '../model.js';
+import type { Network } from '../network/network.js';
+import { positiveInteger, positiveNumber } from '../validate.js';
 import { toMatrix, type Input, type Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
 
@@ -81,34 +82,40 @@ export interface GradientCheckResult {
   epsilon: number;
 }
 
+/** Default step ε of the central differences (f32 weights). */
+export const DEFAULT_EPSILON = 3e-3;
+/** Default number of weights checked per tensor. */
+export const DEFAULT_MAX_PER_TENSOR = 64;
+
+/** What gradientCheck needs of a model (a compiled Sequential): its network and its backprop gradients. */
+export interface CheckedModel {
+  readonly network: Network;
+  gradients(x: Input, y: Labels): { loss: number; grads: Float32Array[] };
+}
+
 /** Compares backprop with central differences on (x, y); see the module comment. θ is left unchanged. */
-export function gradientCheck(model: Sequential, x: Input, y: Labels, options: GradientCheckOptions = {}): GradientCheckResult {
-  model.assertCompiled();
-  const epsilon = options.epsilon ?? 3e-3;
-  if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
-    throw new Error(`gradientCheck: epsilon must be a positive number (e.g. 3e-3 in f32), got ${String(options.epsilon)}.`);
-  }
-  const maxPerTensor = options.maxPerTensor ?? 64;
-  if (!Number.isInteger(maxPerTensor) || maxPerTensor < 1) {
-    throw new Error(`gradientCheck: maxPerTensor must be a positive integer, got ${String(options.maxPerTensor)}.`);
-  }
+export function gradientCheck(model: CheckedModel, x: Input, y: Labels, options: GradientCheckOptions = {}): GradientCheckResult {
+  const net = model.network;
+  if (!net.hasLoss) throw new Error('gradientCheck: the model is not compiled yet: call model.compile({ loss, optimizer }) first.');
+  const epsilon = positiveNumber('gradientCheck', 'epsilon', options.epsilon ?? DEFAULT_EPSILON);
+  const maxPerTensor = positiveInteger('gradientCheck', 'maxPerTensor', options.maxPerTensor ?? DEFAULT_MAX_PER_TENSOR);
   const rng = new Rng(options.seed ?? 1);
-  const X = toMatrix(x, model.inputUnits, 'x');
+  const X = toMatrix(x, net.inputUnits, 'x');
   const rows = X.rows;
   const { grads } = model.gradients(x, y);
   // gradients() left x and the targets in this plan's buffers.
-  const plan = model.plan(rows, true);
-  const be = model.backend;
+  const plan = net.plan(rows, true);
+  const be = net.backend;
   const k = be.k;
-  const nout = model.outputUnits;
+  const nout = net.outputUnits;
   const last = plan.layers[plan.layers.length - 1]!;
-  const fused = model.lossFused;
+  const fused = net.lossFused;
   const gradBuf = fused ? last.dz! : last.da!;
-  const lossDef = model.loss;
+  const lossDef = net.loss;
 
   /** C₀ at the current θ: forward in f32, rows' losses summed in float64. */
   const loss = (): number => {
-    model.forward(plan, plan.x, rows, true);
+    net.forward(plan, plan.x, rows, true);
     let s = 0;
     for (let r = 0; r < rows; r++) {
       const o = 4 * r * nout;
@@ -118,7 +125,7 @@ export function gradientCheck(model: Sequential, x: Input, y: Labels, options: G
   };
   const c0 = loss();
 
-  const samples = model.params.map((p) => {
+  const samples = net.params.map((p) => {
     if (p.size <= maxPerTensor) return Int32Array.from({ length: p.size }, (_, i) => i);
     const all = new Int32Array(p.size);
     for (let i = 0; i < p.size; i++) all[i] = i;
@@ -127,10 +134,10 @@ export function gradientCheck(model: Sequential, x: Input, y: Labels, options: G
   });
   const fwd = samples.map((x) => new Float64Array(x.length));
   const bwd = samples.map((x) => new Float64Array(x.length));
-  const fd = model.params.map((p, t) => {
+  const fd = net.params.map((p, t) => {
     const out = new Float64Array(samples[t]!.length);
     samples[t]!.forEach((j, s) => {
-      const at = (model.theta >> 2) + p.offset + j;
+      const at = (net.theta >> 2) + p.offset + j;
       const orig = be.heap.f32[at]!;
       const plus = Math.fround(orig + epsilon);
       const minus = Math.fround(orig - epsilon);
@@ -149,7 +156,7 @@ export function gradientCheck(model: Sequential, x: Input, y: Labels, options: G
   for (const f of fd) for (const v of f) scale = Math.max(scale, Math.abs(v));
   const floor = Math.max(FLOOR * scale, Number.MIN_VALUE);
 
-  const tensors: TensorGradientCheck[] = model.params.map((p, t) => {
+  const tensors: TensorGradientCheck[] = net.params.map((p, t) => {
     const g = grads[t]!;
     let maxRel = 0;
     let d2 = 0;
@@ -185,7 +192,7 @@ export function gradientCheck(model: Sequential, x: Input, y: Labels, options: G
   for (const t of tensors) {
     let l = layers.find((e) => e.layer === t.layer);
     if (!l) {
-      l = { layer: t.layer, name: model.layers[t.layer]!.describe(), checked: 0, kinks: 0, maxRelativeError: 0, normRelativeError: 0 };
+      l = { layer: t.layer, name: net.layers[t.layer]!.describe(), checked: 0, kinks: 0, maxRelativeError: 0, normRelativeError: 0 };
       layers.push(l);
     }
     l.checked += t.checked;

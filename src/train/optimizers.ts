@@ -4,21 +4,12 @@
  * like the parameters, so one optimizer object can be shared by several models.
  */
 import type { Backend } from '../kernels/backend.js';
+import type { ParamTensor } from '../network/network.js';
+import { fraction, positiveNumber } from '../validate.js';
+import type { EpochTrainer } from './epoch-trainer.js';
 import { scheduleFromConfig, type Schedule, type ScheduleConfig } from './schedules.js';
 
-/** One parameter tensor as the optimizer sees it. */
-export interface ParamTensor {
-  /** Pointer to the values. */
-  param: number;
-  /** Pointer to ∂C/∂param of the current batch (batch mean). */
-  grad: number;
-  /** Number of elements. */
-  size: number;
-  /** L2 coefficient λ' = λ/n applied as weight decay to this tensor (0 for biases); set by fit. */
-  l2: number;
-  /** L1 coefficient λ' = λ/n applied as weight decay to this tensor (0 for biases); set by fit. */
-  l1: number;
-}
+export type { ParamTensor } from '../network/network.js';
 
 interface ScheduledConfig {
   /** Learning-rate schedule (see train/schedules.ts); absent for a constant rate. */
@@ -47,7 +38,12 @@ export interface AdamConfig extends ScheduledConfig {
 
 export type OptimizerConfig = SgdConfig | MomentumConfig | AdamConfig;
 
+/**
+ * A first-order optimizer: fit runs mini-batches and calls `step` after each one. (The
+ * second-order methods are `EpochTrainer`s instead: they take whole epochs.)
+ */
 export interface Optimizer {
+  readonly kind: 'step';
   readonly config: OptimizerConfig;
   /** Allocates per-tensor state; returns one pointer (or 0) per tensor. */
   createState(be: Backend, tensors: readonly ParamTensor[]): number[];
@@ -69,17 +65,19 @@ export interface SgdOptions {
   schedule?: Schedule;
 }
 
-function checkRate(where: string, v: unknown): number {
-  if (typeof v !== 'number' || !(Number.isFinite(v) && v > 0)) {
-    throw new Error(`${where}: learningRate must be a positive number, got ${String(v)}.`);
-  }
-  return v;
-}
+/** Default step size η of sgd, momentum and nesterov (as Keras). */
+export const DEFAULT_SGD_LEARNING_RATE = 0.01;
+/** Default momentum μ of momentum() and nesterov(). */
+export const DEFAULT_MOMENTUM = 0.9;
+/** Default step size η of adam (Kingma & Ba, Keras). */
+export const DEFAULT_ADAM_LEARNING_RATE = 0.001;
+/** Adam's defaults: β₁, β₂ and ε (Keras's ε; the paper uses 1e-8). */
+export const DEFAULT_ADAM_BETA1 = 0.9;
+export const DEFAULT_ADAM_BETA2 = 0.999;
+export const DEFAULT_ADAM_EPSILON = 1e-7;
 
-function checkUnitInterval(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${where}: ${name} must be in [0, 1), got ${String(v)}.`);
-  return v;
-}
+const checkRate = (where: string, v: unknown): number => positiveNumber(where, 'learningRate', v);
+const checkUnitInterval = (where: string, name: string, v: unknown): number => fraction(where, name, v);
 
 /** Accepts a schedule object or (on load) its config; returns the schedule and its config. */
 function checkSchedule(where: string, lr: number, s: Schedule | ScheduleConfig | undefined): Schedule | undefined {
@@ -108,7 +106,7 @@ function withSchedule<C extends OptimizerConfig>(config: C, schedule: Schedule |
  * course's w ← (1 − ηλ/n)·w − η·∂C₀/∂w (L2) and w ← w − (ηλ/n)·sgn(w) − η·∂C₀/∂w (L1).
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  const learningRate = checkRate('sgd', options.learningRate ?? 0.01);
+  const learningRate = checkRate('sgd', options.learningRate ?? DEFAULT_SGD_LEARNING_RATE);
   const momentum = checkUnitInterval('sgd', 'momentum', options.momentum ?? 0);
   const schedule = checkSchedule('sgd', learningRate, options.schedule);
   return momentumOptimizer(withSchedule<SgdConfig>({ type: 'sgd', learningRate, momentum }, schedule), schedule);
@@ -128,8 +126,8 @@ export interface MomentumOptions {
  *   v ← μ·v − η·∇C,   w ← w + v     (∇C including the weight decay, as in sgd).
  */
 export function momentum(options: MomentumOptions = {}): Optimizer {
-  const learningRate = checkRate('momentum', options.learningRate ?? 0.01);
-  const mu = checkUnitInterval('momentum', 'momentum', options.momentum ?? 0.9);
+  const learningRate = checkRate('momentum', options.learningRate ?? DEFAULT_SGD_LEARNING_RATE);
+  const mu = checkUnitInterval('momentum', 'momentum', options.momentum ?? DEFAULT_MOMENTUM);
   const schedule = checkSchedule('momentum', learningRate, options.schedule);
   return momentumOptimizer(withSchedule<MomentumConfig>({ type: 'momentum', learningRate, momentum: mu }, schedule), schedule);
 }
@@ -140,8 +138,8 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
  *   v ← μ·v − η·∇C,   w ← w + μ·v − η·∇C     (∇C including the weight decay).
  */
 export function nesterov(options: MomentumOptions = {}): Optimizer {
-  const learningRate = checkRate('nesterov', options.learningRate ?? 0.01);
-  const mu = checkUnitInterval('nesterov', 'momentum', options.momentum ?? 0.9);
+  const learningRate = checkRate('nesterov', options.learningRate ?? DEFAULT_SGD_LEARNING_RATE);
+  const mu = checkUnitInterval('nesterov', 'momentum', options.momentum ?? DEFAULT_MOMENTUM);
   const schedule = checkSchedule('nesterov', learningRate, options.schedule);
   return momentumOptimizer(withSchedule<MomentumConfig>({ type: 'nesterov', learningRate, momentum: mu }, schedule), schedule);
 }
@@ -152,6 +150,7 @@ function momentumOptimizer(config: SgdConfig | MomentumConfig, schedule: Schedul
   const nag = config.type === 'nesterov';
   const learningRateAt = rateFn(config.learningRate, schedule);
   return {
+    kind: 'step',
     config,
     learningRateAt,
     createState: (be, tensors) => tensors.map((t) => be.heap.allocF32(t.size)),
@@ -190,17 +189,15 @@ export interface AdamOptions {
  */
 export function adam(options: AdamOptions = {}): Optimizer {
   const where = 'adam';
-  const learningRate = checkRate(where, options.learningRate ?? 0.001);
-  const beta1 = checkUnitInterval(where, 'beta1', options.beta1 ?? 0.9);
-  const beta2 = checkUnitInterval(where, 'beta2', options.beta2 ?? 0.999);
-  const epsilon = options.epsilon ?? 1e-7;
-  if (typeof epsilon !== 'number' || !(Number.isFinite(epsilon) && epsilon > 0)) {
-    throw new Error(`${where}: epsilon must be a positive number, got ${String(options.epsilon)}.`);
-  }
+  const learningRate = checkRate(where, options.learningRate ?? DEFAULT_ADAM_LEARNING_RATE);
+  const beta1 = checkUnitInterval(where, 'beta1', options.beta1 ?? DEFAULT_ADAM_BETA1);
+  const beta2 = checkUnitInterval(where, 'beta2', options.beta2 ?? DEFAULT_ADAM_BETA2);
+  const epsilon = positiveNumber(where, 'epsilon', options.epsilon ?? DEFAULT_ADAM_EPSILON);
   const schedule = checkSchedule(where, learningRate, options.schedule);
   const config = withSchedule<AdamConfig>({ type: 'adam', learningRate, beta1, beta2, epsilon }, schedule);
   const learningRateAt = rateFn(learningRate, schedule);
   return {
+    kind: 'step',
     config,
     learningRateAt,
     // m and v of a tensor share one buffer: m at the pointer, v right after it.
@@ -220,7 +217,7 @@ export function adam(options: AdamOptions = {}): Optimizer {
 }
 
 // Configs carry their schedule as data; the factories accept it (checkSchedule rebuilds it).
-const factories: Record<string, (c: any) => Optimizer> = {
+const factories: Record<string, (c: any) => Optimizer | EpochTrainer> = {
   sgd: (c: SgdConfig) => sgd(c as SgdOptions),
   momentum: (c: MomentumConfig) => momentum(c as MomentumOptions),
   nesterov: (c: MomentumConfig) => nesterov(c as MomentumOptions),
@@ -228,13 +225,17 @@ const factories: Record<string, (c: any) => Optimizer> = {
 };
 
 /** Re-creates an optimizer from its config (load), or by name with defaults (CLI). */
-export function optimizerFromConfig(c: { type: string; [k: string]: unknown } | string): Optimizer {
+export function optimizerFromConfig(c: { type: string; [k: string]: unknown } | string): Optimizer | EpochTrainer {
   const cfg = typeof c === 'string' ? { type: c } : c;
-  const f = factories[cfg.type];
+  if (cfg === null || typeof cfg !== 'object' || typeof cfg.type !== 'string') {
+    throw new Error(`optimizer: expected a config like { type: 'sgd', learningRate: 0.01 } or a name, got ${JSON.stringify(c)}.`);
+  }
+  const f = Object.hasOwn(factories, cfg.type) ? factories[cfg.type] : undefined;
   if (!f) throw new Error(`unknown optimizer '${cfg.type}'; use one of: ${Object.keys(factories).join(', ')}.`);
   return f(cfg);
 }
 
-export function registerOptimizer(type: string, factory: (c: any) => Optimizer): void {
+/** Registers an optimizer (or epoch trainer) factory by config type, for load and the CLI. */
+export function registerOptimizer(type: string, factory: (c: any) => Optimizer | EpochTrainer): void {
   factories[type] = factory;
 }

@@ -13,11 +13,10 @@
  *           { min, max } — uniform, or log-uniform with scale 'log' (the usual choice for η and λ,
  *           Bergstra & Bengio 2012), rounded with integer: true
  */
-import type { Sequential } from '../model.js';
 import type { Input, Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
 import type { FitOptions } from './fit.js';
-import { crossValidate, type CrossValidationResult, type MeanStd } from './crossval.js';
+import { crossValidate, type CrossValidationResult, type MeanStd, type TrainableModel } from './crossval.js';
 
 /** A continuous range for random search. */
 export interface SearchRange {
@@ -164,7 +163,7 @@ export function randomCandidates(space: SearchSpace, trials: number, seed = 1): 
  * table of all. `buildModel(params, fold)` returns a fresh compiled model for that candidate.
  */
 export async function search(
-  buildModel: (params: Params, fold: number) => Sequential | Promise<Sequential>,
+  buildModel: (params: Params, fold: number) => TrainableModel | Promise<TrainableModel>,
   x: Input,
   y: Labels,
   options: SearchOptions,
@@ -217,7 +216,7 @@ export async function search(
 
 /** Grid search: every combination of the space's lists (see search). */
 export function gridSearch(
-  buildModel: (params: Params, fold: number) => Sequential | Promise<Sequential>,
+  buildModel: (params: Params, fold: number) => TrainableModel | Promise<TrainableModel>,
   x: Input,
   y: Labels,
   options: Omit<SearchOptions, 'strategy' | 'trials'>,
@@ -227,7 +226,7 @@ export function gridSearch(
 
 /** Random search: `trials` draws from the space (see search). */
 export function randomSearch(
-  buildModel: (params: Params, fold: number) => Sequential | Promise<Sequential>,
+  buildModel: (params: Params, fold: number) => TrainableModel | Promise<TrainableModel>,
   x: Input,
   y: Labels,
   options: Omit<SearchOptions, 'strategy'>,

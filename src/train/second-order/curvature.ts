@@ -17,63 +17,36 @@
  * from the model's own training plan after `linearize`.
  */
 import type { Backend } from '../../kernels/backend.js';
-import type { Kernels } from '../../kernels/kernels.js';
 import type { Dense } from '../../layers/dense.js';
-import type { Plan, Sequential } from '../../model.js';
+import { getActivation } from '../../registries/activations.js';
+import type { LossCurvature, LossDef } from '../../registries/losses.js';
+import type { Network, Plan } from '../../network/network.js';
 
-/** How the output loss curves: H_out per sample, and on which side of the output activation. */
-export interface OutputCurvature {
-  /**
-   * 'squared': ℓ = (κ/2)·Σ_j (a_j − y_j)², H_a = κ·I (any output activation; on a).
-   * 'softmaxXent': ℓ = −Σ y·log softmax(z), H_z = diag(a) − a·aᵀ.
-   * 'sigmoidBce': ℓ = −Σ [y·log σ(z) + (1 − y)·log(1 − σ(z))], H_z = diag(a(1 − a)).
-   */
-  kind: 'squared' | 'softmaxXent' | 'sigmoidBce';
-  /** κ of the squared losses (meanSquaredError 2/m, quadratic 1); 1 otherwise. */
-  kappa: number;
-}
-
-/** Losses without a curvature model, with the reason shown by compile. */
-const NO_CURVATURE: Record<string, string> = {
-  hinge: 'hinge loss has no curvature (it is piecewise linear: its second derivative is zero wherever it exists)',
-};
+/** How the output loss curves: the loss registry's curvature entry (H_out times a vector). */
+export type OutputCurvature = LossCurvature;
 
 /**
  * The output curvature of the model's (loss, output activation) pair, or a thrown error saying why
- * second-order methods cannot serve it.
+ * second-order methods cannot serve it. A Hessian with respect to the logits exists only for the
+ * loss's fused pairing (softmax + cross-entropy, sigmoid + binary cross-entropy).
  */
-export function outputCurvature(lossName: string, outAct: string, outputs: number, where: string): OutputCurvature {
-  if (NO_CURVATURE[lossName]) throw new Error(`${where}: ${NO_CURVATURE[lossName]}; use meanSquaredError or a cross-entropy loss.`);
-  if (lossName === 'meanSquaredError') return { kind: 'squared', kappa: 2 / outputs };
-  if (lossName === 'quadratic') return { kind: 'squared', kappa: 1 };
-  if (lossName === 'categoricalCrossentropy' && outAct === 'softmax') return { kind: 'softmaxXent', kappa: 1 };
-  if (lossName === 'binaryCrossentropy' && outAct === 'sigmoid') return { kind: 'sigmoidBce', kappa: 1 };
-  throw new Error(
-    `${where}: loss '${lossName}' with output activation '${outAct}' has no curvature model here; ` +
-      "use meanSquaredError/quadratic, categoricalCrossentropy with softmax, or binaryCrossentropy with sigmoid.",
-  );
+export function outputCurvature(loss: LossDef, outAct: string, where: string): OutputCurvature {
+  const c = loss.curvature;
+  if (!c && loss.noCurvatureWhy) throw new Error(`${where}: ${loss.noCurvatureWhy}; use meanSquaredError or a cross-entropy loss.`);
+  if (!c || (c.wrt === 'logits' && loss.fusedWith !== outAct)) {
+    throw new Error(
+      `${where}: loss '${loss.name}' with output activation '${outAct}' has no curvature model here; ` +
+        "use meanSquaredError/quadratic, categoricalCrossentropy with softmax, or binaryCrossentropy with sigmoid.",
+    );
+  }
+  return c;
 }
 
-/** Kernel adding the f''(z) term of the backward R-pass, or null where f'' = 0 almost everywhere. */
-const SECOND_DERIVATIVE: Record<string, keyof Kernels | null> = {
-  linear: null,
-  relu: null,
-  leakyRelu: null,
-  hardTanh: null,
-  abs: null,
-  sigmoid: 'sigmoid_d2_f32',
-  tanh: 'tanh_d2_f32',
-  softplus: 'softplus_d2_f32',
-  elu: 'elu_d2_f32',
-};
-
-/** Whether the exact Hessian can be formed through an activation (softmax is handled row-wise). */
+/** Whether the exact Hessian can be formed through an activation (it knows its R-pass, f'' included). */
 export function hasSecondDerivative(activation: string): boolean {
-  return activation === 'softmax' || activation in SECOND_DERIVATIVE;
+  return getActivation(activation).rBackward !== undefined;
 }
 
-type D2 = (z: number, a: number, rz: number, da: number, rdz: number, n: number, alpha: number) => void;
-type Bwd = (z: number, a: number, da: number, dz: number, n: number, alpha: number) => void;
 
 /** R-pass buffers of one layer, [capacity × units] each. */
 interface RBuffers {
@@ -85,7 +58,7 @@ interface RBuffers {
 }
 
 /** Packed offsets of the model's tensors: offsets[i] for model.params[i]; P in total. */
-export function packedOffsets(model: Sequential): number[] {
+export function packedOffsets(model: Network): number[] {
   let o = 0;
   return model.params.map((p) => {
     const at = o;
@@ -109,13 +82,13 @@ export class CurvatureEngine {
   private x = 0;
   private rows = 0;
 
-  constructor(readonly model: Sequential, capacity: number) {
+  constructor(readonly model: Network, capacity: number) {
     this.be = model.backend;
     this.P = model.paramCount;
     this.capacity = capacity;
     this.dense = model.layers as Dense[];
     const last = this.dense[this.dense.length - 1]!;
-    this.out = outputCurvature(model.loss.name, last.activation.name, last.outUnits, 'curvature');
+    this.out = outputCurvature(model.loss, last.activation.name, 'curvature');
     this.offsets = packedOffsets(model);
     this.wOff = this.dense.map(() => -1);
     this.bOff = this.dense.map(() => -1);
@@ -128,7 +101,7 @@ export class CurvatureEngine {
     this.r = this.dense.map((l) => {
       const n = capacity * l.outUnits;
       const rz = h.allocF32(n);
-      return { rz, ra: l.activation.name === 'linear' ? rz : h.allocF32(n), rdz: h.allocF32(n), rda: h.allocF32(n) };
+      return { rz, ra: l.activation.identity ? rz : h.allocF32(n), rdz: h.allocF32(n), rda: h.allocF32(n) };
     });
   }
 
@@ -169,7 +142,7 @@ export class CurvatureEngine {
   private deltaZ(i: number): number {
     const n = this.dense.length;
     if (i === n - 1 && this.model.lossFused) return this.plan.layers[i]!.dz!;
-    return this.dense[i]!.activation.name === 'linear' ? this.deltaA(i) : this.plan.layers[i]!.dz!;
+    return this.dense[i]!.activation.identity ? this.deltaA(i) : this.plan.layers[i]!.dz!;
   }
 
   /** R-forward: R{z}, R{a} of every layer for the packed direction v. */
@@ -194,12 +167,7 @@ export class CurvatureEngine {
   private actBwd(i: number, da: number, dz: number): void {
     const l = this.dense[i]!;
     const pl = this.plan.layers[i]!;
-    const n = this.rows * l.outUnits;
-    const act = l.activation;
-    if (act.rowwise) this.be.k.softmax_bwd_rows_f32(pl.a!, da, dz, this.rows, l.outUnits);
-    else if (act.name === 'linear') {
-      if (dz !== da) this.be.k.copy_f32(da, dz, n);
-    } else (this.be.k[act.bwd!] as unknown as Bwd)(pl.z!, pl.a!, da, dz, n, l.alpha);
+    l.activation.backward(this.be, pl.z!, pl.a!, da, dz, this.rows, l.outUnits, l.alpha);
   }
 
   /**
@@ -208,27 +176,19 @@ export class CurvatureEngine {
    * activation). Returns true when rdz was written.
    */
   private outputHessian(): boolean {
-    const k = this.be.k;
     const L = this.dense.length - 1;
     const l = this.dense[L]!;
     const b = this.r[L]!;
     const a = this.plan.layers[L]!.a!;
     const rows = this.rows, cols = l.outUnits;
-    switch (this.out.kind) {
-      case 'softmaxXent':
-        k.softmax_xent_hvp_rows_f32(a, b.rz, b.rdz, rows, cols, 1 / rows);
-        return true;
-      case 'sigmoidBce':
-        k.sigmoid_bce_hvp_f32(a, b.rz, b.rdz, rows * cols, 1 / rows);
-        return true;
-      default:
-        if (l.activation.name === 'linear') {
-          k.mse_hvp_f32(b.rz, b.rdz, rows * cols, this.out.kappa / rows);
-          return true;
-        }
-        k.mse_hvp_f32(b.ra, b.rda, rows * cols, this.out.kappa / rows);
-        return false;
+    // On the logits (fused pairing, or a linear output where z = a): R{δz} = H·R{z}.
+    if (this.out.wrt === 'logits' || l.activation.identity) {
+      this.out.product(this.be, a, b.rz, b.rdz, rows, cols);
+      return true;
     }
+    // On the outputs: R{δa} = H_a·R{a}; the activation's R-pass takes it to R{δz}.
+    this.out.product(this.be, a, b.ra, b.rda, rows, cols);
+    return false;
   }
 
   /**
@@ -248,14 +208,10 @@ export class CurvatureEngine {
       let rdz = b.rdz;
       if (!rdzWritten) {
         const act = l.activation;
-        const da = this.deltaA(i);
-        if (act.rowwise) k.softmax_rbwd_rows_f32(pl.a!, b.ra, da, b.rda, rdz, rows, nout);
-        else if (act.name === 'linear') rdz = b.rda;
+        if (act.identity) rdz = b.rda;
         else {
-          (k[act.bwd!] as unknown as Bwd)(pl.z!, pl.a!, b.rda, rdz, rows * nout, l.alpha);
-          const d2 = SECOND_DERIVATIVE[act.name];
-          if (d2 === undefined) throw new Error(`curvature: no second derivative known for activation '${act.name}'.`);
-          if (d2) (k[d2] as unknown as D2)(pl.z!, pl.a!, b.rz, da, rdz, rows * nout, l.alpha);
+          if (!act.rBackward) throw new Error(`curvature: no second derivative known for activation '${act.name}'.`);
+          act.rBackward(this.be, pl.z!, pl.a!, b.rz, b.ra, this.deltaA(i), b.rda, rdz, rows, nout, l.alpha);
         }
       }
       rdzWritten = false;

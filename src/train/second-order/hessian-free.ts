@@ -15,7 +15,7 @@
  *
  * One epoch is ⌈N / gradientBatchSize⌉ iterations (one with the default full-batch gradient).
  */
-import type { EpochContext, EpochResult } from '../fit.js';
+import type { EpochContext, EpochResult } from '../epoch-trainer.js';
 import { CHUNK_ROWS, curvatureProduct } from './hessian.js';
 import type { Objective, Rows } from './objective.js';
 import { fraction, integer, positive } from './support.js';
@@ -75,7 +75,7 @@ export function hessianFree(options: HessianFreeOptions = {}): SecondOrderOptimi
     epoch(ctx, obj, scalars, dPrev): EpochResult {
       if (ctx.epoch === 0 || !(scalars[S_DAMPING]! > 0)) {
         scalars[S_DAMPING] = config.damping;
-        ctx.model.backend.heap.f32.fill(0, dPrev >> 2, (dPrev >> 2) + obj.P);
+        ctx.network.backend.heap.f32.fill(0, dPrev >> 2, (dPrev >> 2) + obj.P);
       }
       return hfEpoch(ctx, obj, scalars, dPrev, config, sizes(ctx.rows));
     },
@@ -85,14 +85,14 @@ export function hessianFree(options: HessianFreeOptions = {}): SecondOrderOptimi
 function hfEpoch(
   ctx: EpochContext, obj: Objective, scalars: Float64Array, dPrev: number, o: HessianFreeConfig, s: { gb: number; cb: number },
 ): EpochResult {
-  const model = ctx.model;
+  const model = ctx.network;
   const { k, heap } = model.backend;
   const nin = model.inputUnits, nout = model.outputUnits;
   const N = ctx.rows;
   const iterations = Math.ceil(N / s.gb);
   const order = new Int32Array(N);
   for (let i = 0; i < N; i++) order[i] = i;
-  const count = model.metrics.includes('accuracy');
+  const count = ctx.accuracy;
   let lossSum = 0, correct = 0, seen = 0;
   const logs: Record<string, number> = { cgIterations: 0 };
   // Gathered gradient batches only when the gradient is not full-batch; curvature rows when sampled.

@@ -5,7 +5,7 @@
  * All of the batch-mean loss C = (1/N)·Σ_r ℓ_r, vectors in packed order (getFlatWeights).
  */
 import { toMatrix, type Input, type Labels } from '../../data/prepare.js';
-import type { Sequential } from '../../model.js';
+import type { Network } from '../../network/network.js';
 import { CurvatureEngine } from './curvature.js';
 import type { Rows } from './objective.js';
 import { checkMatrixSize, checkSupport, DEFAULT_MAX_PARAMS, integer } from './support.js';
@@ -68,9 +68,20 @@ export function assembleHessian(engine: CurvatureEngine, d: Rows, H: number, v: 
   }
 }
 
+/** A compiled model (a Sequential): what the public curvature functions take. */
+export interface CompiledModel {
+  readonly network: Network;
+}
+
+/** The model's network, compiled with a loss (the `network` getter throws before compile). */
+function compiledNetwork(where: string, model: CompiledModel): Network {
+  const net = model?.network;
+  if (!net?.hasLoss) throw new Error(`${where}: the model is not compiled yet: call model.compile({ loss, optimizer }) first.`);
+  return net;
+}
+
 /** Copies (x, y) into the heap, runs `body` with an engine over them, frees everything. */
-function withData<T>(where: string, model: Sequential, x: Input, y: Labels, exact: boolean, body: (e: CurvatureEngine, d: Rows) => T): T {
-  model.assertCompiled();
+function withData<T>(where: string, model: Network, x: Input, y: Labels, exact: boolean, body: (e: CurvatureEngine, d: Rows) => T): T {
   checkSupport(where, model, model.loss, exact);
   const X = toMatrix(x, model.inputUnits, 'x');
   const Y = model.targets(y, X.rows, 'y');
@@ -89,8 +100,8 @@ function withData<T>(where: string, model: Sequential, x: Input, y: Labels, exac
   }
 }
 
-function product(where: string, kind: 'hessian' | 'gaussNewton', model: Sequential, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
-  return withData(where, model, x, y, kind === 'hessian', (engine, d) => {
+function product(where: string, kind: 'hessian' | 'gaussNewton', model: CompiledModel, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
+  return withData(where, compiledNetwork(where, model), x, y, kind === 'hessian', (engine, d) => {
     const P = engine.P;
     if (v.length !== P) throw new Error(`${where}: v has ${v.length} values but the model has ${P} parameters.`);
     const heap = engine.be.heap;
@@ -109,7 +120,7 @@ function product(where: string, kind: 'hessian' | 'gaussNewton', model: Sequenti
  * H·v: the Hessian of the batch-mean loss (no regularization) on (x, y) times v, by the
  * R-operator, in the packed order of getFlatWeights().
  */
-export function hessianVectorProduct(model: Sequential, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
+export function hessianVectorProduct(model: CompiledModel, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
   return product('hessianVectorProduct', 'hessian', model, x, y, v);
 }
 
@@ -118,7 +129,7 @@ export function hessianVectorProduct(model: Sequential, x: Input, y: Labels, v: 
  * Jacobian of the output — pre-activation for the fused softmax/sigmoid cross-entropies, the
  * activation for squared losses — with respect to θ), packed order.
  */
-export function gaussNewtonVectorProduct(model: Sequential, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
+export function gaussNewtonVectorProduct(model: CompiledModel, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
   return product('gaussNewtonVectorProduct', 'gaussNewton', model, x, y, v);
 }
 
@@ -131,11 +142,11 @@ export interface HessianOptions {
  * The exact Hessian [P × P] (row-major, packed parameter order) of the batch-mean loss on (x, y),
  * assembled from P Hessian-vector products. Refuses P above maxParams, stating the memory needed.
  */
-export function hessian(model: Sequential, x: Input, y: Labels, options: HessianOptions = {}): Float32Array {
+export function hessian(model: CompiledModel, x: Input, y: Labels, options: HessianOptions = {}): Float32Array {
   const maxParams = integer('hessian', 'maxParams', options.maxParams ?? DEFAULT_MAX_PARAMS, 1);
-  model.assertCompiled();
-  checkMatrixSize('hessian', 'the Hessian', model.paramCount, maxParams);
-  return withData('hessian', model, x, y, true, (engine, d) => {
+  const net = compiledNetwork('hessian', model);
+  checkMatrixSize('hessian', 'the Hessian', net.paramCount, maxParams);
+  return withData('hessian', net, x, y, true, (engine, d) => {
     const P = engine.P;
     const heap = engine.be.heap;
     const H = heap.allocF32(P * P), v = heap.allocF32(P), tmp = heap.allocF32(P);

@@ -18,7 +18,7 @@
  * gradient of the batch-mean loss), or, with validation data, the validation loss has not improved
  * for maxFail epochs in a row — then the weights with the best validation loss are restored.
  */
-import type { EpochContext, EpochResult } from '../fit.js';
+import type { EpochContext, EpochResult } from '../epoch-trainer.js';
 import { dampedStep } from './damped-step.js';
 import { CHUNK_ROWS } from './hessian.js';
 import { addL2Diagonal } from './newton.js';
@@ -89,7 +89,7 @@ export function levenbergMarquardt(options: LevenbergMarquardtOptions = {}): Sec
 }
 
 function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best: number, o: LevenbergMarquardtConfig): EpochResult {
-  const model = ctx.model;
+  const model = ctx.network;
   const { k } = model.backend;
   const P = obj.P;
   const d = { x: ctx.x, y: ctx.y, rows: ctx.rows };
@@ -99,11 +99,11 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     scalars[S_FAILS] = 0;
     scalars[S_BEST_VAL] = Infinity;
     if (val) {
-      scalars[S_BEST_VAL] = model.evaluateRaw(val.x, val.y, val.rows).loss;
+      scalars[S_BEST_VAL] = model.evaluateRows(val.x, val.y, val.rows, 256, false).loss;
       obj.readTheta(best);
     }
   }
-  const count = model.metrics.includes('accuracy');
+  const count = ctx.accuracy;
   const cap = obj.engine.capacity;
   const m = model.outputUnits;
   return withScratch(model, [P * P, P * P, P, P, P, cap * P, cap * m], (M, A, g, step, theta0, J, U) => {
@@ -115,8 +115,7 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     k.scale_f32(g, sE, P);
     const logs: Record<string, number | string> = {};
     const stop = (why: string): void => {
-      model.stopTraining = true;
-      logs.stopReason = why;
+            logs.stopReason = why;
     };
     if (gradNorm < o.minGrad) {
       stop(`‖∇C‖ = ${gradNorm.toExponential(2)} fell below minGrad (${o.minGrad})`);
@@ -131,7 +130,7 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     else if (r.loss <= o.goal) stop(`the loss reached goal (${o.goal})`);
     let loss = r.loss, correct = r.correct;
     if (val && r.accepted) {
-      const v = model.evaluateRaw(val.x, val.y, val.rows).loss;
+      const v = model.evaluateRows(val.x, val.y, val.rows, 256, false).loss;
       if (v < scalars[S_BEST_VAL]!) {
         scalars[S_BEST_VAL] = v;
         scalars[S_FAILS] = 0;
@@ -148,7 +147,7 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
 
 /** s with E = s·C: N/κ for squared losses (E = ½Σe²), N for the cross-entropies (E = Σℓ). */
 function objectiveScale(obj: Objective, rows: number): number {
-  return rows / obj.engine.out.kappa;
+  return rows / obj.engine.out.kappa(obj.model.outputUnits);
 }
 
 /**
@@ -161,7 +160,7 @@ function accumulateJtJ(obj: Objective, d: { x: number; y: number; rows: number }
   const { k, heap } = model.backend;
   const P = obj.P;
   const m = model.outputUnits, nin = model.inputUnits;
-  const kind = engine.out.kind;
+  const curvature = engine.out;
   let first = true;
   for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {
     const rows = Math.min(engine.capacity, d.rows - r0);
@@ -171,17 +170,8 @@ function accumulateJtJ(obj: Objective, d: { x: number; y: number; rows: number }
       const f = heap.f32;
       const u = U >> 2;
       f.fill(0, u, u + rows * m);
-      for (let r = 0; r < rows; r++) {
-        const ar = a + r * m, ur = u + r * m;
-        if (kind === 'squared') f[ur + j] = 1;
-        else if (kind === 'sigmoidBce') f[ur + j] = Math.sqrt(f[ar + j]! * (1 - f[ar + j]!));
-        else {
-          const s = Math.sqrt(f[ar + j]!);
-          for (let q = 0; q < m; q++) f[ur + q] = -s * f[ar + q]!;
-          f[ur + j] = f[ur + j]! + s;
-        }
-      }
-      engine.jacobianRows(U, kind === 'squared', J);
+      for (let r = 0; r < rows; r++) curvature.factor(f, a + r * m, u + r * m, m, j);
+      engine.jacobianRows(U, curvature.wrt === 'outputs', J);
       k.syrk_acc_f32(J, M, rows, P, first ? 0 : 1);
       first = false;
     }

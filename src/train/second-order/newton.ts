@@ -10,7 +10,7 @@
  * Cost per epoch: P Hessian-vector products over the data (≈ P backprop passes) and one P³/3
  * factorization; memory 2·P²·4 bytes. For P above `maxParams` use hessianFree().
  */
-import type { EpochResult } from '../fit.js';
+import type { EpochResult } from '../epoch-trainer.js';
 import { dampedStep } from './damped-step.js';
 import { assembleHessian } from './hessian.js';
 import type { Objective } from './objective.js';
@@ -56,11 +56,11 @@ export function newton(options: NewtonOptions = {}): SecondOrderOptimizer {
     exact: true,
     check: (model) => checkMatrixSize(w, 'the exact Hessian', model.paramCount, config.maxParams),
     epoch(ctx, obj, scalars): EpochResult {
-      const model = ctx.model;
+      const model = ctx.network;
       const P = obj.P;
       const d = { x: ctx.x, y: ctx.y, rows: ctx.rows };
       if (ctx.epoch === 0 || !(scalars[S_DAMPING]! > 0)) scalars[S_DAMPING] = config.mu;
-      const count = model.metrics.includes('accuracy');
+      const count = ctx.accuracy;
       return withScratch(model, [P * P, P * P, P, P, P, P], (H, A, g, step, theta0, tmp) => {
         const c0 = obj.gradient(d, g);
         assembleHessian(obj.engine, d, H, step, tmp);
@@ -69,8 +69,7 @@ export function newton(options: NewtonOptions = {}): SecondOrderOptimizer {
         scalars[S_DAMPING] = r.mu;
         const logs: Record<string, number | string> = { mu: r.mu };
         if (!r.accepted) {
-          model.stopTraining = true;
-          logs.stopReason = `mu exceeded muMax (${config.muMax}): no damped Newton step lowers the loss`;
+                    logs.stopReason = `mu exceeded muMax (${config.muMax}): no damped Newton step lowers the loss`;
         }
         return { loss: r.loss, accuracy: count ? r.correct / ctx.rows : undefined, logs };
       });

@@ -6,7 +6,7 @@
  *
  * with λ' = λ/n the tensors' `l2` set by fit (biases have none). L1 is refused by every method.
  */
-import type { Sequential } from '../../model.js';
+import type { Network } from '../../network/network.js';
 import type { CurvatureEngine } from './curvature.js';
 
 /** Rows in the heap: x [rows × inputs], y [rows × outputs]. */
@@ -18,7 +18,7 @@ export interface Rows {
 
 export class Objective {
   readonly P: number;
-  readonly model: Sequential;
+  readonly model: Network;
 
   constructor(readonly engine: CurvatureEngine) {
     this.model = engine.model;
@@ -94,7 +94,7 @@ export class Objective {
   }
 
   /** Whether some weight tensor has an L1 coefficient (refused: not smooth). */
-  static hasL1(model: Sequential): boolean {
+  static hasL1(model: Network): boolean {
     return model.tensors.some((t) => t.l1 > 0);
   }
 }

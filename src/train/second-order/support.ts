@@ -2,9 +2,10 @@
  * What the second-order methods can serve, checked once at compile (and again at fit, where the
  * regularization is finally applied), and the option checks they share. Every refusal says why.
  */
-import type { LossDef } from '../../losses.js';
+import type { LossDef } from '../../registries/losses.js';
 import type { Dense } from '../../layers/dense.js';
-import type { Sequential } from '../../model.js';
+import type { Network } from '../../network/network.js';
+import { fraction as fractionIn } from '../../validate.js';
 import { hasSecondDerivative, outputCurvature } from './curvature.js';
 
 /** Default cap on the parameters of an explicit P × P matrix (Newton, Levenberg–Marquardt). */
@@ -38,7 +39,7 @@ export function checkMatrixSize(where: string, what: string, P: number, maxParam
  * second derivative (exact Hessian only).
  */
 export function checkSupport(
-  where: string, model: Sequential, loss: LossDef, exactHessian: boolean, regularization?: { l1: number; l2: number },
+  where: string, model: Network, loss: LossDef, exactHessian: boolean, regularization?: { l1: number; l2: number },
 ): void {
   model.layers.forEach((l, i) => {
     if (l.type === 'dropout') {
@@ -53,7 +54,7 @@ export function checkSupport(
   });
   const layers = model.layers as Dense[];
   const last = layers[layers.length - 1]!;
-  outputCurvature(loss.name, last.activation.name, last.outUnits, where);
+  outputCurvature(loss, last.activation.name, where);
   if (exactHessian) {
     layers.forEach((l, i) => {
       if (!hasSecondDerivative(l.activation.name)) {
@@ -71,27 +72,9 @@ export function checkSupport(
   }
 }
 
-/** A finite number > 0. */
-export function positive(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`${where}: ${name} must be a finite number > 0, got ${String(v)}.`);
-  return v;
-}
+export { positiveNumber as positive, aboveOne, integer } from '../../validate.js';
 
-/** A finite number > 1. */
-export function aboveOne(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 1) throw new Error(`${where}: ${name} must be a finite number > 1, got ${String(v)}.`);
-  return v;
-}
-
-/** A number in (0, 1). */
+/** A number in (0, 1), or [0, 1) when `closedBelow`. */
 export function fraction(where: string, name: string, v: unknown, closedBelow = false): number {
-  const ok = typeof v === 'number' && (closedBelow ? v >= 0 : v > 0) && v < 1;
-  if (!ok) throw new Error(`${where}: ${name} must be in ${closedBelow ? '[0' : '(0'}, 1), got ${String(v)}.`);
-  return v as number;
-}
-
-/** An integer ≥ min (or undefined when optional and absent). */
-export function integer(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${where}: ${name} must be an integer ≥ ${min}, got ${String(v)}.`);
-  return v;
+  return fractionIn(where, name, v, closedBelow ? '[0, 1)' : '(0, 1)');
 }

@@ -1,13 +1,13 @@
 /**
- * What the three second-order optimizers share: they take over whole epochs through fit's
- * `fitEpoch` hook (train/fit.ts) and keep their scalars (μ or λ, validation bookkeeping) and one
- * P-float vector in the model's optimizer state, so state lives and dies with the model.
+ * What the three second-order methods share: each is an `EpochTrainer` (train/epoch-trainer.ts)
+ * that takes over whole epochs, and keeps its scalars (μ or λ, validation bookkeeping) and one
+ * P-float vector in the model's session state, so state lives and dies with the model.
  */
 import type { Backend } from '../../kernels/backend.js';
-import type { LossDef } from '../../losses.js';
-import type { Sequential } from '../../model.js';
-import type { EpochContext, EpochResult, EpochTrainer } from '../fit.js';
-import type { Optimizer, OptimizerConfig, ParamTensor } from '../optimizers.js';
+import type { LossDef } from '../../registries/losses.js';
+import type { Network } from '../../network/network.js';
+import type { EpochContext, EpochResult, EpochTrainer } from '../epoch-trainer.js';
+import type { ParamTensor } from '../../network/network.js';
 import { CurvatureEngine } from './curvature.js';
 import { CHUNK_ROWS } from './hessian.js';
 import { Objective } from './objective.js';
@@ -24,38 +24,33 @@ export interface SecondOrderParts {
   /** Whether the method needs f'' (exact Hessian). */
   exact: boolean;
   /** Extra compile-time checks (matrix size). */
-  check?(model: Sequential): void;
+  check?(model: Network): void;
   /** One epoch; `scalars` is a Float64Array copy of the scalar state, written back afterwards. */
   epoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, vec: number): EpochResult;
   /** Rows per chunk (engine capacity) for a training set of `rows`. */
-  capacity?(rows: number, model: Sequential): number;
+  capacity?(rows: number, model: Network): number;
 }
 
-export type SecondOrderOptimizer = Optimizer & EpochTrainer;
+export type SecondOrderOptimizer = EpochTrainer;
 
 export function secondOrderOptimizer(config: { type: string }, parts: SecondOrderParts): SecondOrderOptimizer {
   return {
-    config: config as unknown as OptimizerConfig,
+    kind: 'epoch',
+    config,
     createState(be: Backend, tensors: readonly ParamTensor[]): number[] {
       const P = tensors.reduce((s, t) => s + t.size, 0);
       return [be.heap.allocF32(16), be.heap.allocF32(Math.max(P, 1))];
     },
-    step(): void {
-      throw new Error(`${parts.where} takes whole epochs: train with model.fit(), not single optimizer steps.`);
-    },
-    learningRateAt(): number {
-      return 1;
-    },
-    checkModel(model: Sequential, loss: LossDef, regularization?: { l1: number; l2: number }): void {
+    checkModel(model: Network, loss: LossDef, regularization?: { l1: number; l2: number }): void {
       checkSupport(parts.where, model, loss, parts.exact, regularization);
       parts.check?.(model);
     },
     fitEpoch(ctx: EpochContext): EpochResult {
-      const model = ctx.model;
+      const model = ctx.network;
       checkSupport(parts.where, model, model.loss, parts.exact);
       parts.check?.(model);
       const heap = model.backend.heap;
-      const [sp, vec] = model.optState as [number, number];
+      const [sp, vec] = ctx.state as [number, number];
       const scalars = Float64Array.from(heap.f32.subarray(sp >> 2, (sp >> 2) + 16));
       const cap = parts.capacity?.(ctx.rows, model) ?? Math.min(ctx.rows, CHUNK_ROWS);
       const engine = new CurvatureEngine(model, cap);
@@ -74,7 +69,7 @@ export function secondOrderOptimizer(config: { type: string }, parts: SecondOrde
 }
 
 /** Allocates P-float (or larger) scratch buffers, runs body, frees them. */
-export function withScratch<T>(model: Sequential, sizes: number[], body: (...p: number[]) => T): T {
+export function withScratch<T>(model: Network, sizes: number[], body: (...p: number[]) => T): T {
   const heap = model.backend.heap;
   const ptrs: number[] = [];
   try {

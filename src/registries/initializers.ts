@@ -2,7 +2,7 @@
  * Weight initialisers: name → a function that fills a tensor given its fan-in and fan-out.
  * Draws come from the model's seeded `Rng`, so the same seed gives the same weights everywhere.
  */
-import type { Rng } from './random.js';
+import type { Rng } from '../random.js';
 
 export type InitializerFn = (out: Float32Array, fanIn: number, fanOut: number, rng: Rng) => void;
 

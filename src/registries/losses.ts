@@ -4,14 +4,19 @@
  * (softmax + cross-entropy gives the famous a − y), otherwise into dL/da for the layer's own
  * activation backward.
  *
+ * Each entry carries its whole math: the value and fused delta (`compute`), the output layers it
+ * fits (`requires`, `check`, and `classOutput`/`valueOutput` for presets and the CLI), and its
+ * curvature (`curvature`: the loss Hessian times a vector, for the second-order methods).
+ *
  * Pairings (compile refuses the others, naming the one to use):
  *   categoricalCrossentropy  softmax, ≥ 2 outputs (fused: δ = a − y)
  *   binaryCrossentropy       sigmoid, any number of outputs (fused from logits: δ = a − y)
  *   hinge                    raw scores: linear (fused), tanh, …; not sigmoid/softmax, nor relu-like for one output
  *   meanSquaredError, quadratic   any output (fused with linear)
  */
-import type { Labels } from './data/prepare.js';
-import type { Kernels } from './kernels/kernels.js';
+import type { Labels } from '../data/prepare.js';
+import type { Backend } from '../kernels/backend.js';
+import type { Kernels } from '../kernels/kernels.js';
 
 export interface LossBuffers {
   /** Pre-activation of the output layer [rows × cols]. */
@@ -22,6 +27,37 @@ export interface LossBuffers {
   y: number;
   /** Where the gradient goes: dL/dz when fused, dL/da otherwise. */
   grad: number;
+}
+
+/** A loss's curvature at the output, per sample: its Hessian H (on the logits or on the outputs). */
+export interface LossCurvature {
+  /** 'logits': H_z through the fused output activation; 'outputs': H_a, for any output activation. */
+  readonly wrt: 'logits' | 'outputs';
+  /** out = (1/rows)·H·u over rows × cols, given the outputs a; out may alias u. */
+  product(be: Backend, a: number, u: number, out: number, rows: number, cols: number): void;
+  /**
+   * κ of the squared losses, C = (κ/2)·Σ_j e_j² per sample (so E = ½Σe² = C/κ, Levenberg–Marquardt's
+   * objective); 1 for the cross-entropies.
+   */
+  kappa(cols: number): number;
+  /**
+   * Column j of a square-root factor of H: H = Σ_j u_j·u_jᵀ (with κ divided out), for the
+   * Gauss–Newton matrix JᵀHJ = Σ_j (u_jᵀJ)ᵀ(u_jᵀJ). Writes u_j into f[u … u + cols) given the
+   * sample's outputs f[a … a + cols); f[u …] is zero on entry.
+   */
+  factor(f: Float32Array, a: number, u: number, cols: number, j: number): void;
+}
+
+/** Squared losses: H_a = κ·I, factor u_j = e_j (the unit vector), on the outputs. */
+function squared(kappa: (cols: number) => number): LossCurvature {
+  return {
+    wrt: 'outputs',
+    product: (be, _a, u, out, rows, cols) => be.k.mse_hvp_f32(u, out, rows * cols, kappa(cols) / rows),
+    kappa,
+    factor: (f, _a, u, _cols, j) => {
+      f[u + j] = 1;
+    },
+  };
 }
 
 export interface LossDef {
@@ -49,6 +85,19 @@ export interface LossDef {
   readonly threshold?: number;
   /** Returns Σ over rows of the per-sample loss; writes the gradient of (1/rows)·Σ loss. */
   compute(k: Kernels, p: LossBuffers, rows: number, cols: number, fused: boolean): number;
+  /** The output layer of a classifier of `classes` (≥ 2) classes: activation and width. */
+  readonly classOutput: (classes: number) => { activation: string; units: number };
+  /** The output activation for real-valued targets; undefined when the loss needs class labels. */
+  readonly valueOutput?: string;
+  /**
+   * The loss Hessian times a vector, for the second-order methods (undefined: `noCurvatureWhy`).
+   * wrt 'logits': H_z through the fused output activation (only with `fusedWith`);
+   * wrt 'outputs': H_a on the output activations (any activation).
+   * `product` writes out = (1/rows)·H·u over rows × cols, given the outputs a; out may alias u.
+   */
+  readonly curvature?: LossCurvature;
+  /** Why the loss has no curvature (shown when a second-order method is refused). */
+  readonly noCurvatureWhy?: string;
 }
 
 /** Output activations whose values are never negative: they cannot give the −1 side of a margin. */
@@ -70,6 +119,18 @@ const defs: LossDef[] = [
         "loss 'binaryCrossentropy', or two softmax units"
       : undefined,
     compute: (k, p, rows, cols) => k.softmax_xent_rows_f32(p.z, p.y, p.a, p.grad, rows, cols, 1 / rows),
+    classOutput: (classes) => ({ activation: 'softmax', units: classes }),
+    /** H_z = diag(a) − a·aᵀ per row; factor u_j = √a_j·(e_j − a). */
+    curvature: {
+      wrt: 'logits',
+      product: (be, a, u, out, rows, cols) => be.k.softmax_xent_hvp_rows_f32(a, u, out, rows, cols, 1 / rows),
+      kappa: () => 1,
+      factor: (f, a, u, cols, j) => {
+        const s = Math.sqrt(f[a + j]!);
+        for (let q = 0; q < cols; q++) f[u + q] = -s * f[a + q]!;
+        f[u + j] = f[u + j]! + s;
+      },
+    },
   },
   {
     /** Keras's mean squared error: C = (1/m)·Σ_j (a_j − y_j)² over m outputs; ∂C/∂a = (2/m)(a − y). */
@@ -77,6 +138,10 @@ const defs: LossDef[] = [
     formula: 'C = (1/m)·Σ_j (a_j − y_j)²',
     fusedWith: 'linear',
     compute: (k, p, rows, cols) => k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 2 / (rows * cols)) / cols,
+    classOutput: (classes) => ({ activation: 'sigmoid', units: classes }),
+    valueOutput: 'linear',
+    /** H_a = (2/m)·I. */
+    curvature: squared((cols) => 2 / cols),
   },
   {
     /**
@@ -88,6 +153,10 @@ const defs: LossDef[] = [
     formula: 'C = ½·Σ_j (a_j − y_j)²',
     fusedWith: 'linear',
     compute: (k, p, rows, cols) => 0.5 * k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 1 / rows),
+    classOutput: (classes) => ({ activation: 'sigmoid', units: classes }),
+    valueOutput: 'linear',
+    /** H_a = I. */
+    curvature: squared(() => 1),
   },
   {
     /**
@@ -113,6 +182,16 @@ const defs: LossDef[] = [
     compute: (k, p, rows, cols, fused) => fused
       ? k.bce_logits_f32(p.z, p.y, p.a, p.grad, rows * cols, 1 / rows)
       : k.bce_f32(p.a, p.y, p.grad, rows * cols, 1 / rows, BCE_EPSILON),
+    classOutput: (classes) => ({ activation: 'sigmoid', units: classes === 2 ? 1 : classes }),
+    /** H_z = diag(a(1 − a)) with the sigmoid; factor u_j = √(a_j(1 − a_j))·e_j. */
+    curvature: {
+      wrt: 'logits',
+      product: (be, a, u, out, rows, cols) => be.k.sigmoid_bce_hvp_f32(a, u, out, rows * cols, 1 / rows),
+      kappa: () => 1,
+      factor: (f, a, u, _cols, j) => {
+        f[u + j] = Math.sqrt(f[a + j]! * (1 - f[a + j]!));
+      },
+    },
   },
   {
     /**
@@ -157,6 +236,8 @@ const defs: LossDef[] = [
     compute: (k, p, rows, cols) => cols === 1
       ? k.hinge_f32(p.a, p.y, p.grad, rows, 1 / rows)
       : k.hinge_multi_rows_f32(p.a, p.y, p.grad, rows, cols, 1 / rows),
+    classOutput: (classes) => ({ activation: 'linear', units: classes === 2 ? 1 : classes }),
+    noCurvatureWhy: 'hinge loss has no curvature (it is piecewise linear: its second derivative is zero wherever it exists)',
   },
 ];
 
@@ -174,6 +255,14 @@ const aliases: Record<string, string> = {
   categorical_hinge: 'hinge',
   squaredError: 'quadratic',
 };
+
+/** Names of the built-in losses and their aliases, as a type: a misspelt name fails to compile. */
+export type BuiltinLoss =
+  | 'categoricalCrossentropy' | 'meanSquaredError' | 'quadratic' | 'binaryCrossentropy' | 'hinge'
+  | 'crossentropy' | 'categorical_crossentropy' | 'xent' | 'nll' | 'mse' | 'mean_squared_error' | 'bce'
+  | 'binary_crossentropy' | 'categoricalHinge' | 'categorical_hinge' | 'squaredError';
+/** A loss name: a built-in one, or any registered one. */
+export type LossName = BuiltinLoss | (string & {});
 
 export function getLoss(name: string): LossDef {
   const d = registry.get(aliases[name] ?? name);

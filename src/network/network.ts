@@ -236,7 +236,7 @@ export class Network {
   lossOf(plan: Plan, y: number, rows: number): number {
     const last = plan.layers[plan.layers.length - 1]!;
     const grad = plan.training ? (this.fused ? last.dz! : last.da!) : plan.lossGrad;
-    return this.loss.compute(this.backend.k, { z: last.z!, a: last.a!, y, grad }, rows, this.outputUnits, this.fused);
+    return this.loss.compute(this.backend, { z: last.z!, a: last.a!, y, grad }, rows, this.outputUnits, this.fused);
   }
 
   /** Backward pass after `lossOf` on a training plan: fills ∇θ with the batch-mean gradient. */

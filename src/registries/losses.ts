@@ -16,7 +16,6 @@
  */
 import type { Labels } from '../data/prepare.js';
 import type { Backend } from '../kernels/backend.js';
-import type { Kernels } from '../kernels/kernels.js';
 
 export interface LossBuffers {
   /** Pre-activation of the output layer [rows × cols]. */
@@ -84,7 +83,7 @@ export interface LossDef {
   /** Decision threshold of a single output for accuracy: 0.5 (probabilities) unless stated. */
   readonly threshold?: number;
   /** Returns Σ over rows of the per-sample loss; writes the gradient of (1/rows)·Σ loss. */
-  compute(k: Kernels, p: LossBuffers, rows: number, cols: number, fused: boolean): number;
+  compute(be: Backend, p: LossBuffers, rows: number, cols: number, fused: boolean): number;
   /** The output layer of a classifier of `classes` (≥ 2) classes: activation and width. */
   readonly classOutput: (classes: number) => { activation: string; units: number };
   /** The output activation for real-valued targets; undefined when the loss needs class labels. */
@@ -118,7 +117,7 @@ const defs: LossDef[] = [
       ? 'a softmax over a single output is always 1: for two classes use one sigmoid unit with ' +
         "loss 'binaryCrossentropy', or two softmax units"
       : undefined,
-    compute: (k, p, rows, cols) => k.softmax_xent_rows_f32(p.z, p.y, p.a, p.grad, rows, cols, 1 / rows),
+    compute: ({ k }, p, rows, cols) => k.softmax_xent_rows_f32(p.z, p.y, p.a, p.grad, rows, cols, 1 / rows),
     classOutput: (classes) => ({ activation: 'softmax', units: classes }),
     /** H_z = diag(a) − a·aᵀ per row; factor u_j = √a_j·(e_j − a). */
     curvature: {
@@ -137,7 +136,7 @@ const defs: LossDef[] = [
     name: 'meanSquaredError',
     formula: 'C = (1/m)·Σ_j (a_j − y_j)²',
     fusedWith: 'linear',
-    compute: (k, p, rows, cols) => k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 2 / (rows * cols)) / cols,
+    compute: ({ k }, p, rows, cols) => k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 2 / (rows * cols)) / cols,
     classOutput: (classes) => ({ activation: 'sigmoid', units: classes }),
     valueOutput: 'linear',
     /** H_a = (2/m)·I. */
@@ -152,7 +151,7 @@ const defs: LossDef[] = [
     name: 'quadratic',
     formula: 'C = ½·Σ_j (a_j − y_j)²',
     fusedWith: 'linear',
-    compute: (k, p, rows, cols) => 0.5 * k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 1 / rows),
+    compute: ({ k }, p, rows, cols) => 0.5 * k.sqerr_f32(p.a, p.y, p.grad, rows * cols, 1 / rows),
     classOutput: (classes) => ({ activation: 'sigmoid', units: classes }),
     valueOutput: 'linear',
     /** H_a = I. */
@@ -179,7 +178,7 @@ const defs: LossDef[] = [
           'with binaryCrossentropy (one unit for two classes)'
         : "binary cross-entropy needs probabilities in (0, 1) and fuses with the sigmoid (δ = a − y): give the " +
           "output layer activation 'sigmoid' (one unit for two classes)",
-    compute: (k, p, rows, cols, fused) => fused
+    compute: ({ k }, p, rows, cols, fused) => fused
       ? k.bce_logits_f32(p.z, p.y, p.a, p.grad, rows * cols, 1 / rows)
       : k.bce_f32(p.a, p.y, p.grad, rows * cols, 1 / rows, BCE_EPSILON),
     classOutput: (classes) => ({ activation: 'sigmoid', units: classes === 2 ? 1 : classes }),
@@ -233,7 +232,7 @@ const defs: LossDef[] = [
       }
       return t;
     },
-    compute: (k, p, rows, cols) => cols === 1
+    compute: ({ k }, p, rows, cols) => cols === 1
       ? k.hinge_f32(p.a, p.y, p.grad, rows, 1 / rows)
       : k.hinge_multi_rows_f32(p.a, p.y, p.grad, rows, cols, 1 / rows),
     classOutput: (classes) => ({ activation: 'linear', units: classes === 2 ? 1 : classes }),

@@ -106,7 +106,6 @@ export function gradientCheck(model: CheckedModel, x: Input, y: Labels, options:
   // gradients() left x and the targets in this plan's buffers.
   const plan = net.plan(rows, true);
   const be = net.backend;
-  const k = be.k;
   const nout = net.outputUnits;
   const last = plan.layers[plan.layers.length - 1]!;
   const fused = net.lossFused;
@@ -119,7 +118,7 @@ export function gradientCheck(model: CheckedModel, x: Input, y: Labels, options:
     let s = 0;
     for (let r = 0; r < rows; r++) {
       const o = 4 * r * nout;
-      s += lossDef.compute(k, { z: last.z! + o, a: last.a! + o, y: plan.y + o, grad: gradBuf + o }, 1, nout, fused);
+      s += lossDef.compute(be, { z: last.z! + o, a: last.a! + o, y: plan.y + o, grad: gradBuf + o }, 1, nout, fused);
     }
     return s / rows;
   };

@@ -22,6 +22,7 @@ import { adam, type Optimizer } from './train/optimizers.js';
 import type { InitializerSpec } from './registries/initializers.js';
 import type { Regularization } from './registries/regularizers.js';
 import type { Backend } from './kernels/backend.js';
+import { fraction, positiveInteger } from './validate.js';
 
 /** Hidden activations for which He initialization is the fitting default. */
 const RELU_FAMILY = ['relu', 'leakyRelu', 'elu', 'softplus', 'abs'];
@@ -57,23 +58,17 @@ export interface RegressorOptions extends PresetOptions {
   outputs?: number;
 }
 
-function positiveInt(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${String(v)}.`);
-  return v;
-}
-
 function hiddenLayers(where: string, o: PresetOptions): Layer[] {
   if (o === null || typeof o !== 'object') throw new Error(`${where}: expected options like { inputs: 784${where === 'classifier' ? ', classes: 10' : ''} }.`);
-  const inputs = positiveInt(where, 'inputs', o.inputs);
+  const inputs = positiveInteger(where, 'inputs', o.inputs);
   const hidden = o.hidden ?? [64];
   if (!Array.isArray(hidden)) throw new Error(`${where}: hidden must be a list of layer widths such as [128, 64], got ${String(hidden)}.`);
-  hidden.forEach((u, i) => positiveInt(where, `hidden[${i}]`, u));
+  hidden.forEach((u, i) => positiveInteger(where, `hidden[${i}]`, u));
   const acts = o.activation ?? 'relu';
   if (Array.isArray(acts) && acts.length !== hidden.length) {
     throw new Error(`${where}: activation lists ${acts.length} names but hidden has ${hidden.length} layers; give one for all or one per layer.`);
   }
-  const rate = o.dropout ?? 0;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new Error(`${where}: dropout must be in [0, 1), got ${String(o.dropout)}.`);
+  const rate = fraction(where, 'dropout', o.dropout ?? 0);
   const layers: Layer[] = [];
   hidden.forEach((units, i) => {
     const activation = Array.isArray(acts) ? acts[i]! : acts;
@@ -113,7 +108,7 @@ export function classifier(options: ClassifierOptions): Sequential {
 /** A compiled regressor: `outputs` linear units + 'meanSquaredError'. */
 export function regressor(options: RegressorOptions): Sequential {
   const layers = hiddenLayers('regressor', options);
-  const outputs = positiveInt('regressor', 'outputs', options.outputs ?? 1);
+  const outputs = positiveInteger('regressor', 'outputs', options.outputs ?? 1);
   layers.push(dense({
     units: outputs,
     activation: 'linear',

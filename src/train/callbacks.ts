@@ -13,6 +13,7 @@
  * epoch are put back when training ends — whether it was stopped or ran all its epochs.
  */
 import type { Callbacks, EpochLogs, FitModel, History, TrainContext } from './logs.js';
+import { boolean, finiteNumber, integer, nonNegativeNumber, oneOf } from '../validate.js';
 
 export interface EarlyStoppingOptions {
   /**
@@ -62,27 +63,12 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   if (typeof monitor !== 'string' || monitor === '') {
     throw new Error(`earlyStopping: monitor must be the name of an epoch log such as 'valLoss', got ${String(options.monitor)}.`);
   }
-  const minDelta = options.minDelta ?? 0;
-  if (typeof minDelta !== 'number' || !Number.isFinite(minDelta) || minDelta < 0) {
-    throw new Error(`earlyStopping: minDelta must be a finite number ≥ 0, got ${String(options.minDelta)}.`);
-  }
-  const patience = options.patience ?? 0;
-  if (!Number.isInteger(patience) || patience < 0) {
-    throw new Error(`earlyStopping: patience must be an integer ≥ 0 (epochs without improvement), got ${String(options.patience)}.`);
-  }
-  const modeOpt = options.mode ?? 'auto';
-  if (!['auto', 'min', 'max'].includes(modeOpt)) {
-    throw new Error(`earlyStopping: mode must be 'auto', 'min' or 'max', got '${String(modeOpt)}'.`);
-  }
+  const minDelta = nonNegativeNumber('earlyStopping', 'minDelta', options.minDelta ?? 0);
+  const patience = integer('earlyStopping', 'patience', options.patience ?? 0, 0);
+  const modeOpt = oneOf('earlyStopping', 'mode', options.mode ?? 'auto', ['auto', 'min', 'max'] as const);
   const mode: 'min' | 'max' = modeOpt === 'auto' ? (/acc/i.test(monitor) ? 'max' : 'min') : modeOpt;
-  const restoreBestWeights = options.restoreBestWeights ?? false;
-  if (typeof restoreBestWeights !== 'boolean') {
-    throw new Error(`earlyStopping: restoreBestWeights must be true or false, got ${String(options.restoreBestWeights)}.`);
-  }
-  const baseline = options.baseline;
-  if (baseline !== undefined && (typeof baseline !== 'number' || !Number.isFinite(baseline))) {
-    throw new Error(`earlyStopping: baseline must be a finite number, got ${String(baseline)}.`);
-  }
+  const restoreBestWeights = boolean('earlyStopping', 'restoreBestWeights', options.restoreBestWeights ?? false);
+  const baseline = options.baseline === undefined ? undefined : finiteNumber('earlyStopping', 'baseline', options.baseline);
 
   /** a is better than b by more than minDelta. */
   const better = (a: number, b: number): boolean => (mode === 'min' ? a < b - minDelta : a > b + minDelta);

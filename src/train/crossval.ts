@@ -12,6 +12,7 @@
 import type { Input, Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
 import type { FitOptions, History } from './fit.js';
+import { anyInteger, positiveInteger } from '../validate.js';
 
 /**
  * The k folds of n rows: fold i is a sorted Int32Array of row indices. Rows are permuted with the
@@ -20,9 +21,9 @@ import type { FitOptions, History } from './fit.js';
  * always gives the same folds.
  */
 export function kFoldIndices(n: number, k: number, seed = 1, shuffle = true): Int32Array[] {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`kFoldIndices: n must be a positive integer (the number of rows), got ${String(n)}.`);
+  positiveInteger('kFoldIndices', 'n', n);
   checkK(k, n);
-  if (!Number.isInteger(seed)) throw new Error(`kFoldIndices: seed must be an integer, got ${String(seed)}.`);
+  anyInteger('kFoldIndices', 'seed', seed);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (shuffle) new Rng(seed).shuffle(order);

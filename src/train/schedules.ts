@@ -11,6 +11,7 @@
  *   exponential:  η = η₀ · rate^pos
  *   cosine:       η = min + ½(η₀ − min)(1 + cos(π·min(pos, T)/T))   (Loshchilov & Hutter 2017, no restarts)
  */
+import { integer, nonNegativeNumber } from '../validate.js';
 
 /** What a schedule's position counts. */
 export type ScheduleUnit = 'epoch' | 'step';
@@ -90,13 +91,8 @@ export function cosine(options: CosineOptions): Schedule {
   const hasS = options?.steps !== undefined;
   if (hasE === hasS) throw new Error(`${where}: give exactly one of epochs or steps, e.g. cosine({ epochs: 30 }).`);
   const period = (hasE ? options.epochs : options.steps) as number;
-  if (!Number.isInteger(period) || period < 1) {
-    throw new Error(`${where}: ${hasE ? 'epochs' : 'steps'} must be an integer ≥ 1, got ${String(period)}.`);
-  }
-  const min = options.min ?? 0;
-  if (typeof min !== 'number' || !Number.isFinite(min) || min < 0) {
-    throw new Error(`${where}: min must be a finite number ≥ 0, got ${String(options.min)}.`);
-  }
+  integer(where, hasE ? 'epochs' : 'steps', period, 1);
+  const min = nonNegativeNumber(where, 'min', options.min ?? 0);
   return cosineFrom({ type: 'cosine', period, min, per: hasE ? 'epoch' : 'step' });
 }
 

@@ -17,6 +17,7 @@ import type { Input, Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
 import type { FitOptions } from './fit.js';
 import { crossValidate, type CrossValidationResult, type MeanStd, type TrainableModel } from './crossval.js';
+import { anyInteger, positiveInteger } from '../validate.js';
 
 /** A continuous range for random search. */
 export interface SearchRange {
@@ -137,7 +138,7 @@ export function gridCandidates(space: SearchSpace): Params[] {
 /** `trials` independent draws from the space (see the module comment). */
 export function randomCandidates(space: SearchSpace, trials: number, seed = 1): Params[] {
   const names = checkSpace(space);
-  if (!Number.isInteger(trials) || trials < 1) throw new Error(`search: trials must be a positive integer, got ${String(trials)}.`);
+  positiveInteger('search', 'trials', trials);
   const rng = new Rng(seed);
   const out: Params[] = [];
   for (let t = 0; t < trials; t++) {
@@ -177,8 +178,7 @@ export async function search(
   if (strategy !== 'grid' && strategy !== 'random') throw new Error(`search: strategy must be 'grid' or 'random', got '${String(strategy)}'.`);
   const metricOpt = options.metric ?? 'auto';
   if (!['auto', 'accuracy', 'loss'].includes(metricOpt)) throw new Error(`search: metric must be 'auto', 'accuracy' or 'loss', got '${String(metricOpt)}'.`);
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new Error(`search: seed must be an integer, got ${String(options.seed)}.`);
+  const seed = anyInteger('search', 'seed', options.seed ?? 1);
   const candidates = strategy === 'grid' ? gridCandidates(options.space) : randomCandidates(options.space, options.trials ?? 10, seed);
   const maxCandidates = options.maxCandidates ?? 1000;
   if (candidates.length > maxCandidates) {

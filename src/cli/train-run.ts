@@ -5,6 +5,9 @@ import type { Io, Split } from './shared.js';
 import type { TrainFlags } from './train-flags.js';
 import { outputFor, type ModelSpec, type Task } from './train-model.js';
 
+/** Classes of --data mnist (its labels carry no class names). */
+const MNIST_CLASSES = 10;
+
 /** One `simdnn train` run: the checked flags, the loaded data and what it fixes about the model. */
 export interface TrainRun {
   flags: TrainFlags;
@@ -24,7 +27,7 @@ export function prepareRun(flags: TrainFlags, io: Io, backend: Backend, data: Sp
   const { train: tr, test: te } = data;
   const isClass = tr.labels !== undefined;
   const loss = flags.loss ?? (isClass ? 'categoricalCrossentropy' : 'meanSquaredError');
-  const out = outputFor(loss, flags.lossFlag, isClass, data.classes?.length ?? 10, isClass ? 0 : tr.targets!.shape[1], data.csv?.label);
+  const out = outputFor(loss, flags.lossFlag, isClass, data.classes?.length ?? MNIST_CLASSES, isClass ? 0 : tr.targets!.shape[1], data.csv?.label);
   return {
     flags, io, backend, data,
     task: { nIn: tr.x.shape[1], out, loss, isClass, seed: flags.seed },

@@ -18,9 +18,6 @@ import { createRequire } from 'node:module';
 import { UsageError } from './cli/args.js';
 import { COMMANDS, commandHelp, mainHelp, parseCommand } from './cli/commands.js';
 
-export { TRAIN_DEFAULTS, CSV_TEST_FRACTION } from './cli/defaults.js';
-export { CLI_OPTIMIZERS } from './cli/train.js';
-
 /**
  * Node 20 keeps relaxed SIMD behind a V8 flag; it must be set before any wasm is compiled.
  * This is our own process, so turning it on is fine (newer Nodes ship it and ignore the flag).

@@ -35,7 +35,7 @@ export {
   crossValidate, kFoldIndices, type TrainableModel, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type MeanStd,
 } from './train/crossval.js';
 export {
-  search, gridSearch, randomSearch, parseSearchSpec, formatSearchTable,
+  search, gridSearch, randomSearch,
   type SearchOptions, type SearchSpace, type SearchRange, type SearchResult, type Trial, type Params, type ParamValue,
 } from './train/search.js';
 export { trainingHealth, type TrainingHealthOptions, type HealthReport, type LayerHealth } from './train/health.js';

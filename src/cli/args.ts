@@ -42,6 +42,11 @@ export function num(
   return x;
 }
 
+/** A number flag without a default: undefined when absent, else checked as num() does. */
+export function optionalNum(v: Values, name: string, check: Parameters<typeof num>[3] = {}): number | undefined {
+  return str(v, name) === undefined ? undefined : num(v, name, NaN, check);
+}
+
 export function oneOf<T extends string>(v: Values, name: string, allowed: readonly T[], fallback: T): T {
   const s = str(v, name);
   if (s === undefined) return fallback;

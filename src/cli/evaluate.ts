@@ -4,7 +4,8 @@ import { loadMnist } from '../data/mnist.js';
 import { readCsv, type CsvTable } from '../data/csv.js';
 import type { Tensor2D } from '../data/tensor.js';
 import { str, type Values } from './args.js';
-import { checkColumns, datasetInfo, formatNumber, initBackend, isCsvData, pct, pickLabel, type DatasetInfo, type Io } from './shared.js';
+import { DEFAULT_DATA } from './defaults.js';
+import { checkColumns, cliIo, datasetInfo, formatNumber, initBackend, isCsvData, pct, pickLabel, type DatasetInfo } from './shared.js';
 
 /**
  * Class indices for a CSV label column read at evaluation time. The training classes (saved in
@@ -36,8 +37,8 @@ function classIndices(t: CsvTable, info: DatasetInfo, outputs: number, path: str
 
 export async function evaluate(values: Values, [dir]: string[]): Promise<void> {
   const quiet = values.quiet === true;
-  const io: Io = { quiet, note: (m) => quiet || process.stderr.write(`note: ${m}\n`) };
-  const data = str(values, 'data') ?? 'mnist';
+  const io = cliIo(quiet);
+  const data = str(values, 'data') ?? DEFAULT_DATA;
   const backend = await initBackend(values);
   const model = await loadModel(dir);
   let x: Tensor2D;

@@ -5,7 +5,7 @@ import { readCsvColumns } from '../data/csv.js';
 import type { Tensor2D } from '../data/tensor.js';
 import { readJsonIfExists } from '../io/files.js';
 import { oneOf, type Values } from './args.js';
-import { CSV_TEST_FRACTION, DATASET_FILE, TRAIN_DEFAULTS } from './defaults.js';
+import { BACKENDS, CSV_TEST_FRACTION, DATASET_FILE, TRAIN_DEFAULTS } from './defaults.js';
 
 // ───────────────────────────── shared helpers ─────────────────────────────
 
@@ -28,6 +28,11 @@ export interface Split {
 export interface Io {
   quiet: boolean;
   note(msg: string): void;
+}
+
+/** Notes go to stderr as `note: …`, except with --quiet. */
+export function cliIo(quiet: boolean): Io {
+  return { quiet, note: (m) => quiet || process.stderr.write(`note: ${m}\n`) };
 }
 
 function rowsOf(t: Tensor2D, idx: Int32Array): Tensor2D {
@@ -92,7 +97,7 @@ export function simdLabel(simd: string): string {
 }
 
 export async function initBackend(values: Values) {
-  const backend = oneOf(values, 'backend', ['auto', 'wasm', 'js'] as const, TRAIN_DEFAULTS.backend);
+  const backend = oneOf(values, 'backend', BACKENDS, TRAIN_DEFAULTS.backend);
   return init({ backend });
 }
 

@@ -25,3 +25,6 @@ export function cli(...args: string[]): Promise<Run> {
 }
 
 export const lastLine = (s: string): string => s.trimEnd().split('\n').at(-1)!;
+
+/** `simdnn train` on the blobs fixture (3 classes in column 'kind') with more args. */
+export const trainBlobs = (...args: string[]): Promise<Run> => cli('train', '--data', blobs, '--label', 'kind', ...args);

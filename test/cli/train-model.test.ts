@@ -1,0 +1,32 @@
+/**
+ * The model `simdnn train` builds from its flags (train-model.ts): per-layer activations, losses and
+ * their output layers, optimizers, L2, dropout, init; --json carries the per-epoch history.
+ */
+import { describe, expect, it } from 'vitest';
+import { lastLine, trainBlobs as train } from '../helpers/cli.js';
+
+describe('simdnn train: the model from the flags', () => {
+  it('per-layer activations, adam, L2, dropout and init; --json carries the per-epoch history', async () => {
+    const r = await train('--layers', '16,8', '--activation', 'tanh,relu', '--optimizer', 'adam', '--lr', '0.01', '--l2', '0.5',
+      '--dropout', '0.1', '--init', 'heNormal', '--epochs', '12', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/0 dense\s+\[batch, 16\]\s+80\s+tanh/);
+    expect(r.stdout).toMatch(/1 dropout\s+\[batch, 16\]/);
+    expect(r.stdout).toMatch(/2 dense\s+\[batch, 8\]\s+136\s+relu/);
+    expect(r.stdout).toMatch(/adam lr 0\.01, L2 λ 0\.5, dropout 0\.1/);
+    const out = JSON.parse(lastLine(r.stdout));
+    expect(out.testAccuracy).toBeGreaterThan(0.9);
+    expect(out.history).toHaveLength(12);
+    expect(out.history[0]).toMatchObject({ epoch: 0, loss: expect.any(Number), accuracy: expect.any(Number), seconds: expect.any(Number) });
+  });
+
+  it('losses: bce (one sigmoid unit per class), quadratic, hinge; momentum and nesterov', async () => {
+    for (const [loss, opt, out] of [['bce', 'momentum', /1 dense\s+\[batch, 3\]\s+51\s+sigmoid/], ['quadratic', 'nesterov', /1 dense\s+\[batch, 3\]\s+51\s+sigmoid/],
+      ['hinge', 'sgd', /1 dense\s+\[batch, 3\]\s+51\s+linear/]] as const) {
+      const r = await train('--layers', '16', '--loss', loss, '--optimizer', opt, '--lr', '0.05', '--epochs', '15', '--json');
+      expect(r.code, `${loss}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, loss).toMatch(out);
+      expect(JSON.parse(lastLine(r.stdout)).testAccuracy, loss).toBeGreaterThan(0.85);
+    }
+  });
+});

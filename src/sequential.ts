@@ -12,10 +12,11 @@ import { Network } from './network/network.js';
 import { getLoss, type LossDef, type LossName } from './registries/losses.js';
 import { checkRegularization, type Regularization } from './registries/regularizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
-import { fit, type FitOptions, type History } from './train/fit.js';
+import { fit as runFit, type FitOptions, type History } from './train/fit.js';
 import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
 import { Session } from './train/session.js';
 import { anyInteger, oneOf } from './validate.js';
+import { evaluateRows, predictRows } from './network/batches.js';
 
 /** Default seed of the weight initialisation (and, plus one, of fit's shuffle). */
 export const DEFAULT_SEED = 1;
@@ -206,7 +207,7 @@ export class Sequential {
     } catch (e) {
       return Promise.reject(e);
     }
-    return fit(this, x, y, options);
+    return runFit(this, x, y, options);
   }
 
   /**
@@ -221,7 +222,7 @@ export class Sequential {
     const Y = net.targets(y, X.rows, 'y');
     const withAcc = this.metrics_.includes('accuracy');
     const run = (): { loss: number; accuracy?: number } => {
-      const r = net.evaluateRows(X.data, Y, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE, withAcc);
+      const r = evaluateRows(net, X.data, Y, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE, withAcc);
       return withAcc ? { loss: r.loss, accuracy: r.correct / X.rows } : { loss: r.loss };
     };
     if (net.regularizationSamples !== 0) return run();
@@ -258,7 +259,7 @@ export class Sequential {
     this.assertBuilt();
     const net = this.network;
     const X = toMatrix(x, net.inputUnits, 'x');
-    return { data: net.predictRows(X.data, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE), shape: [X.rows, net.outputUnits] };
+    return { data: predictRows(net, X.data, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE), shape: [X.rows, net.outputUnits] };
   }
 
   /**

@@ -281,46 +281,6 @@ export class Network {
     return c;
   }
 
-  /**
-   * Loss (mean over rows, plus the regularization penalty) and the correct count on already
-   * validated row-major arrays, in chunks of `batchSize` rows. Dropout is off.
-   */
-  evaluateRows(x: Float32Array, y: Float32Array, rows: number, batchSize: number, count: boolean): { loss: number; correct: number } {
-    const heap = this.backend.heap;
-    const chunk = Math.min(rows, Math.max(1, batchSize | 0));
-    const plan = this.plan(chunk, false);
-    let lossSum = 0;
-    let correct = 0;
-    const nin = this.inputUnits;
-    const nout = this.outputUnits;
-    for (let r0 = 0; r0 < rows; r0 += chunk) {
-      const m = Math.min(chunk, rows - r0);
-      heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >> 2);
-      heap.f32.set(y.subarray(r0 * nout, (r0 + m) * nout), plan.y >> 2);
-      const a = this.forward(plan, plan.x, m, false);
-      lossSum += this.lossOf(plan, plan.y, m);
-      if (count) correct += this.countCorrect(a, plan.y, m);
-    }
-    return { loss: lossSum / rows + (this.regularized ? this.penalty() : 0), correct };
-  }
-
-  /** Outputs for every row of x (validated, row-major), in chunks of `batchSize` rows. */
-  predictRows(x: Float32Array, rows: number, batchSize: number): Float32Array {
-    const heap = this.backend.heap;
-    const chunk = Math.min(rows, Math.max(1, batchSize | 0));
-    const plan = this.plan(chunk, false);
-    const nin = this.inputUnits;
-    const nout = this.outputUnits;
-    const out = new Float32Array(rows * nout);
-    for (let r0 = 0; r0 < rows; r0 += chunk) {
-      const m = Math.min(chunk, rows - r0);
-      heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >> 2);
-      const a = this.forward(plan, plan.x, m, false);
-      out.set(heap.f32.subarray(a >> 2, (a >> 2) + m * nout), r0 * nout);
-    }
-    return out;
-  }
-
   /** Outputs for one sample of inputUnits values into `out` (no allocation once the plan exists). */
   predictOne(x: ArrayLike<number>, out: Float32Array): Float32Array {
     const plan = this.plans.get('i1') ?? this.plan(1, false);

@@ -11,6 +11,7 @@ import { anyInteger, fraction, positiveInteger } from '../validate.js';
 import { divergenceError } from './divergence.js';
 import { trainingHealth, type TrainingHealthOptions } from './health.js';
 import { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
+import { evaluateRows } from '../network/batches.js';
 
 export { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
 
@@ -163,7 +164,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
       if (withAcc) logs.accuracy = correct / Math.max(seen, 1);
       if (taken?.logs) Object.assign(logs, taken.logs);
       if (val) {
-        const v = net.evaluateRows(val.x, val.y, val.rows, Math.max(batchSize, 256), withAcc);
+        const v = evaluateRows(net, val.x, val.y, val.rows, Math.max(batchSize, 256), withAcc);
         logs.valLoss = v.loss;
         if (withAcc) logs.valAccuracy = v.correct / val.rows;
       }

@@ -25,6 +25,7 @@ import { addL2Diagonal } from './newton.js';
 import type { Objective } from './objective.js';
 import { aboveOne, checkMatrixSize, DEFAULT_MAX_PARAMS, fraction, integer, positive } from './support.js';
 import { S_BEST_VAL, S_DAMPING, S_FAILS, secondOrderOptimizer, withScratch, type SecondOrderOptimizer } from './trainer.js';
+import { evaluateRows } from '../../network/batches.js';
 
 export interface LevenbergMarquardtOptions {
   /** Initial damping μ > 0 (trainlm mu). Default: 0.001. */
@@ -99,7 +100,7 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     scalars[S_FAILS] = 0;
     scalars[S_BEST_VAL] = Infinity;
     if (val) {
-      scalars[S_BEST_VAL] = model.evaluateRows(val.x, val.y, val.rows, 256, false).loss;
+      scalars[S_BEST_VAL] = evaluateRows(model, val.x, val.y, val.rows, 256, false).loss;
       obj.readTheta(best);
     }
   }
@@ -130,7 +131,7 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     else if (r.loss <= o.goal) stop(`the loss reached goal (${o.goal})`);
     let loss = r.loss, correct = r.correct;
     if (val && r.accepted) {
-      const v = model.evaluateRows(val.x, val.y, val.rows, 256, false).loss;
+      const v = evaluateRows(model, val.x, val.y, val.rows, 256, false).loss;
       if (v < scalars[S_BEST_VAL]!) {
         scalars[S_BEST_VAL] = v;
         scalars[S_FAILS] = 0;

@@ -1,0 +1,48 @@
+/**
+ * Whole data sets through the network in chunks of `batchSize` rows, on one inference plan:
+ * the loss (with the regularization penalty) and correct count of evaluate and of fit's
+ * validation, and the outputs of predict. Dropout is off.
+ */
+import type { Network } from './network.js';
+
+/**
+ * Loss (mean over rows, plus the regularization penalty) and the correct count on already
+ * validated row-major arrays, in chunks of `batchSize` rows. Dropout is off.
+ */
+export function evaluateRows(
+  net: Network, x: Float32Array, y: Float32Array, rows: number, batchSize: number, count: boolean,
+): { loss: number; correct: number } {
+  const heap = net.backend.heap;
+  const chunk = Math.min(rows, Math.max(1, batchSize | 0));
+  const plan = net.plan(chunk, false);
+  let lossSum = 0;
+  let correct = 0;
+  const nin = net.inputUnits;
+  const nout = net.outputUnits;
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const m = Math.min(chunk, rows - r0);
+    heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >> 2);
+    heap.f32.set(y.subarray(r0 * nout, (r0 + m) * nout), plan.y >> 2);
+    const a = net.forward(plan, plan.x, m, false);
+    lossSum += net.lossOf(plan, plan.y, m);
+    if (count) correct += net.countCorrect(a, plan.y, m);
+  }
+  return { loss: lossSum / rows + (net.regularized ? net.penalty() : 0), correct };
+}
+
+/** Outputs for every row of x (validated, row-major), in chunks of `batchSize` rows. */
+export function predictRows(net: Network, x: Float32Array, rows: number, batchSize: number): Float32Array {
+  const heap = net.backend.heap;
+  const chunk = Math.min(rows, Math.max(1, batchSize | 0));
+  const plan = net.plan(chunk, false);
+  const nin = net.inputUnits;
+  const nout = net.outputUnits;
+  const out = new Float32Array(rows * nout);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const m = Math.min(chunk, rows - r0);
+    heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >> 2);
+    const a = net.forward(plan, plan.x, m, false);
+    out.set(heap.f32.subarray(a >> 2, (a >> 2) + m * nout), r0 * nout);
+  }
+  return out;
+}

@@ -29,6 +29,7 @@
 // The module owns no memory: `ws` is caller-provided scratch (GEMM_WS_BYTES ≥ WS_BYTES_NEEDED).
 // Kernels hold no static mutable data and never allocate.
 
+import { disjoint, inMemory, matBytes } from './checks';
 import { hsum4, loadPartial, madd, storePartial, storeTransposed4, tile4x8 } from './vmath';
 
 // ------------------------------------------------------------------------------ blocking
@@ -623,6 +624,28 @@ function biasBetaOnly(c: usize, m: i32, n: i32, bias: usize, beta: f32): void {
 // ------------------------------------------------------------------------------ exports
 
 /**
+ * Debug-build preconditions shared by the three layouts (checks.ts): sizes ≥ 0; C overlaps neither
+ * A, B nor bias; on the paths that use it (m > TINY_M, k > 0) `ws` lies in memory with
+ * WS_BYTES_NEEDED bytes and overlaps no operand. aBytes/bBytes are the operand sizes, whatever the layout.
+ */
+// @ts-ignore: decorator
+@inline function checkGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, ws: usize): void {
+  if (!ASC_NO_ASSERT) {
+    assert(m >= 0 && n >= 0 && k >= 0);
+    const aBytes = matBytes(m, k);
+    const bBytes = matBytes(k, n);
+    const cBytes = matBytes(m, n);
+    const biasBytes: usize = bias != 0 ? <usize>n << 2 : 0;
+    assert(disjoint(c, cBytes, a, aBytes) && disjoint(c, cBytes, b, bBytes) && disjoint(c, cBytes, bias, biasBytes));
+    if (m > TINY_M && n > 0 && k > 0) {
+      assert(inMemory(ws, WS_BYTES_NEEDED));
+      assert(disjoint(ws, WS_BYTES_NEEDED, a, aBytes) && disjoint(ws, WS_BYTES_NEEDED, b, bBytes));
+      assert(disjoint(ws, WS_BYTES_NEEDED, c, cBytes) && disjoint(ws, WS_BYTES_NEEDED, bias, biasBytes));
+    }
+  }
+}
+
+/**
  * C[m×n] = A[m×k] · B[k×n] + bias + beta·C.
  *
  * Layout: row-major and contiguous; a, b, c, bias are byte offsets into the imported memory. `bias`
@@ -630,9 +653,12 @@ function biasBetaOnly(c: usize, m: i32, n: i32, bias: usize, beta: f32): void {
  * without reading it (old content may be NaN); any other value scales C (1 accumulates).
  * Preconditions: C does not alias A, B or bias; `ws` points to GEMM_WS_BYTES (≥ 1,179,840) bytes of
  * scratch that no operand overlaps. No alignment is required (rows may start anywhere).
+ * Asserted in the debug build only (checkGemm): m, n, k ≥ 0; C overlaps neither A, B nor bias; when
+ * the small-n or packed path runs (m > 4, k > 0), ws lies in memory and overlaps no operand.
  * Dense forward: Z[batch×out] = X[batch×in] · W[in×out] + b.
  */
 export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+  checkGemm(a, b, c, m, n, k, bias, ws);
   if (m <= 0 || n <= 0) return;
   if (k <= 0) biasBetaOnly(c, m, n, bias, beta);
   else if (m <= TINY_M) gemmTinyM(a, <usize>k << 2, 4, b, c, m, n, k, bias, beta);
@@ -643,11 +669,12 @@ export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
 /**
  * C[m×n] = Aᵀ · B + beta·C with A stored [k×m] (row-major) and B stored [k×n].
  *
- * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32; the transpose is absorbed in
- * packing (no extra pass over A).
+ * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32 (and the same debug-build asserts); the
+ * transpose is absorbed in packing (no extra pass over A).
  * Dense weight gradient: dW[in×out] = Xᵀ · dZ with X [batch×in], dZ [batch×out] (k = batch).
  */
 export function gemm_tn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  checkGemm(a, b, c, m, n, k, 0, ws);
   if (m <= 0 || n <= 0) return;
   if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
   else if (m <= TINY_M) gemmTinyM(a, 4, <usize>m << 2, b, c, m, n, k, 0, beta);
@@ -658,11 +685,12 @@ export function gemm_tn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
 /**
  * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k] (row-major).
  *
- * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32; the transpose is absorbed in
- * packing (4×4 register transposes of B).
+ * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32 (and the same debug-build asserts); the
+ * transpose is absorbed in packing (4×4 register transposes of B).
  * Dense input delta: dX[batch×in] = dZ[batch×out] · Wᵀ with W stored [in×out] (n = in, k = out).
  */
 export function gemm_nt_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  checkGemm(a, b, c, m, n, k, 0, ws);
   if (m <= 0 || n <= 0) return;
   if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
   else if (m <= TINY_M) gemmTinyMNt(a, b, c, m, n, k, beta);

@@ -22,6 +22,7 @@
 // error stays ~1e-8 and the solve's forward error grows like κ·u (u = 2⁻²⁴): measured ~3e-3 at
 // κ = 1e6 (test/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
 
+import { disjoint, f32Bytes, inMemory, matBytes } from './checks';
 import { hsum, madd, nmadd, storeTransposed4, tile4x8, tileRow8 } from './vmath';
 
 /** Panel width of the blocked Cholesky (diagonal factor + triangular solve). */
@@ -338,6 +339,12 @@ function zeroUpper(a: usize, n: i32): void {
 
 // ---------------------------------------------------------------- exports
 
+/** Bytes of `ws` syrk_acc_f32 touches when it packs J (p ≥ PACK_MIN): 8·p per row of a pass. */
+// @ts-ignore: decorator
+@inline function syrkWsBytes(rows: i32, p: i32): usize {
+  return (<usize>p * <usize>min(KC, rows)) << 3;
+}
+
 /**
  * In-place lower Cholesky factorization of (A + shift·I) = L·Lᵀ, A [n×n] symmetric, row-major.
  * Only the lower triangle (incl. diagonal) of A is read; the strict upper triangle is scratch.
@@ -348,8 +355,16 @@ function zeroUpper(a: usize, n: i32): void {
  * (partly factored), never to be used as a factor. Tiny positive pivots are accepted.
  * ws: 0, or scratch of at least CHOLESKY_WS_PER_ROW·n bytes (= 8·NB2·n = 768·n) to pack the trailing
  * updates; must not overlap `a`. Results are identical with or without it.
+ * Preconditions (asserted in the debug build only): n ≥ 0; a `ws` in use (n ≥ 352) lies in memory with 768·n bytes and does not overlap `a`. No alignment is required.
  */
 export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) {
+    if (ws != 0 && n - NB2 >= PACK_MIN) {
+      const wsBytes = <usize>n * (8 * NB2);
+      assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, a, matBytes(n, n)));
+    }
+  }
   if (n <= 0) return 0;
   const ld = <usize>n << 2;
   for (let K0 = 0; K0 < n; K0 += NB2) {
@@ -377,8 +392,10 @@ export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
 /**
  * Forward substitution in place: solves L·y = x, x ← y. L [n×n] lower triangular (only the lower
  * triangle incl. diagonal is read), diagonal non-zero. x: n floats.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function trsv_lower_f32(l: usize, x: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const ld = <usize>n << 2;
   for (let i = 0; i < n; i++) {
     const ri = l + <usize>i * ld;
@@ -390,8 +407,10 @@ export function trsv_lower_f32(l: usize, x: usize, n: i32): void {
 /**
  * Back substitution in place: solves Lᵀ·z = x, x ← z, with L [n×n] lower triangular (the same
  * factor as trsv_lower_f32; only the lower triangle is read). Column-oriented over rows of L.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function trsv_lower_t_f32(l: usize, x: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const ld = <usize>n << 2;
   for (let i = n - 1; i >= 0; i--) {
     const ri = l + <usize>i * ld;
@@ -415,8 +434,10 @@ export function trsv_lower_t_f32(l: usize, x: usize, n: i32): void {
 /**
  * Solves (L·Lᵀ)·z = x in place with the factor from cholesky_f32: trsv_lower_f32 then
  * trsv_lower_t_f32.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function cholesky_solve_f32(l: usize, x: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   trsv_lower_f32(l, x, n);
   trsv_lower_t_f32(l, x, n);
 }
@@ -429,8 +450,19 @@ export function cholesky_solve_f32(l: usize, x: usize, n: i32): void {
  * H = beta·H. J and H may not overlap. Rows of J are consumed KC = 256 at a time.
  * ws: 0, or scratch of at least SYRK_WS_PER_COL·p bytes (= 8·KC·p = 2048·p) to pack J (≈2× at
  * p ≥ 2048; unused for p < 256); must not overlap J or H.
+ * Preconditions (asserted in the debug build only): rows, p ≥ 0; J and H do not overlap; a `ws` in use (p ≥ 256) lies in memory and overlaps neither (the 8·p·min(rows, 256) bytes it touches). No alignment is required.
  */
 export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, ws: usize): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && p >= 0);
+  if (!ASC_NO_ASSERT) {
+    const jBytes = matBytes(rows, p);
+    const hBytes = matBytes(p, p);
+    assert(disjoint(j, jBytes, h, hBytes));
+    if (ws != 0 && p >= PACK_MIN) {
+      const wsBytes = syrkWsBytes(rows, p);
+      assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, j, jBytes) && disjoint(ws, wsBytes, h, hBytes));
+    }
+  }
   if (p <= 0) return;
   const ld = <usize>p << 2;
   let k0 = 0;
@@ -446,8 +478,10 @@ export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, w
 /**
  * Σ_i x_i·y_i over n floats. Products and sums in f64 (f64x2 partial sums), rounded to f32 once:
  * the result is the correctly rounded dot product up to the f64 summation error.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function dot_f32(x: usize, y: usize, n: i32): f32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -472,8 +506,13 @@ export function dot_f32(x: usize, y: usize, n: i32): f32 {
   return <f32>s;
 }
 
-/** y ← y + alpha·x over n floats (x and y may be the same buffer, otherwise must not overlap). */
+/**
+ * y ← y + alpha·x over n floats (x and y may be the same buffer, otherwise must not overlap).
+ * Preconditions (asserted in the debug build only): n ≥ 0; x and y are the same buffer or do not overlap. No alignment is required.
+ */
 export function axpy_f32(alpha: f32, x: usize, y: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) assert(x == y || disjoint(x, f32Bytes(n), y, f32Bytes(n)));
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -487,8 +526,12 @@ export function axpy_f32(alpha: f32, x: usize, y: usize, n: i32): void {
   }
 }
 
-/** x ← alpha·x over n floats. */
+/**
+ * x ← alpha·x over n floats.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function scale_f32(x: usize, alpha: f32, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -502,13 +545,21 @@ export function scale_f32(x: usize, alpha: f32, n: i32): void {
   }
 }
 
-/** dst ← src, n floats (overlap allowed: memmove semantics). */
+/**
+ * dst ← src, n floats (overlap allowed: memmove semantics).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function copy_f32(src: usize, dst: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   if (n > 0) memory.copy(dst, src, <usize>n << 2);
 }
 
-/** A ← A + mu·I for A [n×n] row-major (the Levenberg–Marquardt / Newton damping). */
+/**
+ * A ← A + mu·I for A [n×n] row-major (the Levenberg–Marquardt / Newton damping).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function add_diag_f32(a: usize, n: i32, mu: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const step = (<usize>n + 1) << 2;
   let p = a;
   for (let i = 0; i < n; i++) {

@@ -20,7 +20,7 @@
 //
 // Precision: all O(n³) work accumulates in f32 (FMA in the relaxed build). The normwise backward
 // error stays ~1e-8 and the solve's forward error grows like κ·u (u = 2⁻²⁴): measured ~3e-3 at
-// κ = 1e6 (test/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
+// κ = 1e6 (test/kernels/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
 
 import { disjoint, f32Bytes, inMemory, matBytes } from './checks';
 import { hsum, madd, nmadd, storeTransposed4, tile4x8, tileRow8 } from './vmath';

@@ -22,7 +22,7 @@
   return pBytes == 0 || qBytes == 0 || p + pBytes <= q || q + qBytes <= p;
 }
 
-/** True when `count` f32 at p lie inside the memory (catches a stale or garbage pointer). */
+/** True when `bytes` bytes at p lie inside the memory (catches a stale or garbage pointer). */
 // @ts-ignore: decorator
 @inline export function inMemory(p: usize, bytes: usize): bool {
   return <u64>p + <u64>bytes <= (<u64>memory.size() << 16);

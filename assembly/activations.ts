@@ -10,20 +10,32 @@ import { loadPart, signMask, storePart, vexp, vexpm1, vlog1p01, vsigmoid, vtanh 
 
 // ---------------------------------------------------------------- linear
 
-/** Identity: a = z. */
+/**
+ * Identity: a = z.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function linear_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   if (n > 0 && a != z) memory.copy(a, z, <usize>n << 2);
 }
 
-/** f'(z) = 1: dz = da (a no-op when dz aliases da). */
+/**
+ * f'(z) = 1: dz = da (a no-op when dz aliases da).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function linear_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   if (n > 0 && dz != da) memory.copy(dz, da, <usize>n << 2);
 }
 
 // ---------------------------------------------------------------- relu
 
-/** ReLU: a = max(z, 0) (pmax: NaN stays NaN, −0 stays −0). */
+/**
+ * ReLU: a = max(z, 0) (pmax: NaN stays NaN, −0 stays −0).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function relu_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -37,8 +49,12 @@ export function relu_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
   }
 }
 
-/** f'(z) = 1 for z > 0, else 0 (0 at z = 0): dz = z > 0 ? da : 0. */
+/**
+ * f'(z) = 1 for z > 0, else 0 (0 at z = 0): dz = z > 0 ? da : 0.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function relu_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -54,8 +70,12 @@ export function relu_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, a
 
 // ---------------------------------------------------------------- sigmoid
 
-/** Logistic: a = σ(z) = 1/(1 + e^−z), computed without overflow for any z (σ(±100) = 1 / 0). */
+/**
+ * Logistic: a = σ(z) = 1/(1 + e^−z), computed without overflow for any z (σ(±100) = 1 / 0).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function sigmoid_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -68,8 +88,12 @@ export function sigmoid_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
   }
 }
 
-/** σ'(z) = σ(z)(1 − σ(z)) = a(1 − a): dz = da · a · (1 − a). Reads a, not z. */
+/**
+ * σ'(z) = σ(z)(1 − σ(z)) = a(1 − a): dz = da · a · (1 − a). Reads a, not z.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function sigmoid_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -87,8 +111,12 @@ export function sigmoid_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32
 
 // ---------------------------------------------------------------- tanh
 
-/** a = tanh(z) = (e^z − e^−z)/(e^z + e^−z); tanh(±50) = ±1, accurate near 0. */
+/**
+ * a = tanh(z) = (e^z − e^−z)/(e^z + e^−z); tanh(±50) = ±1, accurate near 0.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function tanh_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -104,8 +132,10 @@ export function tanh_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
 /**
  * tanh'(z) = 1 − tanh²(z) = 1 − a²: dz = da · (1 − a)(1 + a). Reads a, not z. The factored form
  * keeps full relative accuracy when |a| → 1 (1 − a is exact there; 1 − a·a would cancel).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function tanh_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -123,8 +153,12 @@ export function tanh_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, a
 
 // ---------------------------------------------------------------- leaky relu
 
-/** Leaky ReLU: a = z for z > 0, alpha·z otherwise. */
+/**
+ * Leaky ReLU: a = z for z > 0, alpha·z otherwise.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function leaky_relu_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   const al = f32x4.splat(alpha);
   let i = 0;
@@ -141,8 +175,12 @@ export function leaky_relu_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void
   }
 }
 
-/** f'(z) = 1 for z > 0, alpha otherwise (alpha at 0): dz = z > 0 ? da : alpha·da. */
+/**
+ * f'(z) = 1 for z > 0, alpha otherwise (alpha at 0): dz = z > 0 ? da : alpha·da.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function leaky_relu_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   const al = f32x4.splat(alpha);
   let i = 0;
@@ -161,8 +199,12 @@ export function leaky_relu_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: 
 
 // ---------------------------------------------------------------- elu
 
-/** ELU (Clevert et al. 2015): a = z for z > 0, alpha·(e^z − 1) otherwise (expm1: exact near 0). */
+/**
+ * ELU (Clevert et al. 2015): a = z for z > 0, alpha·(e^z − 1) otherwise (expm1: exact near 0).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function elu_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   const al = f32x4.splat(alpha);
   let i = 0;
@@ -184,8 +226,10 @@ export function elu_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
 /**
  * f'(z) = 1 for z > 0, alpha·e^z = a + alpha otherwise: dz = z > 0 ? da : da·(a + alpha).
  * Reads z (for the branch) and a (for the derivative).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function elu_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   const al = f32x4.splat(alpha);
   let i = 0;
@@ -209,8 +253,10 @@ export function elu_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, al
 /**
  * Softplus: a = log(1 + e^z), computed stably as max(z, 0) + log1p(e^−|z|): no overflow for large
  * z (a = z), no loss of the tiny value for very negative z (a ≈ e^z).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function softplus_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -228,8 +274,12 @@ export function softplus_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
   }
 }
 
-/** f'(z) = σ(z) = 1/(1 + e^−z): dz = da·σ(z). Reads z. */
+/**
+ * f'(z) = σ(z) = 1/(1 + e^−z): dz = da·σ(z). Reads z.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function softplus_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -244,8 +294,12 @@ export function softplus_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i3
 
 // ---------------------------------------------------------------- hard tanh
 
-/** Hard tanh: a = clamp(z, −1, 1) = max(−1, min(1, z)). */
+/**
+ * Hard tanh: a = clamp(z, −1, 1) = max(−1, min(1, z)).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function hard_tanh_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const lo = f32x4.splat(-1);
   const hi = f32x4.splat(1);
   let i = 0;
@@ -260,8 +314,12 @@ export function hard_tanh_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void 
   }
 }
 
-/** f'(z) = 1 for −1 < z < 1, else 0 (0 at ±1): dz = da·[−1 < z < 1]. */
+/**
+ * f'(z) = 1 for −1 < z < 1, else 0 (0 at ±1): dz = da·[−1 < z < 1].
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function hard_tanh_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const lo = f32x4.splat(-1);
   const hi = f32x4.splat(1);
   let i = 0;
@@ -280,8 +338,12 @@ export function hard_tanh_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i
 
 // ---------------------------------------------------------------- abs
 
-/** Absolute value: a = |z|. */
+/**
+ * Absolute value: a = |z|.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function abs_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -294,8 +356,12 @@ export function abs_fwd_f32(z: usize, a: usize, n: i32, alpha: f32): void {
   }
 }
 
-/** f'(z) = sgn z (0 at 0, and for NaN): dz = da·sgn(z). */
+/**
+ * f'(z) = sgn z (0 at 0, and for NaN): dz = da·sgn(z).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function abs_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -319,8 +385,10 @@ export function abs_bwd_f32(z: usize, a: usize, da: usize, dz: usize, n: i32, al
  * Parametric ReLU (He et al. 2015), one learned slope per unit (column):
  *   a[r,j] = z[r,j] for z > 0, slope[j]·z[r,j] otherwise.
  * z, a: [rows × cols]; slope: [cols].
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function prelu_fwd_f32(z: usize, slope: usize, a: usize, rows: i32, cols: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const zero = f32x4.splat(0);
   const stride = <usize>cols << 2;
   for (let rr = 0; rr < rows; rr++) {
@@ -346,10 +414,12 @@ export function prelu_fwd_f32(z: usize, slope: usize, a: usize, rows: i32, cols:
  *   dz[r,j] = da[r,j] for z > 0, slope[j]·da[r,j] otherwise;
  *   dslope[j] = Σ_r da[r,j]·min(z[r,j], 0) + beta·dslope[j]   (beta 0: old content ignored, or 1).
  * z, da, dz: [rows × cols] (dz may alias da); slope, dslope: [cols]. Rows are summed in order.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function prelu_bwd_f32(
   z: usize, slope: usize, da: usize, dz: usize, dslope: usize, rows: i32, cols: i32, beta: f32,
 ): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const zero = f32x4.splat(0);
   const stride = <usize>cols << 2;
   if (beta == 0) memory.fill(dslope, 0, <usize>cols << 2);

@@ -11,6 +11,7 @@
 // Elementwise kernels take n floats; row kernels take [rows × cols] row-major. No alignment is
 // assumed (unaligned v128 loads); 1–3 leftover lanes go through the same vector code with partial
 // loads and stores.
+import { disjoint, f32Bytes, matBytes } from './checks';
 import { loadPart, madd, storePart, hsum, vsigmoid } from './vmath';
 
 /** rdz += d2 ⊙ rz ⊙ da for one vector of lanes at byte offset o (r < 4: partial). */
@@ -35,8 +36,11 @@ import { loadPart, madd, storePart, hsum, vsigmoid } from './vmath';
 /**
  * Sigmoid: f'' = σ'(z)·(1 − 2σ) = a(1 − a)(1 − 2a).  rdz += f''(z)⊙rz⊙da. Reads a, not z.
  * z, a, rz, da, rdz: n floats; rdz may not alias the others.
+ * Preconditions (asserted in the debug build only): n ≥ 0; rdz overlaps neither rz nor da. No alignment is required.
  */
 export function sigmoid_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) assert(disjoint(rdz, f32Bytes(n), rz, f32Bytes(n)) && disjoint(rdz, f32Bytes(n), da, f32Bytes(n)));
   const one = f32x4.splat(1);
   const two = f32x4.splat(2);
   for (let i = 0; i < n; i += 4) {
@@ -50,8 +54,11 @@ export function sigmoid_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: us
 
 /**
  * Tanh: f'' = −2·tanh(z)·(1 − tanh²z) = −2a(1 − a)(1 + a).  rdz += f''(z)⊙rz⊙da. Reads a.
+ * Preconditions (asserted in the debug build only): n ≥ 0; rdz overlaps neither rz nor da. No alignment is required.
  */
 export function tanh_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) assert(disjoint(rdz, f32Bytes(n), rz, f32Bytes(n)) && disjoint(rdz, f32Bytes(n), da, f32Bytes(n)));
   const one = f32x4.splat(1);
   const m2 = f32x4.splat(-2);
   for (let i = 0; i < n; i += 4) {
@@ -65,8 +72,11 @@ export function tanh_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: usize
 
 /**
  * Softplus: f' = σ(z), f'' = σ(z)(1 − σ(z)).  rdz += f''(z)⊙rz⊙da. Reads z.
+ * Preconditions (asserted in the debug build only): n ≥ 0; rdz overlaps neither rz nor da. No alignment is required.
  */
 export function softplus_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) assert(disjoint(rdz, f32Bytes(n), rz, f32Bytes(n)) && disjoint(rdz, f32Bytes(n), da, f32Bytes(n)));
   const one = f32x4.splat(1);
   for (let i = 0; i < n; i += 4) {
     const r = min(4, n - i);
@@ -79,8 +89,11 @@ export function softplus_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: u
 /**
  * ELU: f'' = alpha·e^z = a + alpha for z ≤ 0, 0 for z > 0 (the branch elu_bwd_f32 takes).
  * rdz += f''(z)⊙rz⊙da. Reads z (branch) and a.
+ * Preconditions (asserted in the debug build only): n ≥ 0; rdz overlaps neither rz nor da. No alignment is required.
  */
 export function elu_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) assert(disjoint(rdz, f32Bytes(n), rz, f32Bytes(n)) && disjoint(rdz, f32Bytes(n), da, f32Bytes(n)));
   const zero = f32x4.splat(0);
   const al = f32x4.splat(alpha);
   for (let i = 0; i < n; i += 4) {
@@ -110,8 +123,15 @@ export function elu_d2_f32(z: usize, a: usize, rz: usize, da: usize, rdz: usize,
  * dz = a⊙(da − s), s = aᵀda):
  *   R{dz}_j = R{a}_j·(da_j − s) + a_j·(R{da}_j − R{s}),   R{s} = R{a}ᵀda + aᵀR{da}.
  * a, ra = R{a}, da, rda = R{da}, rdz: [rows × cols]; rdz may not alias the others.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0; rdz overlaps none of a, ra, da,
+ * rda. No alignment is required.
  */
 export function softmax_rbwd_rows_f32(a: usize, ra: usize, da: usize, rda: usize, rdz: usize, rows: i32, cols: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
+  if (!ASC_NO_ASSERT) {
+    const nb = matBytes(rows, cols);
+    assert(disjoint(rdz, nb, a, nb) && disjoint(rdz, nb, ra, nb) && disjoint(rdz, nb, da, nb) && disjoint(rdz, nb, rda, nb));
+  }
   const stride = <usize>cols << 2;
   for (let q = 0; q < rows; q++) {
     const sv = f32x4.splat(rowDot(a, da, cols));
@@ -138,8 +158,10 @@ export function softmax_rbwd_rows_f32(a: usize, ra: usize, da: usize, rda: usize
  * Softmax + categorical cross-entropy, Hessian of the loss w.r.t. the logits times u, per row:
  *   out = scale·(a⊙u − a·(aᵀu))   (= scale·(diag(a) − a·aᵀ)·u, positive semi-definite).
  * a, u, out: [rows × cols]; out may alias u.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function softmax_xent_hvp_rows_f32(a: usize, u: usize, out: usize, rows: i32, cols: i32, scale: f32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const stride = <usize>cols << 2;
   const sc = f32x4.splat(scale);
   for (let q = 0; q < rows; q++) {
@@ -160,8 +182,10 @@ export function softmax_xent_hvp_rows_f32(a: usize, u: usize, out: usize, rows: 
 /**
  * Sigmoid + binary cross-entropy, Hessian w.r.t. the logits (diagonal) times u:
  *   out = scale·a(1 − a)⊙u.   a, u, out: n floats; out may alias u.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function sigmoid_bce_hvp_f32(a: usize, u: usize, out: usize, n: i32, scale: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const one = f32x4.splat(1);
   const sc = f32x4.splat(scale);
   for (let i = 0; i < n; i += 4) {
@@ -177,8 +201,10 @@ export function sigmoid_bce_hvp_f32(a: usize, u: usize, out: usize, n: i32, scal
 /**
  * Squared error, Hessian w.r.t. the outputs (a multiple of the identity) times u:
  *   out = scale·u   (scale = 2/(rows·cols) for the batch-mean MSE).  out may alias u.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function mse_hvp_f32(u: usize, out: usize, n: i32, scale: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const sc = f32x4.splat(scale);
   for (let i = 0; i < n; i += 4) {
     const r = min(4, n - i);
@@ -196,10 +222,14 @@ export function mse_hvp_f32(u: usize, out: usize, n: i32, scale: f32): void {
  *   J[r, i·nout + o] = x[r,i]·d[r,o]        (∂/∂W = x ⊗ δ, W [nin × nout] row-major)
  *   J[r, nin·nout + o] = d[r,o]             (∂/∂b = δ, when bias ≠ 0)
  * x [rows × nin], d [rows × nout] (δ = ∂output/∂z per sample), J rows `ldj` floats apart.
+ * Preconditions (asserted in the debug build only): rows, nin, nout, ldj ≥ 0; ldj ≥ nin·nout (+ nout
+ * with bias): rows of J do not overlap. No alignment is required.
  */
 export function jacobian_dense_rows_f32(
   x: usize, d: usize, j: usize, rows: i32, nin: i32, nout: i32, ldj: i32, bias: i32,
 ): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && nin >= 0 && nout >= 0 && ldj >= 0);
+  if (!ASC_NO_ASSERT) assert(<i64>ldj >= <i64>nin * <i64>nout + (bias != 0 ? <i64>nout : 0));
   const dstride = <usize>nout << 2;
   for (let q = 0; q < rows; q++) {
     let dst = j + ((<usize>q * <usize>ldj) << 2);

@@ -13,8 +13,10 @@ import { loadPart, seedKey, storePart, vhash } from './vmath';
 /**
  * Forward with a generated mask: mask_i = keep_i ? 1/(1 − rate) : 0;  y_i = x_i·mask_i.
  * x, mask, y: n floats (y may alias x). rate ∈ [0, 1); seed: any 32-bit integer.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function dropout_fwd_f32(x: usize, mask: usize, y: usize, n: i32, rate: f32, seed: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const key = i32x4.splat(seedKey(seed));
   const thr = i32x4.splat(<i32>(rate * 16777216.0));
   const keepScale = f32x4.splat(1.0 / (1.0 - rate));
@@ -39,13 +41,21 @@ export function dropout_fwd_f32(x: usize, mask: usize, y: usize, n: i32, rate: f
   }
 }
 
-/** Forward with a given mask (tests, replays): y_i = x_i·mask_i. y may alias x. */
+/**
+ * Forward with a given mask (tests, replays): y_i = x_i·mask_i. y may alias x.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function dropout_mask_fwd_f32(x: usize, mask: usize, y: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   mulInto(x, mask, y, n);
 }
 
-/** Backward: dx_i = dy_i·mask_i (the mask of the forward). dx may alias dy. */
+/**
+ * Backward: dx_i = dy_i·mask_i (the mask of the forward). dx may alias dy.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function dropout_bwd_f32(dy: usize, mask: usize, dx: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   mulInto(dy, mask, dx, n);
 }
 

@@ -29,7 +29,8 @@
 // The module owns no memory: `ws` is caller-provided scratch (GEMM_WS_BYTES ≥ WS_BYTES_NEEDED).
 // Kernels hold no static mutable data and never allocate.
 
-import { madd } from './vmath';
+import { disjoint, inMemory, matBytes } from './checks';
+import { hsum4, loadPartial, madd, storePartial, storeTransposed4, tile4x8 } from './vmath';
 
 // ------------------------------------------------------------------------------ blocking
 
@@ -66,73 +67,6 @@ const WS_TILE: usize = WS_B + <usize>KC * <usize>NC * 4;
 /** Bytes of `ws` the kernels touch: 1,179,776 (< GEMM_WS_BYTES = 4 MiB). */
 const WS_BYTES_NEEDED: usize = WS_TILE + <usize>MR * <usize>NR * 4;
 
-// ------------------------------------------------------------------------------ helpers
-
-/** Loads the first `count` floats at p (count ≤ 0 gives zeros, ≥ 4 a full vector); other lanes 0. */
-// @ts-ignore: decorator
-@inline function load_partial(p: usize, count: i32): v128 {
-  if (count >= 4) return v128.load(p);
-  if (count == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
-  if (count == 2) return v128.load64_zero(p);
-  if (count == 1) return v128.load32_zero(p);
-  return f32x4.splat(0);
-}
-
-/** Stores the first `count` lanes of v at p (count ≤ 0 stores nothing, ≥ 4 the whole vector). */
-// @ts-ignore: decorator
-@inline function store_partial(p: usize, v: v128, count: i32): void {
-  if (count >= 4) {
-    v128.store(p, v);
-  } else if (count == 3) {
-    v128.store64_lane(p, v, 0);
-    v128.store32_lane(p, v, 2, 8);
-  } else if (count == 2) {
-    v128.store64_lane(p, v, 0);
-  } else if (count == 1) {
-    v128.store32_lane(p, v, 0);
-  }
-}
-
-/**
- * Transposes the 4×4 block whose rows are r0..r3 and stores its first `count` columns, column q
- * (= [r0[q], r1[q], r2[q], r3[q]]) at dst + q·stride.
- */
-// @ts-ignore: decorator
-@inline function store_transposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize, count: i32): void {
-  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
-  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
-  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  if (count > 1) v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
-  if (count > 2) v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
-  if (count > 3) v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
-}
-
-/** Horizontal sums of four vectors: [Σs0, Σs1, Σs2, Σs3]. */
-// @ts-ignore: decorator
-@inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
-  const u01 = f32x4.add(f32x4.shuffle(s0, s1, 0, 4, 1, 5), f32x4.shuffle(s0, s1, 2, 6, 3, 7));
-  const u23 = f32x4.add(f32x4.shuffle(s2, s3, 0, 4, 1, 5), f32x4.shuffle(s2, s3, 2, 6, 3, 7));
-  return f32x4.add(f32x4.shuffle(u01, u23, 0, 1, 4, 5), f32x4.shuffle(u01, u23, 2, 3, 6, 7));
-}
-
-/** Finishes one stored row of a register tile: x + bias + beta·C, then stores 8 floats at c. */
-// @ts-ignore: decorator
-@inline function finish_row8(c: usize, x0: v128, x1: v128, bias: usize, beta: f32): void {
-  if (bias != 0) {
-    x0 = f32x4.add(x0, v128.load(bias));
-    x1 = f32x4.add(x1, v128.load(bias, 16));
-  }
-  if (beta != 0) {
-    const bv = f32x4.splat(beta);
-    x0 = madd(bv, v128.load(c), x0);
-    x1 = madd(bv, v128.load(c, 16), x1);
-  }
-  v128.store(c, x0);
-  v128.store(c, x1, 16);
-}
-
 // ------------------------------------------------------------------------------ 1. packed path
 
 /**
@@ -141,36 +75,13 @@ const WS_BYTES_NEEDED: usize = WS_TILE + <usize>MR * <usize>NR * 4;
  * floats). bias (8 floats) may be 0; beta = 0 never reads C. Deliberately not inlined: inside the
  * driver TurboFan hoists loads and spills the accumulators.
  */
-function micro_tile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: f32, bias: usize): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  // Loop on the B pointer itself: one add fewer per step than a counter (measured +5 %).
-  const bEnd = bp + <usize>kc * (<usize>NR * 4);
-  while (bp < bEnd) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let x = v128.load32_splat(ap);
-    c00 = madd(x, b0, c00);
-    c01 = madd(x, b1, c01);
-    x = v128.load32_splat(ap, 4);
-    c10 = madd(x, b0, c10);
-    c11 = madd(x, b1, c11);
-    x = v128.load32_splat(ap, 8);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
-    x = v128.load32_splat(ap, 12);
-    c30 = madd(x, b0, c30);
-    c31 = madd(x, b1, c31);
-    ap += <usize>MR * 4;
-    bp += <usize>NR * 4;
-  }
-  finish_row8(c, c00, c01, bias, beta);
-  finish_row8(c + ldc, c10, c11, bias, beta);
-  finish_row8(c + 2 * ldc, c20, c21, bias, beta);
-  finish_row8(c + 3 * ldc, c30, c31, bias, beta);
+function microTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: f32, bias: usize): void {
+  // Packed panels: A advances MR floats and B NR floats per step of k; every column is stored.
+  tile4x8(kc, ap, <usize>MR * 4, bp, <usize>NR * 4, c, ldc, 1, beta, bias, NR);
 }
 
 /** Edge tile: C[i,j] = tile[i,j] + bias[j] + beta·C[i,j] for i < mr, j < nr (tile rows are NR floats). */
-function merge_tile(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, beta: f32, bias: usize): void {
+function mergeTile(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, beta: f32, bias: usize): void {
   for (let i = 0; i < mr; i++) {
     const t = tile + <usize>(i * NR) * 4;
     const row = c + <usize>i * ldc;
@@ -188,14 +99,14 @@ function merge_tile(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, beta: f
  * Packs an MR-row micro-panel of a row-major A (A(i,p) at src + i·lda + 4p, lda in bytes):
  * dst[p·MR + i] = A(i,p) for p < kc, rows i ≥ mr zero. Full panels transpose 4×4 in registers.
  */
-function pack_a_rows(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void {
+function packARows(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void {
   const step = <usize>MR * 4;
   if (mr == MR) {
     let p = 0;
     for (; p + 4 <= kc; p += 4) {
       const s = src + (<usize>p << 2);
       const d = dst + <usize>p * step;
-      store_transposed4(v128.load(s), v128.load(s + lda), v128.load(s + 2 * lda), v128.load(s + 3 * lda), d, step, 4);
+      storeTransposed4(v128.load(s), v128.load(s + lda), v128.load(s + 2 * lda), v128.load(s + 3 * lda), d, step, 4);
     }
     for (; p < kc; p++) {
       const s = src + (<usize>p << 2);
@@ -215,7 +126,7 @@ function pack_a_rows(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void
  * Packs an MR-row micro-panel of a transposed A (tn: A(i,p) at src + p·lda + 4i): for each p the
  * mr values are contiguous, so this is a strided copy. Rows i ≥ mr are zero.
  */
-function pack_a_cols(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void {
+function packACols(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void {
   const step = <usize>MR * 4;
   if (mr == MR) {
     for (let p = 0; p < kc; p++) {
@@ -236,7 +147,7 @@ function pack_a_cols(src: usize, lda: usize, kc: i32, mr: i32, dst: usize): void
  * Packs an 8-column micro-panel of a row-major B (B(p,j) at src + p·ldb + 4j): dst[8p + j],
  * columns j ≥ nr zero.
  */
-function pack_b_rows(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
+function packBRows(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
   if (nr == NR) {
     for (let p = 0; p < kc; p++) {
       v128.store(dst, v128.load(src));
@@ -248,8 +159,8 @@ function pack_b_rows(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void
     const n0 = min<i32>(nr, 4);
     const n1 = nr - 4;
     for (let p = 0; p < kc; p++) {
-      v128.store(dst, load_partial(src, n0));
-      v128.store(dst, load_partial(src + 16, n1), 16);
+      v128.store(dst, loadPartial(src, n0));
+      v128.store(dst, loadPartial(src + 16, n1), 16);
       src += ldb;
       dst += <usize>NR * 4;
     }
@@ -260,15 +171,15 @@ function pack_b_rows(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void
  * Packs an 8-column micro-panel of a transposed B (nt: B(p,j) at src + j·ldb + 4p, i.e. row j of
  * the stored [n×k] matrix): 4×4 register transposes, dst[8p + j], columns j ≥ nr zero.
  */
-function pack_b_cols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
+function packBCols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
   const step = <usize>NR * 4;
   let p = 0;
   if (nr == NR) {
     for (; p + 4 <= kc; p += 4) {
       const s = src + (<usize>p << 2);
       const d = dst + <usize>p * step;
-      store_transposed4(v128.load(s), v128.load(s + ldb), v128.load(s + 2 * ldb), v128.load(s + 3 * ldb), d, step, 4);
-      store_transposed4(
+      storeTransposed4(v128.load(s), v128.load(s + ldb), v128.load(s + 2 * ldb), v128.load(s + 3 * ldb), d, step, 4);
+      storeTransposed4(
         v128.load(s + 4 * ldb), v128.load(s + 5 * ldb), v128.load(s + 6 * ldb), v128.load(s + 7 * ldb),
         d + 16, step, 4,
       );
@@ -280,16 +191,16 @@ function pack_b_cols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void
     const s = src + (<usize>p << 2);
     const d = dst + <usize>p * step;
     const z = f32x4.splat(0);
-    const r0 = load_partial(s, cnt);
-    const r1 = nr > 1 ? load_partial(s + ldb, cnt) : z;
-    const r2 = nr > 2 ? load_partial(s + 2 * ldb, cnt) : z;
-    const r3 = nr > 3 ? load_partial(s + 3 * ldb, cnt) : z;
-    const r4 = nr > 4 ? load_partial(s + 4 * ldb, cnt) : z;
-    const r5 = nr > 5 ? load_partial(s + 5 * ldb, cnt) : z;
-    const r6 = nr > 6 ? load_partial(s + 6 * ldb, cnt) : z;
-    const r7 = nr > 7 ? load_partial(s + 7 * ldb, cnt) : z;
-    store_transposed4(r0, r1, r2, r3, d, step, cnt);
-    store_transposed4(r4, r5, r6, r7, d + 16, step, cnt);
+    const r0 = loadPartial(s, cnt);
+    const r1 = nr > 1 ? loadPartial(s + ldb, cnt) : z;
+    const r2 = nr > 2 ? loadPartial(s + 2 * ldb, cnt) : z;
+    const r3 = nr > 3 ? loadPartial(s + 3 * ldb, cnt) : z;
+    const r4 = nr > 4 ? loadPartial(s + 4 * ldb, cnt) : z;
+    const r5 = nr > 5 ? loadPartial(s + 5 * ldb, cnt) : z;
+    const r6 = nr > 6 ? loadPartial(s + 6 * ldb, cnt) : z;
+    const r7 = nr > 7 ? loadPartial(s + 7 * ldb, cnt) : z;
+    storeTransposed4(r0, r1, r2, r3, d, step, cnt);
+    storeTransposed4(r4, r5, r6, r7, d + 16, step, cnt);
   }
 }
 
@@ -297,7 +208,7 @@ function pack_b_cols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void
  * The blocked driver shared by all layouts. aTrans: A stored [k×m] (tn); bTrans: B stored [n×k]
  * (nt). bias (n floats or 0) and beta apply to the first k-slice only; later slices accumulate.
  */
-function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+function gemmPacked(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
   const ap = ws + WS_A;
   const bp = ws + WS_B;
   const tile = ws + WS_TILE;
@@ -322,8 +233,8 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
         const nr = min<i32>(NR, nc - jr);
         const dst = bp + <usize>jr * panelBytes;
         const j = <usize>(jc + jr);
-        if (bTrans) pack_b_cols(b + (j * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, nr, dst);
-        else pack_b_rows(b + (<usize>pc * <usize>n + j) * 4, <usize>n << 2, kc, nr, dst);
+        if (bTrans) packBCols(b + (j * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, nr, dst);
+        else packBRows(b + (<usize>pc * <usize>n + j) * 4, <usize>n << 2, kc, nr, dst);
       }
       for (let ic = 0; ic < m; ic += mcStep) {
         const mc = min<i32>(mcStep, m - ic);
@@ -332,8 +243,8 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
           const mr = min<i32>(MR, mc - ir);
           const dst = ap + <usize>ir * panelBytes;
           const i = <usize>(ic + ir);
-          if (aTrans) pack_a_cols(a + (<usize>pc * <usize>m + i) * 4, <usize>m << 2, kc, mr, dst);
-          else pack_a_rows(a + (i * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, mr, dst);
+          if (aTrans) packACols(a + (<usize>pc * <usize>m + i) * 4, <usize>m << 2, kc, mr, dst);
+          else packARows(a + (i * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, mr, dst);
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min<i32>(NR, nc - jr);
@@ -344,10 +255,10 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
             const apanel = ap + <usize>ir * panelBytes;
             const cij = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
             if (mr == MR && nr == NR) {
-              micro_tile(kc, apanel, bpanel, cij, ldc, betaK, biasJ);
+              microTile(kc, apanel, bpanel, cij, ldc, betaK, biasJ);
             } else {
-              micro_tile(kc, apanel, bpanel, tile, <usize>NR * 4, 0, 0);
-              merge_tile(tile, cij, ldc, mr, nr, betaK, biasJ);
+              microTile(kc, apanel, bpanel, tile, <usize>NR * 4, 0, 0);
+              mergeTile(tile, cij, ldc, mr, nr, betaK, biasJ);
             }
           }
         }
@@ -362,14 +273,14 @@ function gemm_packed(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m
  * y[0:n] = bias + beta·y: the epilogue of a tiny-m row applied up front, so that the products can
  * then be accumulated in place (beta = 0 never reads y; bias 0 means none).
  */
-function init_row(y: usize, n: i32, bias: usize, beta: f32): void {
+function initRow(y: usize, n: i32, bias: usize, beta: f32): void {
   const bv = f32x4.splat(beta);
   for (let j = 0; j < n; j += 4) {
     const cnt = n - j;
     const o = <usize>j << 2;
-    let v = bias != 0 ? load_partial(bias + o, cnt) : f32x4.splat(0);
-    if (beta != 0) v = madd(bv, load_partial(y + o, cnt), v);
-    store_partial(y + o, v, cnt);
+    let v = bias != 0 ? loadPartial(bias + o, cnt) : f32x4.splat(0);
+    if (beta != 0) v = madd(bv, loadPartial(y + o, cnt), v);
+    storePartial(y + o, v, cnt);
   }
 }
 
@@ -378,7 +289,7 @@ function init_row(y: usize, n: i32, bias: usize, beta: f32): void {
  * b + q·ldb): four rows of B streamed in order into two rows of C kept in L1, each load of B used
  * twice (8 broadcasts + 4 B + 2 accumulators live).
  */
-function axpy4_rows2(y0: usize, y1: usize, n: i32, x00: v128, x01: v128, x02: v128, x03: v128, x10: v128, x11: v128, x12: v128, x13: v128, b: usize, ldb: usize): void {
+function axpy4Rows2(y0: usize, y1: usize, n: i32, x00: v128, x01: v128, x02: v128, x03: v128, x10: v128, x11: v128, x12: v128, x13: v128, b: usize, ldb: usize): void {
   const b1 = b + ldb;
   const b2 = b1 + ldb;
   const b3 = b2 + ldb;
@@ -404,22 +315,22 @@ function axpy4_rows2(y0: usize, y1: usize, n: i32, x00: v128, x01: v128, x02: v1
   }
   const cnt = n & 3;
   if (cnt != 0) {
-    const v0 = load_partial(b + o, cnt);
-    const v1 = load_partial(b1 + o, cnt);
-    const v2 = load_partial(b2 + o, cnt);
-    const v3 = load_partial(b3 + o, cnt);
-    let acc = load_partial(y0 + o, cnt);
+    const v0 = loadPartial(b + o, cnt);
+    const v1 = loadPartial(b1 + o, cnt);
+    const v2 = loadPartial(b2 + o, cnt);
+    const v3 = loadPartial(b3 + o, cnt);
+    let acc = loadPartial(y0 + o, cnt);
     acc = madd(x00, v0, acc);
     acc = madd(x01, v1, acc);
     acc = madd(x02, v2, acc);
     acc = madd(x03, v3, acc);
-    store_partial(y0 + o, acc, cnt);
-    acc = load_partial(y1 + o, cnt);
+    storePartial(y0 + o, acc, cnt);
+    acc = loadPartial(y1 + o, cnt);
     acc = madd(x10, v0, acc);
     acc = madd(x11, v1, acc);
     acc = madd(x12, v2, acc);
     acc = madd(x13, v3, acc);
-    store_partial(y1 + o, acc, cnt);
+    storePartial(y1 + o, acc, cnt);
   }
 }
 
@@ -431,7 +342,7 @@ const TINY_KB: i32 = 32;
  * accumulated in registers — 6 accumulators + 6 B + 1 broadcast, about 3 µops per multiply-add
  * where the axpy form needs 4–5 (V8 spends a lea on every pointer + offset).
  */
-function strip24_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
+function strip24Row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
   let s0 = v128.load(y), s1 = v128.load(y, 16), s2 = v128.load(y, 32);
   let s3 = v128.load(y, 48), s4 = v128.load(y, 64), s5 = v128.load(y, 80);
   const xEnd = x + <usize>kb * csx;
@@ -455,10 +366,10 @@ function strip24_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usi
 }
 
 /**
- * As strip24_row for 8 columns, with even and odd rows of B in separate accumulators (two
+ * As strip24Row for 8 columns, with even and odd rows of B in separate accumulators (two
  * accumulators alone would be add-latency bound: 3 cycles per row of B with mul+add).
  */
-function strip8_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
+function strip8Row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize): void {
   let s0 = v128.load(y), s1 = v128.load(y, 16);
   let t0 = f32x4.splat(0), t1 = f32x4.splat(0);
   const xEnd = x + <usize>kb * csx;
@@ -484,40 +395,40 @@ function strip8_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usiz
   v128.store(y, f32x4.add(s1, t1), 16);
 }
 
-/** As strip24_row for `cols` ≤ 4 columns (partial loads and stores: never touches past the row). */
-function strip4_row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize, cols: i32): void {
-  let s0 = load_partial(y, cols);
+/** As strip24Row for `cols` ≤ 4 columns (partial loads and stores: never touches past the row). */
+function strip4Row(x: usize, csx: usize, b: usize, ldb: usize, kb: i32, y: usize, cols: i32): void {
+  let s0 = loadPartial(y, cols);
   const xEnd = x + <usize>kb * csx;
   while (x < xEnd) {
-    s0 = madd(v128.load32_splat(x), load_partial(b, cols), s0);
+    s0 = madd(v128.load32_splat(x), loadPartial(b, cols), s0);
     x += csx;
     b += ldb;
   }
-  store_partial(y, s0, cols);
+  storePartial(y, s0, cols);
 }
 
 /**
  * One row of C (already initialised) += x·B, in blocks of TINY_KB rows of B: every strip of a
  * block reads the same 16 KiB of B, so B comes from L2 once and from L1 for the other strips.
  */
-function row_times_matrix(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, n: i32): void {
+function rowTimesMatrix(x: usize, csx: usize, b: usize, ldb: usize, k: i32, y: usize, n: i32): void {
   for (let p0 = 0; p0 < k; p0 += TINY_KB) {
     const kb = min<i32>(TINY_KB, k - p0);
     const xb = x + <usize>p0 * csx;
     const bb = b + <usize>p0 * ldb;
     let j = 0;
-    for (; j + 24 <= n; j += 24) strip24_row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2));
-    for (; j + 8 <= n; j += 8) strip8_row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2));
-    for (; j < n; j += 4) strip4_row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2), min<i32>(4, n - j));
+    for (; j + 24 <= n; j += 24) strip24Row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2));
+    for (; j + 8 <= n; j += 8) strip8Row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2));
+    for (; j < n; j += 4) strip4Row(xb, csx, bb + (<usize>j << 2), ldb, kb, y + (<usize>j << 2), min<i32>(4, n - j));
   }
 }
 
 /** y[0:n] += x·B[0,:] (one row of B: the k % 4 tail). */
-function axpy1_row(y: usize, n: i32, x: v128, b: usize): void {
+function axpy1Row(y: usize, n: i32, x: v128, b: usize): void {
   for (let j = 0; j < n; j += 4) {
     const cnt = n - j;
     const o = <usize>j << 2;
-    store_partial(y + o, madd(x, load_partial(b + o, cnt), load_partial(y + o, cnt)), cnt);
+    storePartial(y + o, madd(x, loadPartial(b + o, cnt), loadPartial(y + o, cnt)), cnt);
   }
 }
 
@@ -525,9 +436,9 @@ function axpy1_row(y: usize, n: i32, x: v128, b: usize): void {
  * Tiny m, nn/tn: C's rows are initialised to bias + beta·C, then B is streamed four rows at a time
  * and accumulated into two rows of C per pass (a last odd row alone). A(i,p) at a + i·rsa + p·csa.
  */
-function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32): void {
+function gemmTinyM(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32): void {
   const ldb = <usize>n << 2;
-  for (let i = 0; i < m; i++) init_row(c + <usize>i * ldb, n, bias, beta);
+  for (let i = 0; i < m; i++) initRow(c + <usize>i * ldb, n, bias, beta);
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const x0 = a + <usize>i * rsa;
@@ -538,7 +449,7 @@ function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i3
     for (; p + 4 <= k; p += 4) {
       const xa = x0 + <usize>p * csa;
       const xb = x1 + <usize>p * csa;
-      axpy4_rows2(
+      axpy4Rows2(
         y0, y1, n,
         v128.load32_splat(xa), v128.load32_splat(xa + csa), v128.load32_splat(xa + 2 * csa), v128.load32_splat(xa + 3 * csa),
         v128.load32_splat(xb), v128.load32_splat(xb + csa), v128.load32_splat(xb + 2 * csa), v128.load32_splat(xb + 3 * csa),
@@ -547,12 +458,12 @@ function gemm_tiny_m(a: usize, rsa: usize, csa: usize, b: usize, c: usize, m: i3
     }
     for (; p < k; p++) {
       const bp = b + <usize>p * ldb;
-      axpy1_row(y0, n, v128.load32_splat(x0 + <usize>p * csa), bp);
-      axpy1_row(y1, n, v128.load32_splat(x1 + <usize>p * csa), bp);
+      axpy1Row(y0, n, v128.load32_splat(x0 + <usize>p * csa), bp);
+      axpy1Row(y1, n, v128.load32_splat(x1 + <usize>p * csa), bp);
     }
   }
   // A last odd row (m = 1: single-sample predict): register strips over L1-sized blocks of B.
-  if (i < m) row_times_matrix(a + <usize>i * rsa, csa, b, ldb, k, c + <usize>i * ldb, n);
+  if (i < m) rowTimesMatrix(a + <usize>i * rsa, csa, b, ldb, k, c + <usize>i * ldb, n);
 }
 
 /** [x·r0, x·r1, x·r2, x·r3]: four dot products of length k (contiguous rows). */
@@ -570,17 +481,17 @@ function dot4(x: usize, r0: usize, r1: usize, r2: usize, r3: usize, k: i32): v12
   if (p < k) {
     const o = <usize>p << 2;
     const cnt = k - p;
-    const xv = load_partial(x + o, cnt);
-    s0 = madd(xv, load_partial(r0 + o, cnt), s0);
-    s1 = madd(xv, load_partial(r1 + o, cnt), s1);
-    s2 = madd(xv, load_partial(r2 + o, cnt), s2);
-    s3 = madd(xv, load_partial(r3 + o, cnt), s3);
+    const xv = loadPartial(x + o, cnt);
+    s0 = madd(xv, loadPartial(r0 + o, cnt), s0);
+    s1 = madd(xv, loadPartial(r1 + o, cnt), s1);
+    s2 = madd(xv, loadPartial(r2 + o, cnt), s2);
+    s3 = madd(xv, loadPartial(r3 + o, cnt), s3);
   }
   return hsum4(s0, s1, s2, s3);
 }
 
 /** Tiny m, nt: C[i,j] = A[i,:]·B[j,:] (both rows contiguous), four columns at a time. */
-function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32): void {
+function gemmTinyMNt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32): void {
   const lda = <usize>k << 2;
   const ldc = <usize>n << 2;
   for (let i = 0; i < m; i++) {
@@ -595,8 +506,8 @@ function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, be
       const r3 = cols > 3 ? r2 + lda : r2;
       let s = dot4(x, r0, r1, r2, r3, k);
       const o = <usize>j << 2;
-      if (beta != 0) s = madd(f32x4.splat(beta), load_partial(y + o, cols), s);
-      store_partial(y + o, s, cols);
+      if (beta != 0) s = madd(f32x4.splat(beta), loadPartial(y + o, cols), s);
+      storePartial(y + o, s, cols);
     }
   }
 }
@@ -605,23 +516,23 @@ function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, be
 
 /** Finishes one row of the small-n tile: n ≤ 12 columns held in x0..x2. */
 // @ts-ignore: decorator
-@inline function finish_row12(c: usize, x0: v128, x1: v128, x2: v128, n: i32, bias: usize, beta: f32): void {
+@inline function finishRow12(c: usize, x0: v128, x1: v128, x2: v128, n: i32, bias: usize, beta: f32): void {
   const n1 = n - 4;
   const n2 = n - 8;
   if (bias != 0) {
-    x0 = f32x4.add(x0, load_partial(bias, n));
-    x1 = f32x4.add(x1, load_partial(bias + 16, n1));
-    x2 = f32x4.add(x2, load_partial(bias + 32, n2));
+    x0 = f32x4.add(x0, loadPartial(bias, n));
+    x1 = f32x4.add(x1, loadPartial(bias + 16, n1));
+    x2 = f32x4.add(x2, loadPartial(bias + 32, n2));
   }
   if (beta != 0) {
     const bv = f32x4.splat(beta);
-    x0 = madd(bv, load_partial(c, n), x0);
-    x1 = madd(bv, load_partial(c + 16, n1), x1);
-    x2 = madd(bv, load_partial(c + 32, n2), x2);
+    x0 = madd(bv, loadPartial(c, n), x0);
+    x1 = madd(bv, loadPartial(c + 16, n1), x1);
+    x2 = madd(bv, loadPartial(c + 32, n2), x2);
   }
-  store_partial(c, x0, n);
-  store_partial(c + 16, x1, n1);
-  store_partial(c + 32, x2, n2);
+  storePartial(c, x0, n);
+  storePartial(c + 16, x1, n1);
+  storePartial(c + 32, x2, n2);
 }
 
 /**
@@ -629,7 +540,7 @@ function gemm_tiny_m_nt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, be
  * a_r + p·csa) and the [kc × 12] packed B at bp. Rows ≥ `rows` alias the last valid row and are not
  * stored; a2 is unused when SN_ROWS = 2.
  */
-function small_n_rows(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: usize, c: usize, ldc: usize, rows: i32, n: i32, bias: usize, beta: f32): void {
+function smallNRows(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: usize, c: usize, ldc: usize, rows: i32, n: i32, bias: usize, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
   const bEnd = bp + <usize>kc * (<usize>SMALL_N_W * 4);
   while (bp < bEnd) {
@@ -655,13 +566,13 @@ function small_n_rows(kc: i32, a0: usize, a1: usize, a2: usize, csa: usize, bp: 
     a1 += csa;
     bp += <usize>SMALL_N_W * 4;
   }
-  finish_row12(c, c00, c01, c02, n, bias, beta);
-  if (rows > 1) finish_row12(c + ldc, c10, c11, c12, n, bias, beta);
-  if (SN_ROWS > 2 && rows > 2) finish_row12(c + 2 * ldc, c20, c21, c22, n, bias, beta);
+  finishRow12(c, c00, c01, c02, n, bias, beta);
+  if (rows > 1) finishRow12(c + ldc, c10, c11, c12, n, bias, beta);
+  if (SN_ROWS > 2 && rows > 2) finishRow12(c + 2 * ldc, c20, c21, c22, n, bias, beta);
 }
 
 /** Small n (≤ 12): B slices packed to [kc × 12], A read in place (A(i,p) at a + i·rsa + p·csa). */
-function gemm_small_n(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+function gemmSmallN(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
   const bp = ws + WS_SMALL_N_B;
   const ldc = <usize>n << 2;
   for (let pc = 0; pc < k; pc += SMALL_N_KC) {
@@ -678,9 +589,9 @@ function gemm_small_n(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, 
     } else {
       let s = b + <usize>pc * ldc;
       for (let p = 0; p < kc; p++) {
-        v128.store(dst, load_partial(s, n));
-        v128.store(dst, load_partial(s + 16, n - 4), 16);
-        v128.store(dst, load_partial(s + 32, n - 8), 32);
+        v128.store(dst, loadPartial(s, n));
+        v128.store(dst, loadPartial(s + 16, n - 4), 16);
+        v128.store(dst, loadPartial(s + 32, n - 8), 32);
         s += ldc;
         dst += <usize>SMALL_N_W * 4;
       }
@@ -693,13 +604,13 @@ function gemm_small_n(a: usize, rsa: usize, csa: usize, b: usize, bTrans: bool, 
       const a0 = aK + <usize>i * rsa;
       const a1 = rows > 1 ? a0 + rsa : a0;
       const a2 = rows > 2 ? a1 + rsa : a1;
-      small_n_rows(kc, a0, a1, a2, csa, bp, c + <usize>i * ldc, ldc, rows, n, biasK, betaK);
+      smallNRows(kc, a0, a1, a2, csa, bp, c + <usize>i * ldc, ldc, rows, n, biasK, betaK);
     }
   }
 }
 
 /** k = 0: C = bias + beta·C. */
-function bias_beta_only(c: usize, m: i32, n: i32, bias: usize, beta: f32): void {
+function biasBetaOnly(c: usize, m: i32, n: i32, bias: usize, beta: f32): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const o = (<usize>(i * n + j)) << 2;
@@ -713,6 +624,28 @@ function bias_beta_only(c: usize, m: i32, n: i32, bias: usize, beta: f32): void 
 // ------------------------------------------------------------------------------ exports
 
 /**
+ * Debug-build preconditions shared by the three layouts (checks.ts): sizes ≥ 0; C overlaps neither
+ * A, B nor bias; on the paths that use it (m > TINY_M, k > 0) `ws` lies in memory with
+ * WS_BYTES_NEEDED bytes and overlaps no operand. aBytes/bBytes are the operand sizes, whatever the layout.
+ */
+// @ts-ignore: decorator
+@inline function checkGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, ws: usize): void {
+  if (!ASC_NO_ASSERT) {
+    assert(m >= 0 && n >= 0 && k >= 0);
+    const aBytes = matBytes(m, k);
+    const bBytes = matBytes(k, n);
+    const cBytes = matBytes(m, n);
+    const biasBytes: usize = bias != 0 ? <usize>n << 2 : 0;
+    assert(disjoint(c, cBytes, a, aBytes) && disjoint(c, cBytes, b, bBytes) && disjoint(c, cBytes, bias, biasBytes));
+    if (m > TINY_M && n > 0 && k > 0) {
+      assert(inMemory(ws, WS_BYTES_NEEDED));
+      assert(disjoint(ws, WS_BYTES_NEEDED, a, aBytes) && disjoint(ws, WS_BYTES_NEEDED, b, bBytes));
+      assert(disjoint(ws, WS_BYTES_NEEDED, c, cBytes) && disjoint(ws, WS_BYTES_NEEDED, bias, biasBytes));
+    }
+  }
+}
+
+/**
  * C[m×n] = A[m×k] · B[k×n] + bias + beta·C.
  *
  * Layout: row-major and contiguous; a, b, c, bias are byte offsets into the imported memory. `bias`
@@ -720,42 +653,47 @@ function bias_beta_only(c: usize, m: i32, n: i32, bias: usize, beta: f32): void 
  * without reading it (old content may be NaN); any other value scales C (1 accumulates).
  * Preconditions: C does not alias A, B or bias; `ws` points to GEMM_WS_BYTES (≥ 1,179,840) bytes of
  * scratch that no operand overlaps. No alignment is required (rows may start anywhere).
+ * Asserted in the debug build only (checkGemm): m, n, k ≥ 0; C overlaps neither A, B nor bias; when
+ * the small-n or packed path runs (m > 4, k > 0), ws lies in memory and overlaps no operand.
  * Dense forward: Z[batch×out] = X[batch×in] · W[in×out] + b.
  */
 export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+  checkGemm(a, b, c, m, n, k, bias, ws);
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) bias_beta_only(c, m, n, bias, beta);
-  else if (m <= TINY_M) gemm_tiny_m(a, <usize>k << 2, 4, b, c, m, n, k, bias, beta);
-  else if (n <= SMALL_N) gemm_small_n(a, <usize>k << 2, 4, b, false, c, m, n, k, bias, beta, ws);
-  else gemm_packed(a, false, b, false, c, m, n, k, bias, beta, ws);
+  if (k <= 0) biasBetaOnly(c, m, n, bias, beta);
+  else if (m <= TINY_M) gemmTinyM(a, <usize>k << 2, 4, b, c, m, n, k, bias, beta);
+  else if (n <= SMALL_N) gemmSmallN(a, <usize>k << 2, 4, b, false, c, m, n, k, bias, beta, ws);
+  else gemmPacked(a, false, b, false, c, m, n, k, bias, beta, ws);
 }
 
 /**
  * C[m×n] = Aᵀ · B + beta·C with A stored [k×m] (row-major) and B stored [k×n].
  *
- * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32; the transpose is absorbed in
- * packing (no extra pass over A).
+ * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32 (and the same debug-build asserts); the
+ * transpose is absorbed in packing (no extra pass over A).
  * Dense weight gradient: dW[in×out] = Xᵀ · dZ with X [batch×in], dZ [batch×out] (k = batch).
  */
 export function gemm_tn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  checkGemm(a, b, c, m, n, k, 0, ws);
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) bias_beta_only(c, m, n, 0, beta);
-  else if (m <= TINY_M) gemm_tiny_m(a, 4, <usize>m << 2, b, c, m, n, k, 0, beta);
-  else if (n <= SMALL_N) gemm_small_n(a, 4, <usize>m << 2, b, false, c, m, n, k, 0, beta, ws);
-  else gemm_packed(a, true, b, false, c, m, n, k, 0, beta, ws);
+  if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
+  else if (m <= TINY_M) gemmTinyM(a, 4, <usize>m << 2, b, c, m, n, k, 0, beta);
+  else if (n <= SMALL_N) gemmSmallN(a, 4, <usize>m << 2, b, false, c, m, n, k, 0, beta, ws);
+  else gemmPacked(a, true, b, false, c, m, n, k, 0, beta, ws);
 }
 
 /**
  * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k] (row-major).
  *
- * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32; the transpose is absorbed in
- * packing (4×4 register transposes of B).
+ * Same pointer, beta, aliasing and `ws` rules as gemm_nn_f32 (and the same debug-build asserts); the
+ * transpose is absorbed in packing (4×4 register transposes of B).
  * Dense input delta: dX[batch×in] = dZ[batch×out] · Wᵀ with W stored [in×out] (n = in, k = out).
  */
 export function gemm_nt_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  checkGemm(a, b, c, m, n, k, 0, ws);
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) bias_beta_only(c, m, n, 0, beta);
-  else if (m <= TINY_M) gemm_tiny_m_nt(a, b, c, m, n, k, beta);
-  else if (n <= SMALL_N) gemm_small_n(a, <usize>k << 2, 4, b, true, c, m, n, k, 0, beta, ws);
-  else gemm_packed(a, false, b, true, c, m, n, k, 0, beta, ws);
+  if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
+  else if (m <= TINY_M) gemmTinyMNt(a, b, c, m, n, k, beta);
+  else if (n <= SMALL_N) gemmSmallN(a, <usize>k << 2, 4, b, true, c, m, n, k, 0, beta, ws);
+  else gemmPacked(a, false, b, true, c, m, n, k, 0, beta, ws);
 }

@@ -13,16 +13,17 @@
 //        inner loops run along contiguous memory with 8 independent accumulators;
 //     3. update the rest of the column block's columns with this panel (rank NB);
 //   then the trailing update A22 ← A22 − L21·L21ᵀ for the whole column block (rank NB2, lower
-//   triangle only) = −Uᵀ·U with a 4×8 register tile (see tile4x8), in column chunks of NC. With
+//   triangle only) = −Uᵀ·U with a 4×8 register tile (vmath.ts tile4x8), in column chunks of NC. With
 //   `ws`, U is first packed into 4-row and 8-column micro-panels so each tile streams two contiguous
 //   operands (1.2–1.7× at n ≥ 1000, most at powers of two where strided rows alias in cache).
 //   The same symmetric rank-k driver computes syrk_acc_f32 (H = β·H + JᵀJ).
 //
 // Precision: all O(n³) work accumulates in f32 (FMA in the relaxed build). The normwise backward
 // error stays ~1e-8 and the solve's forward error grows like κ·u (u = 2⁻²⁴): measured ~3e-3 at
-// κ = 1e6 (test/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
+// κ = 1e6 (test/kernels/linalg.test.ts). dot_f32 accumulates in f64 (CG orthogonality is sensitive to it).
 
-import { madd } from './vmath';
+import { disjoint, f32Bytes, inMemory, matBytes } from './checks';
+import { hsum, madd, nmadd, storeTransposed4, tile4x8, tileRow8 } from './vmath';
 
 /** Panel width of the blocked Cholesky (diagonal factor + triangular solve). */
 const NB: i32 = 48;
@@ -34,27 +35,10 @@ const KC: i32 = 256;
 const NC: i32 = 256;
 /** Packing pays from this trailing size on (below it the operands sit in L1/L2 anyway). */
 const PACK_MIN: i32 = 256;
-/** Rows of the register tile of the symmetric rank-k update (see tile4x8). */
+/** Rows of the register tile of the symmetric rank-k update (vmath.ts tile4x8). */
 const MR: i32 = 4;
 
 // ---------------------------------------------------------------- helpers
-
-/** c − a·b (fused in the relaxed build). */
-// @ts-ignore: decorator
-@inline function nmadd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_nmadd(a, b, c);
-  } else {
-    return f32x4.sub(c, f32x4.mul(a, b));
-  }
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  v = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-  v = f32x4.add(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
-  return f32x4.extract_lane(v, 0);
-}
 
 /** Σ_{k<len} p[k]·q[k] over contiguous f32, accumulated in f32x4 partial sums. */
 function dotSeg(p: usize, q: usize, len: i32): f32 {
@@ -79,78 +63,18 @@ function dotSeg(p: usize, q: usize, len: i32): f32 {
   return s;
 }
 
-/** Stores the first `count` lanes of v at p (count ≤ 0: nothing, ≥ 4: all). */
-// @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, count: i32): void {
-  if (count >= 4) {
-    v128.store(p, v);
-  } else if (count > 0) {
-    store<f32>(p, f32x4.extract_lane(v, 0));
-    if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-    if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-  }
-}
-
-/**
- * Tile epilogue for one row of 8 columns: C = β·C + α·acc (β = 0 overwrites, ignoring C's content),
- * storing only the first `valid` columns (the ones on or below the diagonal).
- */
-// @ts-ignore: decorator
-@inline function epilogue(cp: usize, acc0: v128, acc1: v128, alpha: f32, beta: f32, valid: i32): void {
-  if (valid <= 0) return;
-  const va = f32x4.splat(alpha);
-  let v0 = f32x4.mul(acc0, va);
-  let v1 = f32x4.mul(acc1, va);
-  if (beta != 0) {
-    const vb = f32x4.splat(beta);
-    v0 = f32x4.add(f32x4.mul(v128.load(cp), vb), v0);
-    v1 = f32x4.add(f32x4.mul(v128.load(cp, 16), vb), v1);
-  }
-  if (valid >= 8) {
-    v128.store(cp, v0);
-    v128.store(cp, v1, 16);
-  } else {
-    storeLanes(cp, v0, valid);
-    storeLanes(cp + 16, v1, valid - 4);
-  }
-}
-
 // ---------------------------------------------------------------- symmetric rank-k tiles
 // Shared shape: C[r][c] = β·C[r][c] + α·Σ_{k<kb} X[k][r]·X[k][c]. xa points at X[0][first row of the
 // tile], xb at X[0][first column], ldx is X's row stride in bytes. `diag` = (tile row) − (tile column):
 // lane c of tile row r is stored only when c ≤ r + diag (lower triangle incl. diagonal).
 
 /**
- * 4×8 register tile: 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (15 with the mul+add
- * temporary). Larger tiles (6×8, 5×8) spill on x64 V8: TurboFan schedules all loads of the loop body
- * first, so every broadcast is live at once (measured 6×8 FMA: ~20 GFLOP/s). Its own function on
- * purpose: inlined into the driver, the loads get hoisted and the accumulators spill.
+ * 4×8 tile of the rank-k update: the register tile shared with GEMM (vmath.ts tile4x8, no bias).
+ * Its own function on purpose: inlined into the driver, the loads get hoisted and the accumulators
+ * spill.
  */
-function tile4x8(cp: usize, ldc: usize, xa: usize, lda: usize, xb: usize, ldb: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const bEnd = xb + <usize>kb * ldb;
-  while (xb < bEnd) {
-    const b0 = v128.load(xb);
-    const b1 = v128.load(xb, 16);
-    let a = v128.load32_splat(xa);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(xa, 4);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(xa, 8);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(xa, 12);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    xa += lda;
-    xb += ldb;
-  }
-  epilogue(cp, c00, c01, alpha, beta, diag + 1);
-  epilogue(cp + ldc, c10, c11, alpha, beta, diag + 2);
-  epilogue(cp + 2 * ldc, c20, c21, alpha, beta, diag + 3);
-  epilogue(cp + 3 * ldc, c30, c31, alpha, beta, diag + 4);
+function syrkTile4x8(cp: usize, ldc: usize, xa: usize, lda: usize, xb: usize, ldb: usize, kb: i32, alpha: f32, beta: f32, diag: i32): void {
+  tile4x8(kb, xa, lda, xb, ldb, cp, ldc, alpha, beta, 0, diag);
 }
 
 /** 1×8 tile for leftover rows; k split over two accumulator pairs to halve the dependency chains. */
@@ -172,7 +96,7 @@ function tile1x8(cp: usize, xa: usize, xb: usize, ldx: usize, kb: i32, alpha: f3
     c0 = madd(a, v128.load(xb), c0);
     c1 = madd(a, v128.load(xb, 16), c1);
   }
-  epilogue(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, beta, diag + 1);
+  tileRow8(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), alpha, beta, 0, diag + 1);
 }
 
 /** Scalar edge: rows [i, i+rows) × columns [j, min(r+1, mc)) (fewer than 8 columns left). */
@@ -248,7 +172,7 @@ function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32,
       for (; j < jend && j + 8 <= mc; j += 8) {
         const xb = packed ? pb + (<usize>(j >> 3) << 3) * kb4 : x + (<usize>j << 2);
         const ldb: usize = packed ? 32 : ldx;
-        tile4x8(crow + (<usize>j << 2), ldc, xa, lda, xb, ldb, kb, alpha, beta, i - j);
+        syrkTile4x8(crow + (<usize>j << 2), ldc, xa, lda, xb, ldb, kb, alpha, beta, i - j);
       }
       if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, mc, i, MR, j, alpha, beta);
     }
@@ -365,26 +289,6 @@ function solveCols1(a: usize, ld: usize, k0: i32, k1: i32, col: usize): void {
 }
 
 /**
- * Transposes a 4×4 block: rows src, src+lds, src+2·lds, src+3·lds (4 floats each) become the columns
- * of the block at dst (row stride ldd).
- */
-// @ts-ignore: decorator
-@inline function transpose4(src: usize, lds: usize, dst: usize, ldd: usize): void {
-  const r0 = v128.load(src);
-  const r1 = v128.load(src + lds);
-  const r2 = v128.load(src + 2 * lds);
-  const r3 = v128.load(src + 3 * lds);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
-  v128.store(dst + ldd, v128.shuffle<i64>(t0, t1, 1, 3));
-  v128.store(dst + 2 * ldd, v128.shuffle<i64>(t2, t3, 0, 2));
-  v128.store(dst + 3 * ldd, v128.shuffle<i64>(t2, t3, 1, 3));
-}
-
-/**
  * Copies the block rows [r0, r1) × columns [c0, c1) of the n×n matrix at a to its transposed position
  * (columns [r0, r1) of rows [c0, c1)): 4×4 register transposes, scalar edges.
  */
@@ -393,7 +297,10 @@ function transposeBlock(a: usize, ld: usize, r0: i32, r1: i32, c0: i32, c1: i32)
   for (; i + 4 <= r1; i += 4) {
     const io = <usize>i << 2;
     let m = c0;
-    for (; m + 4 <= c1; m += 4) transpose4(a + <usize>i * ld + (<usize>m << 2), ld, a + <usize>m * ld + io, ld);
+    for (; m + 4 <= c1; m += 4) {
+      const src = a + <usize>i * ld + (<usize>m << 2);
+      storeTransposed4(v128.load(src), v128.load(src + ld), v128.load(src + 2 * ld), v128.load(src + 3 * ld), a + <usize>m * ld + io, ld, 4);
+    }
     for (; m < c1; m++) {
       for (let q = i; q < i + 4; q++) store<f32>(a + <usize>m * ld + (<usize>q << 2), load<f32>(a + <usize>q * ld + (<usize>m << 2)));
     }
@@ -432,6 +339,12 @@ function zeroUpper(a: usize, n: i32): void {
 
 // ---------------------------------------------------------------- exports
 
+/** Bytes of `ws` syrk_acc_f32 touches when it packs J (p ≥ PACK_MIN): 8·p per row of a pass. */
+// @ts-ignore: decorator
+@inline function syrkWsBytes(rows: i32, p: i32): usize {
+  return (<usize>p * <usize>min(KC, rows)) << 3;
+}
+
 /**
  * In-place lower Cholesky factorization of (A + shift·I) = L·Lᵀ, A [n×n] symmetric, row-major.
  * Only the lower triangle (incl. diagonal) of A is read; the strict upper triangle is scratch.
@@ -442,8 +355,16 @@ function zeroUpper(a: usize, n: i32): void {
  * (partly factored), never to be used as a factor. Tiny positive pivots are accepted.
  * ws: 0, or scratch of at least CHOLESKY_WS_PER_ROW·n bytes (= 8·NB2·n = 768·n) to pack the trailing
  * updates; must not overlap `a`. Results are identical with or without it.
+ * Preconditions (asserted in the debug build only): n ≥ 0; a `ws` in use (n ≥ 352) lies in memory with 768·n bytes and does not overlap `a`. No alignment is required.
  */
 export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) {
+    if (ws != 0 && n - NB2 >= PACK_MIN) {
+      const wsBytes = <usize>n * (8 * NB2);
+      assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, a, matBytes(n, n)));
+    }
+  }
   if (n <= 0) return 0;
   const ld = <usize>n << 2;
   for (let K0 = 0; K0 < n; K0 += NB2) {
@@ -471,8 +392,10 @@ export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
 /**
  * Forward substitution in place: solves L·y = x, x ← y. L [n×n] lower triangular (only the lower
  * triangle incl. diagonal is read), diagonal non-zero. x: n floats.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function trsv_lower_f32(l: usize, x: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const ld = <usize>n << 2;
   for (let i = 0; i < n; i++) {
     const ri = l + <usize>i * ld;
@@ -484,8 +407,10 @@ export function trsv_lower_f32(l: usize, x: usize, n: i32): void {
 /**
  * Back substitution in place: solves Lᵀ·z = x, x ← z, with L [n×n] lower triangular (the same
  * factor as trsv_lower_f32; only the lower triangle is read). Column-oriented over rows of L.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function trsv_lower_t_f32(l: usize, x: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const ld = <usize>n << 2;
   for (let i = n - 1; i >= 0; i--) {
     const ri = l + <usize>i * ld;
@@ -509,8 +434,10 @@ export function trsv_lower_t_f32(l: usize, x: usize, n: i32): void {
 /**
  * Solves (L·Lᵀ)·z = x in place with the factor from cholesky_f32: trsv_lower_f32 then
  * trsv_lower_t_f32.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function cholesky_solve_f32(l: usize, x: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   trsv_lower_f32(l, x, n);
   trsv_lower_t_f32(l, x, n);
 }
@@ -523,8 +450,19 @@ export function cholesky_solve_f32(l: usize, x: usize, n: i32): void {
  * H = beta·H. J and H may not overlap. Rows of J are consumed KC = 256 at a time.
  * ws: 0, or scratch of at least SYRK_WS_PER_COL·p bytes (= 8·KC·p = 2048·p) to pack J (≈2× at
  * p ≥ 2048; unused for p < 256); must not overlap J or H.
+ * Preconditions (asserted in the debug build only): rows, p ≥ 0; J and H do not overlap; a `ws` in use (p ≥ 256) lies in memory and overlaps neither (the 8·p·min(rows, 256) bytes it touches). No alignment is required.
  */
 export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, ws: usize): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && p >= 0);
+  if (!ASC_NO_ASSERT) {
+    const jBytes = matBytes(rows, p);
+    const hBytes = matBytes(p, p);
+    assert(disjoint(j, jBytes, h, hBytes));
+    if (ws != 0 && p >= PACK_MIN) {
+      const wsBytes = syrkWsBytes(rows, p);
+      assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, j, jBytes) && disjoint(ws, wsBytes, h, hBytes));
+    }
+  }
   if (p <= 0) return;
   const ld = <usize>p << 2;
   let k0 = 0;
@@ -540,8 +478,10 @@ export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, w
 /**
  * Σ_i x_i·y_i over n floats. Products and sums in f64 (f64x2 partial sums), rounded to f32 once:
  * the result is the correctly rounded dot product up to the f64 summation error.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function dot_f32(x: usize, y: usize, n: i32): f32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -566,8 +506,13 @@ export function dot_f32(x: usize, y: usize, n: i32): f32 {
   return <f32>s;
 }
 
-/** y ← y + alpha·x over n floats (x and y may be the same buffer, otherwise must not overlap). */
+/**
+ * y ← y + alpha·x over n floats (x and y may be the same buffer, otherwise must not overlap).
+ * Preconditions (asserted in the debug build only): n ≥ 0; x and y are the same buffer or do not overlap. No alignment is required.
+ */
 export function axpy_f32(alpha: f32, x: usize, y: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  if (!ASC_NO_ASSERT) assert(x == y || disjoint(x, f32Bytes(n), y, f32Bytes(n)));
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -581,8 +526,12 @@ export function axpy_f32(alpha: f32, x: usize, y: usize, n: i32): void {
   }
 }
 
-/** x ← alpha·x over n floats. */
+/**
+ * x ← alpha·x over n floats.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function scale_f32(x: usize, alpha: f32, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -596,13 +545,21 @@ export function scale_f32(x: usize, alpha: f32, n: i32): void {
   }
 }
 
-/** dst ← src, n floats (overlap allowed: memmove semantics). */
+/**
+ * dst ← src, n floats (overlap allowed: memmove semantics).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function copy_f32(src: usize, dst: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   if (n > 0) memory.copy(dst, src, <usize>n << 2);
 }
 
-/** A ← A + mu·I for A [n×n] row-major (the Levenberg–Marquardt / Newton damping). */
+/**
+ * A ← A + mu·I for A [n×n] row-major (the Levenberg–Marquardt / Newton damping).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
+ */
 export function add_diag_f32(a: usize, n: i32, mu: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const step = (<usize>n + 1) << 2;
   let p = a;
   for (let i = 0; i < n; i++) {

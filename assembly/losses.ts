@@ -10,8 +10,10 @@ import { hsum64, loadPart, storePart, vexp, vlog, vlog1p01 } from './vmath';
  * Squared error: returns Σ_i (a_i − y_i)², writes da_i = scale·(a_i − y_i).
  * (The ½ of the quadratic cost and the mean are the caller's: pass scale = 1/batch for
  * C = 1/(2n)·Σ‖a − y‖², whose gradient is (a − y)/n.) da may alias a.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function sqerr_f32(a: usize, y: usize, da: usize, n: i32, scale: f32): f64 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const sv = f32x4.splat(scale);
   let total: f64 = 0;
   let i = 0;
@@ -41,8 +43,10 @@ export function sqerr_f32(a: usize, y: usize, da: usize, n: i32, scale: f32): f6
  *   a = σ(z);  dz = scale·(a − y);
  *   returns Σ_i −[y·log a + (1 − y)·log(1 − a)] = Σ_i max(z, 0) − z·y + log1p(e^−|z|).
  * z, y, a, dz: n floats (y ∈ [0, 1], soft labels allowed). dz may alias z.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function bce_logits_f32(z: usize, y: usize, a: usize, dz: usize, n: i32, scale: f32): f64 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const sv = f32x4.splat(scale);
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
@@ -93,8 +97,10 @@ export function bce_logits_f32(z: usize, y: usize, a: usize, dz: usize, n: i32, 
  *   da = scale·(ā − y)/(ā·(1 − ā))   (the derivative at the clipped point, so a saturated output
  *   still gets a gradient pointing the right way; Keras clips the same way).
  * a, y, da: n floats; eps ∈ [1.2e−38, 0.5) (Keras uses 1e−7). da may alias a.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function bce_f32(a: usize, y: usize, da: usize, n: i32, scale: f32, eps: f32): f64 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const sv = f32x4.splat(scale);
   const one = f32x4.splat(1);
   const lo = f32x4.splat(eps);
@@ -132,8 +138,10 @@ export function bce_f32(a: usize, y: usize, da: usize, n: i32, scale: f32, eps: 
  * Binary hinge loss, targets y ∈ {−1, +1} (a is the raw score, usually a linear output):
  *   returns Σ_i max(0, 1 − y·a);   da = −scale·y where y·a < 1, else 0 (subgradient 0 at the kink).
  * a, y, da: n floats. da may alias a.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function hinge_f32(a: usize, y: usize, da: usize, n: i32, scale: f32): f64 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   const ns = f32x4.splat(-scale);
@@ -171,8 +179,10 @@ export function hinge_f32(a: usize, y: usize, da: usize, n: i32, scale: f32): f6
  * (Weston–Watkins would sum the margins of every wrong class; Crammer–Singer penalises only the
  * strongest competitor, like Keras's categorical_hinge for non-negative scores.) With cols = 1 the
  * loss is 0. a, y, da: [rows × cols]; da may not alias a.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function hinge_multi_rows_f32(a: usize, y: usize, da: usize, rows: i32, cols: i32, scale: f32): f64 {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const stride = <usize>cols << 2;
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
@@ -218,8 +228,10 @@ export function hinge_multi_rows_f32(a: usize, y: usize, da: usize, rows: i32, c
  *   returns l1·Σ_i |w_i| + (l2/2)·Σ_i w_i²
  * (pass l1 = λ₁/n, l2 = λ₂/n for the course's (λ₁/n)Σ|w| + (λ₂/2n)Σw²). w: n floats, read only.
  * Both sums are f32x4 partial sums over blocks of BLOCK floats, added in f64.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function l1l2_penalty_f32(w: usize, n: i32, l1: f32, l2: f32): f64 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   let sumAbs: f64 = 0;
   let sumSq: f64 = 0;
   let i = 0;

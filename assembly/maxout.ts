@@ -32,8 +32,10 @@
 /**
  * Maxout forward: a[r,u] = max_p z[r, u·k + p]; idx[r,u] = the first p attaining it.
  * z: [rows × units·k] f32, a: [rows × units] f32, idx: [rows × units] i32. k ≥ 1.
+ * Preconditions (asserted in the debug build only): rows, units, k ≥ 0. No alignment is required.
  */
 export function maxout_fwd_f32(z: usize, a: usize, idx: usize, rows: i32, units: i32, k: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && units >= 0 && k >= 0);
   const total = rows * units; // rows are contiguous in z, a and idx alike: one flat loop
   let i = 0;
   if (k == 2) {
@@ -75,8 +77,10 @@ export function maxout_fwd_f32(z: usize, a: usize, idx: usize, rows: i32, units:
  * Maxout backward: the gradient flows to the winning piece only,
  *   dz[r, u·k + p] = da[r,u] if p == idx[r,u] else 0.
  * da: [rows × units], idx: [rows × units] i32 (from the forward), dz: [rows × units·k] (fully written).
+ * Preconditions (asserted in the debug build only): rows, units, k ≥ 0. No alignment is required.
  */
 export function maxout_bwd_f32(da: usize, idx: usize, dz: usize, rows: i32, units: i32, k: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && units >= 0 && k >= 0);
   const total = rows * units;
   let i = 0;
   if (k == 4) {

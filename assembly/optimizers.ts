@@ -5,8 +5,10 @@ import { loadPart, signMask, storePart } from './vmath';
  * SGD with momentum and L2 weight decay, fused:
  *   v ← momentum·v − lr·(g + l2·w);   w ← w + v.
  * With momentum = 0 this is plain SGD (v holds the last step). w, g, v: n floats each.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function sgd_f32(w: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, l2: f32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const lrv = f32x4.splat(lr);
   const mv = f32x4.splat(momentum);
   const l2v = f32x4.splat(l2);
@@ -48,10 +50,12 @@ export function sgd_f32(w: usize, g: usize, v: usize, n: i32, lr: f32, momentum:
  * w ← w − η·λ₁·sgn(w) − η·∂C₀/∂w when momentum = 0; pass l1 = λ/n, l2 = λ/n):
  *   v ← momentum·v − lr·(g + l2·w + l1·sgn(w));   w ← w + v.   (sgn 0 = 0)
  * w, g, v: n floats each.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function sgd_l1l2_f32(
   w: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, l1: f32, l2: f32,
 ): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const lrv = f32x4.splat(lr);
   const mv = f32x4.splat(momentum);
   const l1v = f32x4.splat(l1);
@@ -81,10 +85,12 @@ export function sgd_l1l2_f32(
  * the current weights:
  *   ĝ = g + l2·w + l1·sgn(w);   v ← momentum·v − lr·ĝ;   w ← w + momentum·v − lr·ĝ
  * (the look-ahead step applied to the already-updated velocity). w, g, v: n floats each.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function nesterov_f32(
   w: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, l1: f32, l2: f32,
 ): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const lrv = f32x4.splat(lr);
   const mv = f32x4.splat(momentum);
   const l1v = f32x4.splat(l1);
@@ -116,11 +122,13 @@ export function nesterov_f32(
  *   w ← w − lr·(c1·m) / (√(c2·v) + eps)
  * with the bias corrections passed in by the caller for step t ≥ 1: c1 = 1/(1 − β₁ᵗ),
  * c2 = 1/(1 − β₂ᵗ) (computed once per step in float64). w, g, m, v: n floats each.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function adam_f32(
   w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32, l1: f32, l2: f32,
 ): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const b1 = f32x4.splat(beta1);
   const b2 = f32x4.splat(beta2);
   const ob1 = f32x4.splat(1 - beta1);

@@ -6,8 +6,10 @@ import { loadPart, storePart } from './vmath';
  * ignored, even NaN) or 1 (accumulate). Dense bias gradient db = Σ_rows dZ.
  * Columns go 16 then 4 at a time (sums in registers, rows summed in order); a ragged right edge is
  * one overlapping 4-wide block at cols−4, computed first and stored last so beta reads old values.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function colsum_f32(x: usize, out: usize, rows: i32, cols: i32, beta: f32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   if (cols <= 0) return;
   const stride = <usize>cols << 2;
   const acc = beta != 0;
@@ -78,8 +80,10 @@ export function colsum_f32(x: usize, out: usize, rows: i32, cols: i32, beta: f32
 /**
  * Row gather: dst[r,:] = src[idx[r],:] for r < count; idx is i32, src/dst rows of `cols` floats.
  * Batch assembly from shuffled sample indices. dst may not overlap src.
+ * Preconditions (asserted in the debug build only): count, cols ≥ 0. No alignment is required.
  */
 export function gather_rows_f32(src: usize, idx: usize, dst: usize, count: i32, cols: i32): void {
+  if (!ASC_NO_ASSERT) assert(count >= 0 && cols >= 0);
   if (cols <= 0) return;
   const stride = <usize>cols << 2;
   for (let r = 0; r < count; r++) {
@@ -124,8 +128,12 @@ export function gather_rows_f32(src: usize, idx: usize, dst: usize, count: i32, 
   return bi;
 }
 
-/** out[r] = argmax_j x[r,j] (first maximum), out is i32[rows]. x is [rows × cols]. */
+/**
+ * out[r] = argmax_j x[r,j] (first maximum), out is i32[rows]. x is [rows × cols].
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
+ */
 export function argmax_rows_f32(x: usize, out: usize, rows: i32, cols: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const stride = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     store<i32>(out + (<usize>r << 2), cols > 0 ? rowArgmax(x, cols) : 0);
@@ -136,8 +144,10 @@ export function argmax_rows_f32(x: usize, out: usize, rows: i32, cols: i32): voi
 /**
  * Number of rows where argmax a[r,:] == argmax y[r,:] (first maximum on both sides): the correct
  * predictions of a classifier against one-hot labels. a, y are [rows × cols].
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function count_correct_f32(a: usize, y: usize, rows: i32, cols: i32): i32 {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   if (cols <= 0) return 0;
   const stride = <usize>cols << 2;
   let c = 0;
@@ -152,8 +162,10 @@ export function count_correct_f32(a: usize, y: usize, rows: i32, cols: i32): i32
 /**
  * Index of the first element of x[0..n) that is NaN or ±∞, or −1 if all are finite.
  * A float is non-finite exactly when its exponent bits are all ones; 16 floats are tested per step.
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function find_nonfinite_f32(x: usize, n: i32): i32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const e = i32x4.splat(0x7f800000);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -173,8 +185,10 @@ export function find_nonfinite_f32(x: usize, n: i32): i32 {
 /**
  * Correct predictions of a single-output binary classifier: the number of i < n with
  * (a_i > 0.5) == (y_i > 0.5) (Keras binary_accuracy's threshold; labels 0/1 or soft labels).
+ * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.
  */
 export function count_correct_binary_f32(a: usize, y: usize, n: i32): i32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
   const h = f32x4.splat(0.5);
   let c = i32x4.splat(0);
   let i = 0;

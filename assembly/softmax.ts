@@ -66,8 +66,10 @@ import { hmax, hsum, hsum64, loadPart, logf, storePart, vexp } from './vmath';
 /**
  * Softmax of each row: a[r,j] = exp(z[r,j] − m_r) / Σ_k exp(z[r,k] − m_r), m_r = max_k z[r,k].
  * z and a are [rows × cols]; a may alias z.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function softmax_rows_f32(z: usize, a: usize, rows: i32, cols: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const stride = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const m = rowMax(z, cols);
@@ -81,8 +83,10 @@ export function softmax_rows_f32(z: usize, a: usize, rows: i32, cols: i32): void
 /**
  * Softmax backward (Jacobian-vector product), per row: dz_j = a_j·(da_j − Σ_k da_k·a_k).
  * a, da, dz are [rows × cols]; dz may alias da.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function softmax_bwd_rows_f32(a: usize, da: usize, dz: usize, rows: i32, cols: i32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const stride = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     let d = f32x4.splat(0);
@@ -118,10 +122,12 @@ export function softmax_bwd_rows_f32(a: usize, da: usize, dz: usize, rows: i32, 
  *   returns Σ_rows −Σ_j y_j·log a_j = Σ_rows Σ_j y_j·(m + log Σ_k exp(z_k − m) − z_j)
  * which never takes the log of a tiny a_j (stable for any finite z). z, y, a, dz are [rows × cols];
  * y is usually one-hot but any weights work. dz may alias z; a may not alias y.
+ * Preconditions (asserted in the debug build only): rows, cols ≥ 0. No alignment is required.
  */
 export function softmax_xent_rows_f32(
   z: usize, y: usize, a: usize, dz: usize, rows: i32, cols: i32, scale: f32,
 ): f64 {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && cols >= 0);
   const stride = <usize>cols << 2;
   const sv = f32x4.splat(scale);
   let total: f64 = 0;

@@ -1,5 +1,7 @@
-// Shared f32x4 math for the kernels (madd for GEMM and linalg; exp/log and partial loads for the elementwise ones).
-// Nothing here is exported from the module: every helper is @inline and compiled into its caller.
+// Shared f32x4 helpers for the kernels, in one place: fused multiply-add, exp/log/sigmoid/tanh,
+// partial loads and stores of a tail, horizontal sums, 4×4 transposes and the 4×8 register tile of
+// GEMM and the symmetric rank-k update (linalg). Nothing here is exported from the module (index.ts
+// does not re-export this file): every helper is @inline and compiled into its caller.
 //
 // No lookup tables (the module has no data segments and owns no memory): exp and log are written
 // as range reduction + polynomial, with their constants as immediates.
@@ -11,6 +13,16 @@
     return f32x4.relaxed_madd(a, b, c);
   } else {
     return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+/** c − a·b; fused (one rounding) in the relaxed-SIMD build, mul then sub in the baseline build. */
+// @ts-ignore: decorator
+@inline export function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_nmadd(a, b, c);
+  } else {
+    return f32x4.sub(c, f32x4.mul(a, b));
   }
 }
 
@@ -206,6 +218,11 @@
   return <f32>(<f64>k * 0.6931471805599453 + 2.0 * u * s);
 }
 
+// ------------------------------------------------------------------------------ tails
+// Two kinds of partial access for the last < 4 floats of a row: loadPart/storePart go lane by lane
+// (r ∈ {1,2,3}; the other lanes hold `fill`, e.g. −∞ for a max), loadPartial/storePartial take any
+// count (≤ 0 nothing, ≥ 4 a whole vector) and zero-fill, using 64-bit lane accesses where they can.
+
 /** Loads r ∈ {1,2,3} floats at p into the low lanes of a vector (the other lanes are `fill`). */
 // @ts-ignore: decorator
 @inline export function loadPart(p: usize, r: i32, fill: f32): v128 {
@@ -223,6 +240,33 @@
   if (r > 1) v128.store32_lane(p, v, 1, 4);
   if (r > 2) v128.store32_lane(p, v, 2, 8);
 }
+
+/** Loads the first `count` floats at p (count ≤ 0 gives zeros, ≥ 4 a full vector); other lanes 0. */
+// @ts-ignore: decorator
+@inline export function loadPartial(p: usize, count: i32): v128 {
+  if (count >= 4) return v128.load(p);
+  if (count == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (count == 2) return v128.load64_zero(p);
+  if (count == 1) return v128.load32_zero(p);
+  return f32x4.splat(0);
+}
+
+/** Stores the first `count` lanes of v at p (count ≤ 0 stores nothing, ≥ 4 the whole vector). */
+// @ts-ignore: decorator
+@inline export function storePartial(p: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(p, v);
+  } else if (count == 3) {
+    v128.store64_lane(p, v, 0);
+    v128.store32_lane(p, v, 2, 8);
+  } else if (count == 2) {
+    v128.store64_lane(p, v, 0);
+  } else if (count == 1) {
+    v128.store32_lane(p, v, 0);
+  }
+}
+
+// ------------------------------------------------------------------------------ horizontal sums
 
 /** Horizontal sum of the four lanes, in f64. */
 // @ts-ignore: decorator
@@ -248,4 +292,102 @@
   const a = f32x4.extract_lane(m, 0);
   const b = f32x4.extract_lane(m, 1);
   return a < b ? b : a;
+}
+
+/** Horizontal sums of four vectors: [Σs0, Σs1, Σs2, Σs3]. */
+// @ts-ignore: decorator
+@inline export function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u01 = f32x4.add(f32x4.shuffle(s0, s1, 0, 4, 1, 5), f32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const u23 = f32x4.add(f32x4.shuffle(s2, s3, 0, 4, 1, 5), f32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(f32x4.shuffle(u01, u23, 0, 1, 4, 5), f32x4.shuffle(u01, u23, 2, 3, 6, 7));
+}
+
+// ------------------------------------------------------------------------------ transposes and tiles
+
+/**
+ * Transposes the 4×4 block whose rows are r0..r3 and stores its first `count` columns, column q
+ * (= [r0[q], r1[q], r2[q], r3[q]]) at dst + q·stride.
+ */
+// @ts-ignore: decorator
+@inline export function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize, count: i32): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  if (count > 1) v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  if (count > 2) v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  if (count > 3) v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/**
+ * One row of a 4×8 tile's epilogue: C[0:8] = alpha·x + bias + beta·C (x = [x0 x1]; alpha = 1 skips
+ * the multiply, bias = 0 adds nothing, beta = 0 never reads C), storing only the first `valid`
+ * columns (≤ 0: none, ≥ 8: all). bias points to 8 floats.
+ */
+// @ts-ignore: decorator
+@inline export function tileRow8(c: usize, x0: v128, x1: v128, alpha: f32, beta: f32, bias: usize, valid: i32): void {
+  if (valid <= 0) return;
+  if (alpha != 1) {
+    const va = f32x4.splat(alpha);
+    x0 = f32x4.mul(x0, va);
+    x1 = f32x4.mul(x1, va);
+  }
+  if (bias != 0) {
+    x0 = f32x4.add(x0, v128.load(bias));
+    x1 = f32x4.add(x1, v128.load(bias, 16));
+  }
+  if (beta != 0) {
+    const bv = f32x4.splat(beta);
+    x0 = madd(bv, v128.load(c), x0);
+    x1 = madd(bv, v128.load(c, 16), x1);
+  }
+  if (valid >= 8) {
+    v128.store(c, x0);
+    v128.store(c, x1, 16);
+  } else {
+    storePartial(c, x0, valid);
+    storePartial(c + 16, x1, valid - 4);
+  }
+}
+
+/**
+ * The 4×8 register tile shared by GEMM's micro-kernel (gemm.ts) and the symmetric rank-k update
+ * (linalg.ts): C[r][0:8] = alpha·Σ_{p<kc} A_p[r]·B_p[0:8] + bias + beta·C[r][0:8] for r < 4, where
+ * step p reads A_p (4 floats) at a + p·lda and B_p (8 floats) at b + p·ldb; C's rows are ldc bytes
+ * apart. Row r stores its first diag + r + 1 columns (diag ≥ 7: all; the rank-k update passes
+ * tile row − tile column to keep the lower triangle).
+ *
+ * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (15 with the mul+add temporary): the
+ * most that does not spill on x64 V8 (PERF-NOTES: 6×8 and 5×8 spill, ~20 GFLOP/s). Inline here, but
+ * each caller wraps it in a function of its own (gemm.ts microTile, linalg.ts syrkTile4x8): inlined
+ * into a driver loop, TurboFan hoists the loads and the accumulators spill. Loops on the B pointer
+ * itself (one add fewer per step than a counter, measured +5 %); the k-loop is not unrolled.
+ */
+// @ts-ignore: decorator
+@inline export function tile4x8(kc: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, alpha: f32, beta: f32, bias: usize, diag: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const bEnd = b + <usize>kc * ldb;
+  while (b < bEnd) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    a += lda;
+    b += ldb;
+  }
+  tileRow8(c, c00, c01, alpha, beta, bias, diag + 1);
+  tileRow8(c + ldc, c10, c11, alpha, beta, bias, diag + 2);
+  tileRow8(c + 2 * ldc, c20, c21, alpha, beta, bias, diag + 3);
+  tileRow8(c + 3 * ldc, c30, c31, alpha, beta, bias, diag + 4);
 }

@@ -243,8 +243,12 @@ export interface Kernels {
   jacobian_dense_rows_f32(x: number, d: number, j: number, rows: number, nin: number, nout: number, ldj: number, bias: number): void;
 }
 
-/** Names of every kernel, checked against the wasm exports at load time. */
-export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
+/**
+ * Every kernel name, listed once: the wasm exports are checked against it at load time (and exactly,
+ * no missing and no extra, by test/kernels/loader.test.ts on every build), the js twin at compile
+ * time (js/index.ts), and the `Kernels` interface below at compile time (KernelNamesMatchContract).
+ */
+export const KERNEL_NAMES = [
   'gemm_nn_f32', 'gemm_tn_f32', 'gemm_nt_f32',
   'linear_fwd_f32', 'linear_bwd_f32', 'relu_fwd_f32', 'relu_bwd_f32',
   'sigmoid_fwd_f32', 'sigmoid_bwd_f32', 'tanh_fwd_f32', 'tanh_bwd_f32',
@@ -263,7 +267,26 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'dot_f32', 'axpy_f32', 'scale_f32', 'copy_f32', 'add_diag_f32',
   'sigmoid_d2_f32', 'tanh_d2_f32', 'softplus_d2_f32', 'elu_d2_f32', 'softmax_rbwd_rows_f32',
   'softmax_xent_hvp_rows_f32', 'sigmoid_bce_hvp_f32', 'mse_hvp_f32', 'jacobian_dense_rows_f32',
-];
+] as const satisfies readonly (keyof Kernels)[];
+
+/** One kernel's name. */
+export type KernelName = (typeof KERNEL_NAMES)[number];
+
+/** `true` when A and B are the same union (used for compile-time checks). */
+export type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time check: KERNEL_NAMES and the `Kernels` interface name exactly the same kernels. */
+export type KernelNamesMatchContract = AssertTrue<SameKeys<KernelName, keyof Kernels>>;
+/** Fails to compile unless T is `true`. */
+export type AssertTrue<T extends true> = T;
+/** `true` when no member of the tuple T occurs twice. */
+export type NoDuplicates<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
+  ? [H] extends [R[number]]
+    ? false
+    : NoDuplicates<R>
+  : true;
+/** Compile-time check: each kernel is listed once in KERNEL_NAMES. */
+export type KernelNamesListedOnce = AssertTrue<NoDuplicates<typeof KERNEL_NAMES>>;
+
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */
 export const GEMM_WS_BYTES = 4 << 20;

@@ -1,10 +1,12 @@
 /**
  * One helper for every kernel test: lay the same inputs out in the heap of each backend, run the
  * kernel on each, read the outputs back, and compare the wasm builds against the js reference.
+ * conform() also runs the debug build (build/simdnn-debug.wasm, precondition asserts compiled in),
+ * so a kernel call that violates a documented precondition fails the test with a wasm trap.
  */
 import { expect } from 'vitest';
-import { init, type Backend } from '../../src/kernels/backend.js';
-import type { Kernels } from '../../src/kernels/kernels.js';
+import { init, setBackend, type Backend } from '../../src/kernels/backend.js';
+import type { KernelName, Kernels } from '../../src/kernels/kernels.js';
 
 export interface Backends {
   js: Backend;
@@ -12,7 +14,12 @@ export interface Backends {
   wasm: Backend;
   /** Relaxed-SIMD (FMA) build, when the engine validates it (test/setup.ts enables it on Node 20). */
   relaxed?: Backend;
+  /** Debug build (asserts on, unoptimised by asc): in conform() and allBackends({ debug: true }). */
+  debug: Backend;
 }
+
+/** The debug build, next to the release builds. */
+export const DEBUG_WASM_URL = new URL('../../build/simdnn-debug.wasm', import.meta.url);
 
 let cached: Promise<Backends> | undefined;
 
@@ -27,16 +34,23 @@ export function backends(): Promise<Backends> {
     } catch {
       relaxed = undefined;
     }
-    return { js, wasm, relaxed };
+    const debug = await init({ backend: 'wasm', wasm: DEBUG_WASM_URL });
+    // init() makes its result the default backend: keep the optimised build the default, as before.
+    setBackend(relaxed ?? wasm);
+    return { js, wasm, relaxed, debug };
   })();
   return cached;
 }
 
-/** Every backend to run, labelled: js first (the reference). */
-export async function allBackends(): Promise<[string, Backend][]> {
+/**
+ * Every backend to run, labelled: js first (the reference), then the wasm builds; the debug build
+ * only on request (`{ debug: true }`; conform() always includes it).
+ */
+export async function allBackends(options: { debug?: boolean } = {}): Promise<[string, Backend][]> {
   const b = await backends();
   const list: [string, Backend][] = [['js', b.js], ['wasm', b.wasm]];
   if (b.relaxed) list.push(['relaxed', b.relaxed]);
+  if (options.debug) list.push(['debug', b.debug]);
   return list;
 }
 
@@ -102,11 +116,11 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /**
- * Runs `name` on js and every wasm build with the same layout and asserts each wasm output (and
- * return value) is within tol of the js reference. Returns the js result.
+ * Runs `name` on js and every wasm build (the debug build too) with the same layout and asserts each
+ * wasm output (and return value) is within tol of the js reference. Returns the js result.
  */
 export async function conform(name: keyof Kernels, call: KernelCall, tol: Tolerance, label = ''): Promise<KernelResult> {
-  const list = await allBackends();
+  const list = await allBackends({ debug: true });
   const ref = runKernel(list[0]![1], name, call);
   for (const [tag, b] of list.slice(1)) {
     const got = runKernel(b, name, call);
@@ -132,3 +146,64 @@ export function rand(n: number, seed = 1, lo = -1, hi = 1): Float32Array {
 
 /** Shapes every kernel test sweeps: edges around tile sizes and powers of two. */
 export const EDGE_SIZES = [1, 3, 5, 17, 127, 128, 129] as const;
+
+// ---------------------------------------------------------------- conformance tables
+
+/** One row of a family's conformance table: a kernel, a shape (its label) and a tolerance. */
+export interface ConformRow {
+  kernel: KernelName;
+  /** The shape, as shown on failure (e.g. `rows=3 cols=17`). */
+  shape: string;
+  tol: Tolerance;
+  call: KernelCall;
+}
+
+/** Runs every row of a conformance table through conform() (wasm builds vs the js reference). */
+export async function conformTable(rows: Iterable<ConformRow>): Promise<void> {
+  for (const r of rows) await conform(r.kernel, r.call, r.tol, r.shape);
+}
+
+// ---------------------------------------------------------------- shared tolerances and inputs
+// Tolerances (|got − ref| ≤ abs + rel·|ref|), chosen from the arithmetic, not from observed noise.
+
+/** Kernels that only select / copy / clamp / flip signs / hash integers: bit-identical. */
+export const EXACT: Tolerance = { abs: 0, rel: 0 };
+/** One or two f32 roundings against a float64 reference: rel 1e-6 (≈ 8 ulp), abs 1e-30 (denormal noise). */
+export const ULP: Tolerance = { abs: 1e-30, rel: 1e-6 };
+/** Kernels built on the wasm exp/log polynomials (≈ 2e-7 relative each). */
+export const EXP: Tolerance = { abs: 1e-7, rel: 2e-6 };
+/** f32 sums against float64 sums of up to 129 terms of magnitude ≤ 1. */
+export const SUM: Tolerance = { abs: 1e-5, rel: 1e-5 };
+/** Optimizer steps (lr, β, … are rounded to f32 on the wasm side). */
+export const OPT: Tolerance = { abs: 1e-7, rel: 1e-6 };
+/** Step of the central finite differences of f32 kernels. */
+export const FD_H = 1e-2;
+/** Central differences with h = 1e-2 on f32 kernels: truncation ≤ 2e-5 plus rounding ≈ 6e-6. */
+export const FD_TOL: Tolerance = { abs: 2e-4, rel: 1e-3 };
+
+/** Row counts the row kernels sweep. */
+export const ROWS = [1, 3, 17, 128, 129];
+/** Column counts the row kernels sweep (include 1 and 10). */
+export const COLS = [1, 3, 5, 10, 17, 127, 128, 129];
+
+export const f32 = (xs: number[]): Float32Array => Float32Array.from(xs);
+/** The i32 view of an output read back as f32 (index outputs). */
+export const asI32 = (x: Float32Array): number[] => Array.from(new Int32Array(x.buffer, x.byteOffset, x.length));
+
+/** One-hot rows (a deterministic class per row). */
+export function oneHot(rows: number, cols: number, seed: number): Float32Array {
+  const y = new Float32Array(rows * cols);
+  const u = rand(rows, seed, 0, 1);
+  for (let r = 0; r < rows; r++) y[r * cols + Math.min(cols - 1, Math.floor(u[r]! * cols))] = 1;
+  return y;
+}
+
+/** Binary targets: 1 or `neg` (0 for cross-entropy, −1 for hinge). */
+export function binaryTargets(n: number, seed: number, neg = 0): Float32Array {
+  return rand(n, seed, 0, 1).map((v) => (v < 0.5 ? neg : 1));
+}
+
+/** The logistic sigmoid in float64 (reference for sigmoid-based kernels). */
+export function sigmoid64(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}

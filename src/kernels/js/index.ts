@@ -4,7 +4,7 @@
  * fallback where WebAssembly SIMD is missing, and is the "pure JS" column of every benchmark.
  */
 import type { Heap } from '../heap.js';
-import { KERNEL_NAMES, type Kernels } from '../kernels.js';
+import type { Kernels } from '../kernels.js';
 import { activationKernels } from './activations.js';
 import { curvatureKernels } from './curvature.js';
 import { dropoutKernels } from './dropout.js';
@@ -16,8 +16,13 @@ import { optimizerKernels } from './optimizers.js';
 import { reduceKernels } from './reduce.js';
 import { softmaxKernels } from './softmax.js';
 
+/**
+ * The js kernel table. Checked at compile time: `satisfies Kernels` fails if a kernel of the contract
+ * is missing, and every family returns a `Pick<Kernels, …>` (an object literal, so excess-property
+ * checked), so no name outside the contract can get in.
+ */
 export function jsKernels(heap: Heap): Kernels {
-  const k = {
+  return {
     ...gemmKernels(heap),
     ...activationKernels(heap),
     ...softmaxKernels(heap),
@@ -28,9 +33,5 @@ export function jsKernels(heap: Heap): Kernels {
     ...dropoutKernels(heap),
     ...linalgKernels(heap),
     ...curvatureKernels(heap),
-  } as Partial<Kernels>;
-  for (const name of KERNEL_NAMES) {
-    if (typeof k[name] !== 'function') throw new Error(`js backend is missing kernel ${name}`);
-  }
-  return k as Kernels;
+  } satisfies Kernels;
 }

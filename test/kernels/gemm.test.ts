@@ -16,7 +16,7 @@
  * back untouched, which catches stores past the end of C (partial tiles, partial vectors).
  */
 import { describe, expect, it } from 'vitest';
-import { EDGE_SIZES, backends, conform, expectClose, rand, runKernel, type KernelCall } from './helpers/conformance.js';
+import { EDGE_SIZES, backends, conform, expectClose, rand, runKernel, type KernelCall } from '../helpers/conformance.js';
 
 type Layout = 'nn' | 'tn' | 'nt';
 

@@ -19,11 +19,11 @@
  *   abs 1e-5·rows + rel 1e-5; dot / axpy abs 1e-7 + rel 1e-6; scale / copy / add_diag exact.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Heap } from '../src/kernels/heap.js';
-import { linalgKernels } from '../src/kernels/js/linalg.js';
-import { allBackends, conform, expectClose, rand, runKernel, EDGE_SIZES } from './helpers/conformance.js';
-import type { Backend } from '../src/kernels/backend.js';
-import { CHOLESKY_WS_PER_ROW, SYRK_WS_PER_COL } from '../src/kernels/kernels.js';
+import { Heap } from '../../src/kernels/heap.js';
+import { linalgKernels } from '../../src/kernels/js/linalg.js';
+import { allBackends, conform, expectClose, rand, runKernel, EDGE_SIZES } from '../helpers/conformance.js';
+import type { Backend } from '../../src/kernels/backend.js';
+import { CHOLESKY_WS_PER_ROW, SYRK_WS_PER_COL } from '../../src/kernels/kernels.js';
 
 const U = 2 ** -24;
 const FACTOR_SIZES = [1, 3, 5, 17, 64, 127, 128, 129, 300] as const;

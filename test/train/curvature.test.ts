@@ -37,7 +37,7 @@ const WIDTHS = [4, 3];
 const NOUT = 3;
 const ROWS = 5;
 
-/** Per-sample losses in float64, mean over rows (as src/losses.ts documents them). */
+/** Per-sample losses in float64, mean over rows (as src/registries/losses.ts documents them). */
 function lossOf(loss: string, a: Float64Array, y: Float64Array, cols: number): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {

@@ -1,7 +1,7 @@
 /**
  * The MNIST experiments of Michael Nielsen's "Neural Networks and Deep Learning", chapters 1 and 3,
  * with the book's protocol, as simdnn models. Shared by examples/nielsen/run.ts (the full runs)
- * and test/nielsen.test.ts (a shortened protocol).
+ * and test/e2e/nielsen.test.ts (a shortened protocol).
  *
  * Protocol (the book's mnist_loader): the first 50,000 MNIST training images train, the last
  * 10,000 are the validation set (monitored each epoch), and the 10,000 test images score the final

@@ -4,9 +4,9 @@
  * Criterion: per tensor, ‖g_backprop − g_fd‖ / max(‖g_backprop‖, ‖g_fd‖) ≤ 1e-3.
  */
 import { describe, expect, it } from 'vitest';
-import { dense, sequential, sgd } from '../src/index.js';
-import { allBackends, rand } from './helpers/conformance.js';
-import { refGradFD, relErr, type RefLayer } from './helpers/reference.js';
+import { dense, sequential, sgd } from '../../src/index.js';
+import { allBackends, rand } from '../helpers/conformance.js';
+import { refForward, refGradFD, relErr, type RefLayer } from '../helpers/reference.js';
 
 const cases: { hidden: string[]; output: string; loss: string }[] = [
   { hidden: ['relu'], output: 'softmax', loss: 'categoricalCrossentropy' },
@@ -57,4 +57,15 @@ describe('gradient check: backprop vs float64 finite differences', async () => {
       });
     }
   }
+});
+
+describe('oracle sanity', () => {
+  it('the reference maxout and prelu match hand computation', () => {
+    const out = refForward([{ kind: 'maxout', inUnits: 1, units: 1, pieces: 3, activation: 'maxout', useBias: true }],
+      [Float64Array.from([1, -1, 2]), Float64Array.from([0, 0, -5])], Float64Array.from([2]), 1);
+    expect(Array.from(out)).toEqual([2]); // max(2, −2, −1)
+    const pr = refForward([{ kind: 'prelu', inUnits: 2, units: 2, activation: 'prelu', useBias: false }],
+      [Float64Array.from([0.25, 0.5])], Float64Array.from([-4, -4]), 1);
+    expect(Array.from(pr)).toEqual([-1, -2]);
+  });
 });

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
 
 interface TrainJson {
   testAccuracy: number;

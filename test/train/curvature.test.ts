@@ -3,15 +3,14 @@
  * - the exact Hessian assembled from R-operator products equals the central-difference Hessian of
  *   the float64 loss (four-point formula), for every smooth activation and loss, on every backend;
  * - Gauss–Newton products equal Jᵀ·H_loss·J·v with J from central differences of the float64
- *   network and H_loss written out;
- * (the kernels of assembly/curvature.ts against their TypeScript twins: test/kernels/curvature.test.ts).
+ *   network and H_loss written out.
  * Criterion: ‖computed − reference‖ / max(‖·‖) ≤ 2e-3 (float32 against float64).
  */
 import { describe, expect, it } from 'vitest';
-import { dense, type Dense, gaussNewtonVectorProduct, hessian, hessianVectorProduct, sequential, sgd, type Sequential } from '../src/index.js';
-import type { Backend } from '../src/kernels/backend.js';
-import { allBackends, rand } from './helpers/conformance.js';
-import { refForward, relErr, type RefLayer } from './helpers/reference.js';
+import { dense, type Dense, gaussNewtonVectorProduct, hessian, hessianVectorProduct, sequential, sgd, type Sequential } from '../../src/index.js';
+import type { Backend } from '../../src/kernels/backend.js';
+import { allBackends, rand } from '../helpers/conformance.js';
+import { refForward, relErr, type RefLayer } from '../helpers/reference.js';
 
 interface Case {
   hidden: string[];
@@ -38,7 +37,7 @@ const WIDTHS = [4, 3];
 const NOUT = 3;
 const ROWS = 5;
 
-/** Per-sample losses in float64, mean over rows (as src/losses.ts documents them). */
+/** Per-sample losses in float64, mean over rows (as src/registries/losses.ts documents them). */
 function lossOf(loss: string, a: Float64Array, y: Float64Array, cols: number): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {

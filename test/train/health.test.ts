@@ -1,12 +1,12 @@
 /**
- * Training health (src/train/diagnostics.ts) on the first 2,000 MNIST training images: the
- * vanishing-gradient warning of a deep sigmoid net with N(0, 1) weights, the exploding stop of a
+ * Training health (src/train/health*.ts, divergence.ts) on the first 2,000 MNIST training images:
+ * the vanishing-gradient warning of a deep sigmoid net with N(0, 1) weights, the exploding stop of a
  * ReLU net at η = 10, the NaN stop naming its layer, and the per-epoch report of a healthy run.
  */
 import { describe, expect, it } from 'vitest';
 import {
   dense, DivergenceError, init, loadMnist, sequential, sgd, trainingHealth, type Backend, type HealthReport,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 let data: Awaited<ReturnType<typeof loadMnist>>['train'] | undefined;
 let be: Backend | undefined;

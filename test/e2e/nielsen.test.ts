@@ -11,9 +11,9 @@
  *   examples/nielsen/README.md): best validation accuracy over the 10 epochs ≥ 97.2 %.
  */
 import { describe, expect, it } from 'vitest';
-import { init } from '../src/index.js';
-import { experiment } from '../examples/nielsen/experiments.js';
-import { nielsenSplit, runExperiment } from '../examples/nielsen/run.js';
+import { init } from '../../src/index.js';
+import { experiment } from '../../examples/nielsen/experiments.js';
+import { nielsenSplit, runExperiment } from '../../examples/nielsen/run.js';
 
 describe("Nielsen's MNIST protocols", async () => {
   await init({ backend: 'wasm' });

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 async function runBlock(code: string): Promise<string> {
-  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const dist = new URL('../../dist/index.js', import.meta.url).href;
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-readme-'));
   try {
     const file = join(dir, 'example.mjs');

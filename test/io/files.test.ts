@@ -1,8 +1,9 @@
+/** Model files in Node (src/io/files.ts): atomic writes of model.json + weights.bin, and the errors of reading them. */
 import { describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readModelFiles, tmpPath, writeModelFiles } from '../src/io/files.js';
+import { readModelFiles, tmpPath, writeModelFiles } from '../../src/io/files.js';
 
 const fresh = (): Promise<string> => mkdtemp(join(tmpdir(), 'simdnn-io-'));
 

@@ -40,7 +40,10 @@ function elementwise(name: string, alpha = 0.1): Case {
       return {
         fwd: () => fwdFn(z, a, n, alpha),
         bwd: () => bwdFn(z, a, da, dz, n, alpha),
-        free: () => ptrs.forEach((p) => b.heap.free(p)),
+        free: () =>
+          ptrs.forEach((p) => {
+            b.heap.free(p);
+          }),
       };
     },
   };
@@ -64,7 +67,10 @@ const CASES: Case[] = [
       return {
         fwd: () => b.k.prelu_fwd_f32(z, slope, a, rows, COLS),
         bwd: () => b.k.prelu_bwd_f32(z, slope, da, dz, dslope, rows, COLS, 0),
-        free: () => p.forEach((q) => b.heap.free(q)),
+        free: () =>
+          p.forEach((q) => {
+            b.heap.free(q);
+          }),
       };
     },
   },
@@ -81,7 +87,10 @@ const CASES: Case[] = [
       return {
         fwd: () => b.k.maxout_fwd_f32(z, a, idx, rows, COLS, 2),
         bwd: () => b.k.maxout_bwd_f32(da, idx, dz, rows, COLS, 2),
-        free: () => p.forEach((q) => b.heap.free(q)),
+        free: () =>
+          p.forEach((q) => {
+            b.heap.free(q);
+          }),
       };
     },
   },
@@ -97,7 +106,10 @@ const CASES: Case[] = [
       return {
         fwd: () => b.k.softmax_rows_f32(z, a, rows, COLS),
         bwd: () => b.k.softmax_bwd_rows_f32(a, da, dz, rows, COLS),
-        free: () => p.forEach((q) => b.heap.free(q)),
+        free: () =>
+          p.forEach((q) => {
+            b.heap.free(q);
+          }),
       };
     },
   },
@@ -113,7 +125,10 @@ const CASES: Case[] = [
       return {
         fwd: () => b.k.dropout_fwd_f32(x, mask, y, n, 0.5, seed++),
         bwd: () => b.k.dropout_bwd_f32(dy, mask, dx, n),
-        free: () => p.forEach((q) => b.heap.free(q)),
+        free: () =>
+          p.forEach((q) => {
+            b.heap.free(q);
+          }),
       };
     },
   },
@@ -160,7 +175,7 @@ export interface ActivationBenchOptions {
 }
 
 export async function benchActivations(opts: ActivationBenchOptions = {}): Promise<string> {
-  const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
+  const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const sizes = opts.sizes ?? [128 * 128, 1 << 20];
   const seconds = opts.seconds ?? 0.6;
   const heapBytes = 64 << 20;
@@ -211,7 +226,9 @@ export async function benchActivations(opts: ActivationBenchOptions = {}): Promi
         const best = Math.max(...names.slice(1).map((t) => med[`${dir} ${t}`] ?? 0));
         cells.push(ratio(best, med[`${dir} js`]!));
       }
-      set.forEach((s) => s.free());
+      set.forEach((s) => {
+        s.free();
+      });
       rows.push(cells);
     }
     const header = [

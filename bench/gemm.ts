@@ -109,7 +109,10 @@ function setup(b: Backend, s: Shape): { call: () => void; free: () => void } {
         : () => K.gemm_nt_f32(a, bb, c, m, n, k, 0, ws);
   return {
     call,
-    free: () => [a, bb, c, bias].forEach((p) => heap.free(p)),
+    free: () =>
+      [a, bb, c, bias].forEach((p) => {
+        heap.free(p);
+      }),
   };
 }
 
@@ -218,7 +221,11 @@ export async function benchGemm(opts: GemmBenchOptions = {}): Promise<Row[] & { 
     'spread',
   ];
   const markdown = [
-    mdTable(header, table, header.map((_, i) => (i < 2 ? 'l' : 'r'))),
+    mdTable(
+      header,
+      table,
+      header.map((_, i) => (i < 2 ? 'l' : 'r')),
+    ),
     '',
     '_GFLOP/s = 2·m·n·k / median time per call (beta = 0, bias where the layer has one). ' +
       'wasm = baseline SIMD build (mul+add), relaxed = relaxed-SIMD build (FMA), js = the pure-TypeScript ' +

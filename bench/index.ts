@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'latest.md');
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, parts.join('\n') + '\n');
+    writeFileSync(tmp, `${parts.join('\n')}\n`);
     renameSync(tmp, file);
     log(`\nwrote ${file}`);
   }

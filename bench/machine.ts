@@ -32,8 +32,14 @@ function v128Module(instr: number[]): Uint8Array<ArrayBuffer> {
   const V128 = 0x7b;
   const body = [0x00 /* no local groups */, ...instr, 0x0b /* end */];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, // "\0asm"
-    0x01, 0x00, 0x00, 0x00, // version 1
+    0x00,
+    0x61,
+    0x73,
+    0x6d, // "\0asm"
+    0x01,
+    0x00,
+    0x00,
+    0x00, // version 1
     ...section(1, [1, 0x60, 0, 1, V128]),
     ...section(3, [1, 0]),
     ...section(10, [1, ...uleb(body.length), ...body]),

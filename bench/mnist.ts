@@ -68,10 +68,10 @@ export async function simdnnMnistNet(contender: 'simdnn-wasm-relaxed' | 'simdnn-
     contender === 'simdnn-js'
       ? await init({ backend: 'js' })
       : await init({ backend: 'wasm', simd: contender === 'simdnn-wasm-relaxed' ? 'relaxed' : 'baseline' });
-  const model = sequential(
-    [dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })],
-    { seed: 1, backend },
-  );
+  const model = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], {
+    seed: 1,
+    backend,
+  });
   model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), metrics: ['accuracy'] });
   return model;
 }
@@ -91,7 +91,11 @@ async function createSimdnnTrainer(contender: Contender, x: Matrix, labels: Int3
       const rows = Math.min(n, Math.max(batchSize * 16, 2048));
       const t0 = now();
       await model.fit({ data: x.data.subarray(0, rows * d), shape: [rows, d] }, labels.subarray(0, rows), {
-        epochs: 1, batchSize, shuffle: true, seed: seed++, yieldEvery: 'never',
+        epochs: 1,
+        batchSize,
+        shuffle: true,
+        seed: seed++,
+        yieldEvery: 'never',
       });
       rate = rows / ((now() - t0) / 1000);
       chunkBatches = Math.max(4, Math.round((rate * targetChunkSeconds) / batchSize));
@@ -239,7 +243,10 @@ async function mnistMarkdown(runs: MnistRun[], batchSizes: number[], n: number):
     ['simdnn-wasm baseline / TF.js-wasm (target ≥ 8×)', ...batchSizes.map((b) => ratio(get(runs, 'simdnn-wasm', b), tfjs(b)))],
     ['simdnn-wasm relaxed / TF.js-wasm', ...batchSizes.map((b) => ratio(get(runs, 'simdnn-wasm-relaxed', b), tfjs(b)))],
     ['simdnn-wasm baseline / simdnn-js', ...batchSizes.map((b) => ratio(get(runs, 'simdnn-wasm', b), get(runs, 'simdnn-js', b)))],
-    ['simdnn-wasm relaxed / baseline', ...batchSizes.map((b) => ratio(get(runs, 'simdnn-wasm-relaxed', b), get(runs, 'simdnn-wasm', b), 2))],
+    [
+      'simdnn-wasm relaxed / baseline',
+      ...batchSizes.map((b) => ratio(get(runs, 'simdnn-wasm-relaxed', b), get(runs, 'simdnn-wasm', b), 2)),
+    ],
   ];
   const e2e = runs
     .filter((r) => r.endToEnd)

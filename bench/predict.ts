@@ -88,7 +88,9 @@ export async function benchPredict(
     if (!a) continue;
     const lat = latency(a.samples);
     runs.push({ contender: c, latency: lat });
-    log(`  predict ${c}: ${lat.medianUs.toFixed(2)} µs median (p10 ${lat.p10Us.toFixed(2)}, p90 ${lat.p90Us.toFixed(2)}, ${lat.calls} calls)`);
+    log(
+      `  predict ${c}: ${lat.medianUs.toFixed(2)} µs median (p10 ${lat.p10Us.toFixed(2)}, p90 ${lat.p90Us.toFixed(2)}, ${lat.calls} calls)`,
+    );
   }
   runs.sort((x, y) => contenders.indexOf(x.contender) - contenders.indexOf(y.contender));
 

@@ -23,7 +23,11 @@ export async function benchRegularized(options: { log?: (s: string) => void; rou
   for (const batchSize of [32, 128]) {
     const build = (regularized: boolean): Sequential => {
       const layers = regularized
-        ? [dense({ units: 128, activation: 'relu', inputShape: [784] }), dropout({ rate: 0.2, seed: 3 }), dense({ units: 10, activation: 'softmax' })]
+        ? [
+            dense({ units: 128, activation: 'relu', inputShape: [784] }),
+            dropout({ rate: 0.2, seed: 3 }),
+            dense({ units: 10, activation: 'softmax' }),
+          ]
         : [dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })];
       const m = sequential(layers, { seed: 1, backend });
       m.compile({
@@ -39,8 +43,15 @@ export async function benchRegularized(options: { log?: (s: string) => void; rou
     const epoch = async (i: number): Promise<number> => {
       let r = 0;
       await models[i]!.fit(train.x, train.labels, {
-        epochs: 1, batchSize, yieldEvery: 'never', seed: rates[i]!.length + 1,
-        callbacks: { onEpochEnd: (_e, logs) => void (r = logs.samplesPerSecond) },
+        epochs: 1,
+        batchSize,
+        yieldEvery: 'never',
+        seed: rates[i]!.length + 1,
+        callbacks: {
+          onEpochEnd: (_e, logs) => {
+            r = logs.samplesPerSecond;
+          },
+        },
       });
       return r;
     };

@@ -14,7 +14,18 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
-  adam, dense, hessianFree, init, levenbergMarquardt, newton, Rng, sequential, sgd, type Optimizer, type EpochTrainer, type Sequential,
+  adam,
+  dense,
+  hessianFree,
+  init,
+  levenbergMarquardt,
+  newton,
+  Rng,
+  sequential,
+  sgd,
+  type Optimizer,
+  type EpochTrainer,
+  type Sequential,
 } from '../src/index.js';
 import { machineLine } from './machine.js';
 
@@ -37,14 +48,16 @@ function sinProblem(): Problem {
 
 /** y = 0.8·tanh(a·x) + 0.3·sin(b·x) + 0.05·N(0, 1), x ∈ U(−1, 1)¹³, a and b fixed random. */
 function regression13(): Problem {
-  const rows = 500, d = 13;
+  const rows = 500,
+    d = 13;
   const rng = new Rng(2024);
   const a = Array.from({ length: d }, () => rng.normal() / Math.sqrt(d));
   const b = Array.from({ length: d }, () => (2 * rng.normal()) / Math.sqrt(d));
   const x = new Float32Array(rows * d).map(() => 2 * rng.uniform() - 1);
   const y = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
-    let sa = 0, sb = 0;
+    let sa = 0,
+      sb = 0;
     for (let j = 0; j < d; j++) {
       sa += a[j]! * x[r * d + j]!;
       sb += b[j]! * x[r * d + j]!;
@@ -67,7 +80,12 @@ const METHODS: Method[] = [
   { name: 'Newton (exact Hessian)', make: [() => newton()], full: true, maxEpochs: 300 },
   { name: 'Hessian-free', make: [() => hessianFree()], full: true, maxEpochs: 1000 },
   { name: 'Adam', make: [0.003, 0.01, 0.03, 0.1].map((lr) => () => adam({ learningRate: lr })), full: false, maxEpochs: 5000 },
-  { name: 'SGD (momentum 0.9)', make: [0.003, 0.01, 0.03, 0.1].map((lr) => () => sgd({ learningRate: lr, momentum: 0.9 })), full: false, maxEpochs: 5000 },
+  {
+    name: 'SGD (momentum 0.9)',
+    make: [0.003, 0.01, 0.03, 0.1].map((lr) => () => sgd({ learningRate: lr, momentum: 0.9 })),
+    full: false,
+    maxEpochs: 5000,
+  },
 ];
 
 interface Run {
@@ -78,10 +96,13 @@ interface Run {
 }
 
 function net(p: Problem): Sequential {
-  return sequential([
-    dense({ units: p.hidden, activation: 'tanh', inputShape: [p.inputs], biasInitializer: 'glorotUniform' }),
-    dense({ units: 1, biasInitializer: 'glorotUniform' }),
-  ], { seed: 1 });
+  return sequential(
+    [
+      dense({ units: p.hidden, activation: 'tanh', inputShape: [p.inputs], biasInitializer: 'glorotUniform' }),
+      dense({ units: 1, biasInitializer: 'glorotUniform' }),
+    ],
+    { seed: 1 },
+  );
 }
 
 async function timeToTarget(p: Problem, make: () => Optimizer | EpochTrainer, full: boolean, maxEpochs: number): Promise<Run> {
@@ -136,7 +157,8 @@ export async function benchSecondOrder(options: { repeats?: number; log?: (s: st
         }
       }
       const runs = [best!];
-      for (let i = 1; i < repeats && Number.isFinite(best!.epochs); i++) runs.push(await timeToTarget(p, bestMake, method.full, method.maxEpochs));
+      for (let i = 1; i < repeats && Number.isFinite(best!.epochs); i++)
+        runs.push(await timeToTarget(p, bestMake, method.full, method.maxEpochs));
       const reached = Number.isFinite(best!.epochs);
       rows.push(
         `| ${p.name} (MSE ≤ ${p.target}) | ${method.name} | ${best!.label} | ` +

@@ -42,7 +42,7 @@ export function loadTfjsWasm(): Promise<typeof TF> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     const distDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-    wasm.setWasmPaths(distDir + '/');
+    wasm.setWasmPaths(`${distDir}/`);
     const ok = await tf.setBackend('wasm');
     if (!ok || tf.getBackend() !== 'wasm') throw new Error('TF.js: the wasm backend failed to initialise');
     await tf.ready();
@@ -240,7 +240,13 @@ export async function measureTfjsTrain(
   try {
     await trainer.warmUp(seconds / 8);
     const seg = await trainer.segment(seconds, opts.minChunks ?? 5);
-    return { ...throughput(seg.rates), mode: trainer.mode, batchSize, chunkSamples: trainer.chunkSteps * batchSize, finalLoss: seg.finalLoss };
+    return {
+      ...throughput(seg.rates),
+      mode: trainer.mode,
+      batchSize,
+      chunkSamples: trainer.chunkSteps * batchSize,
+      finalLoss: seg.finalLoss,
+    };
   } finally {
     trainer.dispose();
   }
@@ -284,7 +290,10 @@ export async function createTfjsPredictor(row?: Float32Array): Promise<Predictor
 }
 
 /** One-sample predict latency of TF.js-wasm (µs per call; see createTfjsPredictor). */
-export async function measureTfjsPredictOne(row?: Float32Array, opts: { calls?: number; warmup?: number; maxSeconds?: number } = {}): Promise<Latency> {
+export async function measureTfjsPredictOne(
+  row?: Float32Array,
+  opts: { calls?: number; warmup?: number; maxSeconds?: number } = {},
+): Promise<Latency> {
   const p = await createTfjsPredictor(row);
   try {
     return timeCalls(() => p.call(), { warmup: opts.warmup ?? 300, calls: opts.calls ?? 3000, maxSeconds: opts.maxSeconds ?? 3 });

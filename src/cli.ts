@@ -47,30 +47,32 @@ async function main(argv: string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h') {
-      process.stdout.write(mainHelp() + '\n');
+      process.stdout.write(`${mainHelp()}\n`);
       return 0;
     }
     if (first === '--version') {
-      process.stdout.write(version() + '\n');
+      process.stdout.write(`${version()}\n`);
       return 0;
     }
     if (first === 'help') {
       const topic = rest[0];
-      if (topic === undefined) process.stdout.write(mainHelp() + '\n');
-      else if (COMMANDS[topic]) process.stdout.write(commandHelp(topic) + '\n');
+      if (topic === undefined) process.stdout.write(`${mainHelp()}\n`);
+      else if (COMMANDS[topic]) process.stdout.write(`${commandHelp(topic)}\n`);
       else throw new UsageError(`unknown command '${topic}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
       return 0;
     }
     if (!Object.hasOwn(COMMANDS, first)) {
       if (first.startsWith('-')) {
-        throw new UsageError(`unknown flag ${first}; give a command first (${Object.keys(COMMANDS).join(', ')}), e.g. 'simdnn train ${first}'`);
+        throw new UsageError(
+          `unknown flag ${first}; give a command first (${Object.keys(COMMANDS).join(', ')}), e.g. 'simdnn train ${first}'`,
+        );
       }
       throw new UsageError(`unknown command '${first}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
     }
     command = first;
     const { values, positionals } = parseCommand(first, rest);
     if (values.help) {
-      process.stdout.write(commandHelp(first) + '\n');
+      process.stdout.write(`${commandHelp(first)}\n`);
       return 0;
     }
     await COMMANDS[first].run(values, positionals);

@@ -13,35 +13,84 @@ export type { Kernels } from './kernels/kernels.js';
 export { Sequential, sequential, type SequentialOptions, type CompileOptions, type Metric } from './sequential.js';
 export { Network, type ParamInfo, type ParamTensor, type Plan } from './network/network.js';
 export { Dense, dense, type DenseOptions, Layer, type LayerConfig, registerLayer, layerFromConfig } from './layers/index.js';
-export { PReLU, prelu, type PReLUOptions, Maxout, maxout, type MaxoutOptions, Dropout, dropout, type DropoutOptions } from './layers/index.js';
 export {
-  activationNames, getActivation, registerActivation, SATURATION_THRESHOLD, type ActivationDef, type ActivationName, type BuiltinActivation,
+  PReLU,
+  prelu,
+  type PReLUOptions,
+  Maxout,
+  maxout,
+  type MaxoutOptions,
+  Dropout,
+  dropout,
+  type DropoutOptions,
+} from './layers/index.js';
+export {
+  activationNames,
+  getActivation,
+  registerActivation,
+  SATURATION_THRESHOLD,
+  type ActivationDef,
+  type ActivationName,
+  type BuiltinActivation,
 } from './registries/activations.js';
 export { lossNames, getLoss, registerLoss, type LossDef, type LossBuffers, type LossName, type BuiltinLoss } from './registries/losses.js';
-export { initializerNames, getInitializer, registerInitializer, constant, type InitializerSpec, type InitializerConfig } from './registries/initializers.js';
+export {
+  initializerNames,
+  getInitializer,
+  registerInitializer,
+  constant,
+  type InitializerSpec,
+  type InitializerConfig,
+} from './registries/initializers.js';
 export { sgd, optimizerFromConfig, registerOptimizer, type Optimizer, type SgdOptions, type OptimizerConfig } from './train/optimizers.js';
 export { momentum, nesterov, adam, type MomentumOptions, type AdamOptions } from './train/optimizers.js';
 export { step, exponential, cosine, scheduleFromConfig, type Schedule, type ScheduleConfig } from './train/schedules.js';
 export type { Regularization } from './registries/regularizers.js';
 export {
-  newton, levenbergMarquardt, hessianFree, hessian, hessianVectorProduct, gaussNewtonVectorProduct,
-  type NewtonOptions, type LevenbergMarquardtOptions, type HessianFreeOptions, type HessianOptions,
+  newton,
+  levenbergMarquardt,
+  hessianFree,
+  hessian,
+  hessianVectorProduct,
+  gaussNewtonVectorProduct,
+  type NewtonOptions,
+  type LevenbergMarquardtOptions,
+  type HessianFreeOptions,
+  type HessianOptions,
 } from './train/second-order/index.js';
 export { History, type FitOptions, type FitModel, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/fit.js';
 export type { EpochTrainer, EpochContext, EpochResult } from './train/epoch-trainer.js';
 export { Session } from './train/session.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';
 export {
-  crossValidate, kFoldIndices, type TrainableModel, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type MeanStd,
+  crossValidate,
+  kFoldIndices,
+  type TrainableModel,
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  type FoldResult,
+  type MeanStd,
 } from './train/crossval.js';
 export {
-  search, gridSearch, randomSearch,
-  type SearchOptions, type SearchSpace, type SearchRange, type SearchResult, type Trial, type Params, type ParamValue,
+  search,
+  gridSearch,
+  randomSearch,
+  type SearchOptions,
+  type SearchSpace,
+  type SearchRange,
+  type SearchResult,
+  type Trial,
+  type Params,
+  type ParamValue,
 } from './train/search.js';
 export { trainingHealth, type TrainingHealthOptions, type HealthReport, type LayerHealth } from './train/health.js';
 export { DivergenceError } from './train/divergence.js';
 export {
-  gradientCheck, type GradientCheckOptions, type GradientCheckResult, type LayerGradientCheck, type TensorGradientCheck,
+  gradientCheck,
+  type GradientCheckOptions,
+  type GradientCheckResult,
+  type LayerGradientCheck,
+  type TensorGradientCheck,
 } from './train/gradient-check.js';
 export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
 export { fromJSON, saveModel, loadModel } from './model-io.js';

@@ -59,14 +59,19 @@ export interface RegressorOptions extends PresetOptions {
 }
 
 function hiddenLayers(where: string, o: PresetOptions): Layer[] {
-  if (o === null || typeof o !== 'object') throw new Error(`${where}: expected options like { inputs: 784${where === 'classifier' ? ', classes: 10' : ''} }.`);
+  if (o === null || typeof o !== 'object')
+    throw new Error(`${where}: expected options like { inputs: 784${where === 'classifier' ? ', classes: 10' : ''} }.`);
   const inputs = positiveInteger(where, 'inputs', o.inputs);
   const hidden = o.hidden ?? [64];
   if (!Array.isArray(hidden)) throw new Error(`${where}: hidden must be a list of layer widths such as [128, 64], got ${String(hidden)}.`);
-  hidden.forEach((u, i) => positiveInteger(where, `hidden[${i}]`, u));
+  hidden.forEach((u, i) => {
+    positiveInteger(where, `hidden[${i}]`, u);
+  });
   const acts = o.activation ?? 'relu';
   if (Array.isArray(acts) && acts.length !== hidden.length) {
-    throw new Error(`${where}: activation lists ${acts.length} names but hidden has ${hidden.length} layers; give one for all or one per layer.`);
+    throw new Error(
+      `${where}: activation lists ${acts.length} names but hidden has ${hidden.length} layers; give one for all or one per layer.`,
+    );
   }
   const rate = fraction(where, 'dropout', o.dropout ?? 0);
   const layers: Layer[] = [];
@@ -93,15 +98,19 @@ export function classifier(options: ClassifierOptions): Sequential {
   const layers = hiddenLayers('classifier', options);
   const classes = options.classes;
   if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 2) {
-    throw new Error(`classifier: classes must be an integer ≥ 2, got ${String(classes)}; for numeric targets use regressor({ inputs, outputs }).`);
+    throw new Error(
+      `classifier: classes must be an integer ≥ 2, got ${String(classes)}; for numeric targets use regressor({ inputs, outputs }).`,
+    );
   }
   const binary = classes === 2;
-  layers.push(dense({
-    units: binary ? 1 : classes,
-    activation: binary ? 'sigmoid' : 'softmax',
-    kernelInitializer: 'glorotUniform',
-    ...(layers.length === 0 ? { inputShape: [options.inputs] } : {}),
-  }));
+  layers.push(
+    dense({
+      units: binary ? 1 : classes,
+      activation: binary ? 'sigmoid' : 'softmax',
+      kernelInitializer: 'glorotUniform',
+      ...(layers.length === 0 ? { inputShape: [options.inputs] } : {}),
+    }),
+  );
   return compiled(layers, options, binary ? 'binaryCrossentropy' : 'categoricalCrossentropy', ['accuracy']);
 }
 
@@ -109,11 +118,13 @@ export function classifier(options: ClassifierOptions): Sequential {
 export function regressor(options: RegressorOptions): Sequential {
   const layers = hiddenLayers('regressor', options);
   const outputs = positiveInteger('regressor', 'outputs', options.outputs ?? 1);
-  layers.push(dense({
-    units: outputs,
-    activation: 'linear',
-    kernelInitializer: 'glorotUniform',
-    ...(layers.length === 0 ? { inputShape: [options.inputs] } : {}),
-  }));
+  layers.push(
+    dense({
+      units: outputs,
+      activation: 'linear',
+      kernelInitializer: 'glorotUniform',
+      ...(layers.length === 0 ? { inputShape: [options.inputs] } : {}),
+    }),
+  );
   return compiled(layers, options, 'meanSquaredError', []);
 }

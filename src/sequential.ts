@@ -307,9 +307,10 @@ export class Sequential {
       seed: this.seed,
       inputUnits: net.inputUnits,
       layers: this.layers.map((l) => l.getConfig()),
-      compile: this.session_ && net.hasLoss
-        ? { loss: net.loss.name, optimizer: this.session_.optimizer.config, metrics: this.metrics_, regularization: this.regularization_ }
-        : undefined,
+      compile:
+        this.session_ && net.hasLoss
+          ? { loss: net.loss.name, optimizer: this.session_.optimizer.config, metrics: this.metrics_, regularization: this.regularization_ }
+          : undefined,
       tensors: net.params.map((p) => ({ layer: p.layer, name: p.spec.name, shape: p.spec.shape })),
       weights: net.getFlatWeights(),
     });
@@ -327,7 +328,12 @@ export class Sequential {
     const net = this.net;
     const rows: string[][] = [['Layer', 'Output', 'Params', 'Activation']];
     this.layers.forEach((l, i) => {
-      rows.push([`${i} ${l.type}`, net ? `[batch, ${l.outUnits}]` : '?', net ? String(net.layerParamCount(i)) : '?', l.outputActivation() ?? '']);
+      rows.push([
+        `${i} ${l.type}`,
+        net ? `[batch, ${l.outUnits}]` : '?',
+        net ? String(net.layerParamCount(i)) : '?',
+        l.outputActivation() ?? '',
+      ]);
     });
     const w = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
     const line = (r: string[]): string => r.map((c, j) => c.padEnd(w[j]!)).join('  ');

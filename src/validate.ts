@@ -74,8 +74,7 @@ export function anyInteger(where: string, name: string, v: unknown): number {
  * A fraction: in [0, 1) by default; `open` excludes 0 too ((0, 1)), `closed` includes 1 ([0, 1]).
  */
 export function fraction(where: string, name: string, v: unknown, interval: '[0, 1)' | '(0, 1)' | '[0, 1]' = '[0, 1)'): number {
-  const ok = typeof v === 'number' &&
-    (interval === '(0, 1)' ? v > 0 && v < 1 : interval === '[0, 1]' ? v >= 0 && v <= 1 : v >= 0 && v < 1);
+  const ok = typeof v === 'number' && (interval === '(0, 1)' ? v > 0 && v < 1 : interval === '[0, 1]' ? v >= 0 && v <= 1 : v >= 0 && v < 1);
   if (!ok) fail(where, name, `in ${interval}`, v);
   return v as number;
 }

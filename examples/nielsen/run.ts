@@ -83,9 +83,21 @@ export async function runExperiment(
     const best = Math.max(...validation);
     const bestTest = Math.max(...test);
     return {
-      name: e.name, title: e.title, book: e.book, bookNote: e.bookNote, epochs, batchSize: e.batchSize, seed,
-      testAccuracy: test.at(-1)!, bestTest, bestTestEpoch: test.indexOf(bestTest) + 1, test,
-      bestValidation: best, bestEpoch: validation.indexOf(best) + 1, validation, trainSeconds,
+      name: e.name,
+      title: e.title,
+      book: e.book,
+      bookNote: e.bookNote,
+      epochs,
+      batchSize: e.batchSize,
+      seed,
+      testAccuracy: test.at(-1)!,
+      bestTest,
+      bestTestEpoch: test.indexOf(bestTest) + 1,
+      test,
+      bestValidation: best,
+      bestEpoch: validation.indexOf(best) + 1,
+      validation,
+      trainSeconds,
     };
   } finally {
     model.dispose();
@@ -108,10 +120,10 @@ const pct = (v: number | undefined): string => (v === undefined ? '—' : `${(10
 function writeResults(results: Result[], backend: Backend): void {
   const order = EXPERIMENTS.map((e) => e.name);
   results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  writeFileSync(jsonPath, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
-    '# Nielsen\'s MNIST experiments with simdnn',
+    "# Nielsen's MNIST experiments with simdnn",
     '',
     'Written by `node --import tsx examples/nielsen/run.ts` (see README.md for the protocol). "Test" is the',
     'final network (after all epochs) on the 10,000 test images; "best test" is the best epoch on them, the way',
@@ -123,20 +135,23 @@ function writeResults(results: Result[], backend: Backend): void {
     '',
     '| experiment | network | book | simdnn test (final) | best test (epoch) | best validation (epoch) | epochs × batch | wall time |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) =>
-      `| ${r.name} | ${r.title} | ${pct(r.book)} | **${pct(r.testAccuracy)}** | ` +
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.title} | ${pct(r.book)} | **${pct(r.testAccuracy)}** | ` +
         `${r.bestTest === undefined ? '—' : `${pct(r.bestTest)} (${r.bestTestEpoch})`} | ${pct(r.bestValidation)} (${r.bestEpoch}) | ` +
         `${r.epochs} × ${r.batchSize} | ${r.trainSeconds.toFixed(1)} s |`,
     ),
     '',
-    'Book figures: ' + results.map((r) => `${r.name}: ${r.bookNote}`).join('; ') + '.',
+    `Book figures: ${results.map((r) => `${r.name}: ${r.bookNote}`).join('; ')}.`,
     '',
     '## Validation accuracy per epoch (%)',
     '',
-    '| epoch | ' + results.map((r) => r.name).join(' | ') + ' |',
-    '|---:|' + results.map(() => '---:').join('|') + '|',
-    ...Array.from({ length: Math.max(...results.map((r) => r.validation.length)) }, (_, i) =>
-      `| ${i + 1} | ` + results.map((r) => (r.validation[i] === undefined ? '' : (100 * r.validation[i]!).toFixed(2))).join(' | ') + ' |',
+    `| epoch | ${results.map((r) => r.name).join(' | ')} |`,
+    `|---:|${results.map(() => '---:').join('|')}|`,
+    ...Array.from(
+      { length: Math.max(...results.map((r) => r.validation.length)) },
+      (_, i) =>
+        `| ${i + 1} | ${results.map((r) => (r.validation[i] === undefined ? '' : (100 * r.validation[i]!).toFixed(2))).join(' | ')} |`,
     ),
     '',
   ];
@@ -151,7 +166,8 @@ async function main(): Promise<void> {
   const names = positionals.length === 0 || positionals.includes('all') ? EXPERIMENTS.map((e) => e.name) : positionals;
   const list = names.map(experiment);
   const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
-  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must be a positive integer, got '${values.epochs}'.`);
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1))
+    throw new Error(`--epochs must be a positive integer, got '${values.epochs}'.`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${values.seed}'.`);
   const which = values.backend ?? 'wasm';

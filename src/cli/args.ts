@@ -1,7 +1,6 @@
 /** Usage errors (exit code 2) and the checks that turn flag values into numbers and choices. */
 import { getLoss } from '../registries/losses.js';
 
-
 export class UsageError extends Error {
   constructor(
     message: string,

@@ -2,7 +2,14 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Values } from './args.js';
 import {
-  ADAM_DEFAULT_LR, BACKENDS, CSV_TEST_FRACTION, DEFAULT_DATA, EARLY_STOPPING_VALIDATION_SPLIT, LABEL_TYPES, SEARCH_DEFAULT_KFOLD, TRAIN_DEFAULTS,
+  ADAM_DEFAULT_LR,
+  BACKENDS,
+  CSV_TEST_FRACTION,
+  DEFAULT_DATA,
+  EARLY_STOPPING_VALIDATION_SPLIT,
+  LABEL_TYPES,
+  SEARCH_DEFAULT_KFOLD,
+  TRAIN_DEFAULTS,
 } from './defaults.js';
 import { CLI_OPTIMIZERS } from './train-model.js';
 import { train } from './train.js';
@@ -50,8 +57,8 @@ export const COMMANDS: Record<string, Command> = {
       `default ${EARLY_STOPPING_VALIDATION_SPLIT} with it) and restores the best epoch's weights. --kfold <k> scores the settings with\n` +
       'k-fold cross-validation on the training split (mean ± sample std over the folds). --search <spec>\n' +
       `tries settings, each scored by k-fold (--kfold, default ${SEARCH_DEFAULT_KFOLD}), then trains the best and tests it:\n` +
-      "  spec := key=values[;key=values…]   keys lr, hidden, l2 (λ), l1, dropout, momentum\n" +
-      "  values := v,v,… (a grid)   or a..b[:log] (a range; random search, needs --trials <n>)\n" +
+      '  spec := key=values[;key=values…]   keys lr, hidden, l2 (λ), l1, dropout, momentum\n' +
+      '  values := v,v,… (a grid)   or a..b[:log] (a range; random search, needs --trials <n>)\n' +
       "  hidden values: 64 or 64x32 (two layers), e.g. --search 'lr=0.01,0.1;hidden=64,128;l2=0,5;dropout=0,0.5'",
     positionals: [],
     flags: {
@@ -63,11 +70,15 @@ export const COMMANDS: Record<string, Command> = {
         help: `read the label as classes or numeric targets (default: ${TRAIN_DEFAULTS.labelType} = classes when non-numeric or few distinct integers)`,
       },
       layers: { type: 'string', arg: '<n,n,…>', help: `hidden layer widths, or 'none' (default: ${TRAIN_DEFAULTS.layers.join(',')})` },
-      activation: { type: 'string', arg: '<name[,name…]>', help: `hidden activation, one for all layers or one per layer (default: ${TRAIN_DEFAULTS.activation})` },
+      activation: {
+        type: 'string',
+        arg: '<name[,name…]>',
+        help: `hidden activation, one for all layers or one per layer (default: ${TRAIN_DEFAULTS.activation})`,
+      },
       loss: {
         type: 'string',
         arg: 'crossentropy|bce|mse|quadratic|hinge',
-        help: 'loss (default: crossentropy for classes, mse for numeric targets); quadratic is the course\'s ½‖a − y‖²',
+        help: "loss (default: crossentropy for classes, mse for numeric targets); quadratic is the course's ½‖a − y‖²",
       },
       optimizer: {
         type: 'string',
@@ -79,16 +90,32 @@ export const COMMANDS: Record<string, Command> = {
       l1: { type: 'string', arg: '<λ>', help: `L1 weight decay, course convention (λ/n)Σ|w| (default: ${TRAIN_DEFAULTS.l1})` },
       l2: { type: 'string', arg: '<λ>', help: `L2 weight decay, course convention (λ/2n)Σw² (default: ${TRAIN_DEFAULTS.l2})` },
       dropout: { type: 'string', arg: '<p>', help: `dropout rate in [0, 1) after every hidden layer (default: ${TRAIN_DEFAULTS.dropout})` },
-      init: { type: 'string', arg: '<name>', help: 'kernel initializer of every layer, e.g. heNormal, lecunNormal, standardNormal (default: glorotUniform)' },
-      'early-stopping': { type: 'string', arg: '<patience>', help: 'stop after <patience> epochs without a better validation loss; restores the best weights' },
-      'validation-split': { type: 'string', arg: '<f>', help: `fraction of the training rows held out for validation (default: ${TRAIN_DEFAULTS.validationSplit}, or ${EARLY_STOPPING_VALIDATION_SPLIT} with --early-stopping)` },
+      init: {
+        type: 'string',
+        arg: '<name>',
+        help: 'kernel initializer of every layer, e.g. heNormal, lecunNormal, standardNormal (default: glorotUniform)',
+      },
+      'early-stopping': {
+        type: 'string',
+        arg: '<patience>',
+        help: 'stop after <patience> epochs without a better validation loss; restores the best weights',
+      },
+      'validation-split': {
+        type: 'string',
+        arg: '<f>',
+        help: `fraction of the training rows held out for validation (default: ${TRAIN_DEFAULTS.validationSplit}, or ${EARLY_STOPPING_VALIDATION_SPLIT} with --early-stopping)`,
+      },
       kfold: { type: 'string', arg: '<k>', help: 'score the settings with k-fold cross-validation on the training split (k ≥ 2)' },
       search: { type: 'string', arg: '<spec>', help: "hyper-parameter search, e.g. 'lr=0.01,0.1;hidden=64,128' (see above)" },
       trials: { type: 'string', arg: '<n>', help: 'random search with n candidates (default: grid search over the lists)' },
       diagnostics: { type: 'boolean', help: 'per-epoch training health: gradient norms, update ratios, dead/saturated units, warnings' },
       'batch-size': { type: 'string', arg: '<n>', help: `rows per gradient step (default: ${TRAIN_DEFAULTS.batchSize})` },
       epochs: { type: 'string', arg: '<n>', help: `passes over the training data (default: ${TRAIN_DEFAULTS.epochs})` },
-      seed: { type: 'string', arg: '<n>', help: `seed of the initialisation, the shuffle and the CSV test split (default: ${TRAIN_DEFAULTS.seed})` },
+      seed: {
+        type: 'string',
+        arg: '<n>',
+        help: `seed of the initialisation, the shuffle and the CSV test split (default: ${TRAIN_DEFAULTS.seed})`,
+      },
       backend: BACKEND_FLAG,
       save: { type: 'string', arg: '<dir>', help: 'save the trained model to this directory' },
       json: {

@@ -28,9 +28,7 @@ function classIndices(t: CsvTable, info: DatasetInfo, outputs: number, path: str
   const asInts = classes.map(Number);
   if (asInts.every((v) => Number.isInteger(v) && v >= 0 && v < outputs)) return names.map((l) => asInts[l]);
   if (classes.length !== outputs) {
-    throw new Error(
-      `${path}: column '${label}' has ${classes.length} classes but the model has ${outputs} outputs`,
-    );
+    throw new Error(`${path}: column '${label}' has ${classes.length} classes but the model has ${outputs} outputs`);
   }
   return names;
 }
@@ -58,11 +56,11 @@ export async function evaluate(values: Values, [dir]: string[]): Promise<void> {
   checkColumns(x, model.inputUnits, data);
   const r = model.evaluate(x, y);
   process.stdout.write(
-    (r.accuracy !== undefined ? `accuracy ${pct(r.accuracy)}, ` : '') + `loss ${formatNumber(r.loss)} (${x.shape[0]} samples)\n`,
+    `${r.accuracy !== undefined ? `accuracy ${pct(r.accuracy)}, ` : ''}loss ${formatNumber(r.loss)} (${x.shape[0]} samples)\n`,
   );
   if (values.json === true) {
     process.stdout.write(
-      JSON.stringify({ loss: r.loss, accuracy: r.accuracy ?? null, samples: x.shape[0], backend: backend.name, simd: backend.simd }) + '\n',
+      `${JSON.stringify({ loss: r.loss, accuracy: r.accuracy ?? null, samples: x.shape[0], backend: backend.name, simd: backend.simd })}\n`,
     );
   }
 }

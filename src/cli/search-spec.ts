@@ -10,7 +10,11 @@ export function formatSearchTable(result: SearchResult): string {
   const names = Object.keys(result.trials[0]?.params ?? {});
   const show = (v: ParamValue | undefined): string => (Array.isArray(v) ? v.join('x') : String(v));
   const ms = (m: MeanStd | undefined, pct: boolean): string =>
-    m === undefined ? '—' : pct ? `${(100 * m.mean).toFixed(2)} ± ${(100 * m.std).toFixed(2)} %` : `${m.mean.toPrecision(4)} ± ${m.std.toPrecision(2)}`;
+    m === undefined
+      ? '—'
+      : pct
+        ? `${(100 * m.mean).toFixed(2)} ± ${(100 * m.std).toFixed(2)} %`
+        : `${m.mean.toPrecision(4)} ± ${m.std.toPrecision(2)}`;
   const head = ['rank', ...names, 'accuracy', 'loss', 'seconds'];
   const rows = result.ranked.map((t, i) => [
     String(i + 1),
@@ -20,16 +24,26 @@ export function formatSearchTable(result: SearchResult): string {
     t.seconds.toFixed(1),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (r: string[]): string => r.map((c, j) => c.padEnd(w[j]!)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, j) => c.padEnd(w[j]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 
 /** Canonical names of the CLI's search keys. */
 const SPEC_KEYS: Record<string, string> = {
-  lr: 'learningRate', learningRate: 'learningRate', eta: 'learningRate',
-  hidden: 'hidden', layers: 'hidden',
-  l2: 'l2', lambda: 'l2', l1: 'l1',
-  dropout: 'dropout', momentum: 'momentum',
+  lr: 'learningRate',
+  learningRate: 'learningRate',
+  eta: 'learningRate',
+  hidden: 'hidden',
+  layers: 'hidden',
+  l2: 'l2',
+  lambda: 'l2',
+  l1: 'l1',
+  dropout: 'dropout',
+  momentum: 'momentum',
 };
 
 /**
@@ -47,11 +61,16 @@ const SPEC_KEYS: Record<string, string> = {
  */
 export function parseSearchSpec(spec: string): SearchSpace {
   const bad = (why: string): never => {
-    throw new Error(`bad search spec '${spec}': ${why}; expected e.g. 'lr=0.01,0.1;hidden=64,128;l2=0,5;dropout=0,0.5' or 'lr=0.001..0.3:log'.`);
+    throw new Error(
+      `bad search spec '${spec}': ${why}; expected e.g. 'lr=0.01,0.1;hidden=64,128;l2=0,5;dropout=0,0.5' or 'lr=0.001..0.3:log'.`,
+    );
   };
   if (typeof spec !== 'string' || spec.trim() === '') bad('it is empty');
   const space: SearchSpace = {};
-  for (const part of spec.split(';').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of spec
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const eq = part.indexOf('=');
     if (eq < 1) bad(`'${part}' is not key=values`);
     const rawKey = part.slice(0, eq).trim();

@@ -72,7 +72,6 @@ export function isCsvData(data: string): boolean {
   return data.toLowerCase() !== 'mnist';
 }
 
-
 /** Chooses the CSV label column: --label, else the given default, else the last column. */
 export async function pickLabel(path: string, label: string | undefined, fallback: string | undefined, io: Io): Promise<string> {
   if (label !== undefined) return label;

@@ -19,7 +19,7 @@ export function printPlan(run: TrainRun, model: Sequential, chosen: ModelSpec): 
   if (run.flags.quiet) return;
   const { epochs, seed, validationSplit, patience } = run.flags;
   const { train: tr, test: te } = run.data;
-  process.stdout.write(model.summary() + '\n');
+  process.stdout.write(`${model.summary()}\n`);
   process.stdout.write(
     `Training on ${tr.x.shape[0]} samples, testing on ${te.x.shape[0]}: ` +
       `${epochs} epochs, ${optimizerLine(run, model, chosen)}` +
@@ -68,7 +68,7 @@ export async function fitWithProgress(run: TrainRun, model: Sequential): Promise
           },
           onEpochEnd(epoch, logs) {
             progress.epochEnd(epoch, logs);
-            if (diagnostics && !quiet && logs.diagnostics) process.stderr.write(healthLine(logs.diagnostics as HealthReport) + '\n');
+            if (diagnostics && !quiet && logs.diagnostics) process.stderr.write(`${healthLine(logs.diagnostics as HealthReport)}\n`);
           },
         },
       ],
@@ -86,7 +86,12 @@ export async function fitWithProgress(run: TrainRun, model: Sequential): Promise
 function healthLine(r: HealthReport): string {
   const e = (v: number): string => (Number.isFinite(v) ? v.toExponential(1) : String(v));
   const layers = r.layers.map((l) => {
-    const extra = l.dead !== undefined ? ` dead ${(100 * l.dead).toFixed(0)}%` : l.saturated !== undefined ? ` sat ${(100 * l.saturated).toFixed(0)}%` : '';
+    const extra =
+      l.dead !== undefined
+        ? ` dead ${(100 * l.dead).toFixed(0)}%`
+        : l.saturated !== undefined
+          ? ` sat ${(100 * l.saturated).toFixed(0)}%`
+          : '';
     return `L${l.layer} ‖∇‖ ${e(l.gradNorm)} Δ/w ${e(l.updateRatio)}${extra}`;
   });
   return `  health: ${layers.join(' | ')} | first/last ${e(r.gradRatio)}`;

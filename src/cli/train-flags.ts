@@ -61,7 +61,14 @@ export function readTrainFlags(values: Values): TrainFlags {
   return {
     quiet: values.quiet === true,
     json: values.json === true,
-    batchSize, epochs, seed, patience, validationSplit, kfold, space, trials,
+    batchSize,
+    epochs,
+    seed,
+    patience,
+    validationSplit,
+    kfold,
+    space,
+    trials,
     diagnostics: values.diagnostics === true,
     lossFlag,
     loss: lossFlag === undefined ? undefined : lossName(lossFlag),
@@ -107,7 +114,8 @@ function readSearch(values: Values): { space?: SearchSpace; trials?: number } {
     }
   }
   const trials = optionalNum(values, 'trials', { integer: true, min: 1 });
-  if (trials !== undefined && space === undefined) throw new UsageError('--trials sets the number of random-search candidates: use it with --search');
+  if (trials !== undefined && space === undefined)
+    throw new UsageError('--trials sets the number of random-search candidates: use it with --search');
   if (space && trials === undefined && Object.values(space).some((v) => !Array.isArray(v))) {
     throw new UsageError('--search: a range (a..b) is drawn from by random search: add --trials <n>');
   }

@@ -1,7 +1,21 @@
 /** `simdnn train`: the model built from the flags (or a search candidate) — layers, output layer, optimizer, loss. */
 import {
-  sequential, dense, dropout, sgd, momentum, nesterov, adam, newton, levenbergMarquardt, hessianFree,
-  getLoss, type Optimizer, type EpochTrainer, type Sequential, type Layer, type Params,
+  sequential,
+  dense,
+  dropout,
+  sgd,
+  momentum,
+  nesterov,
+  adam,
+  newton,
+  levenbergMarquardt,
+  hessianFree,
+  getLoss,
+  type Optimizer,
+  type EpochTrainer,
+  type Sequential,
+  type Layer,
+  type Params,
 } from '../index.js';
 import { UsageError } from './args.js';
 import { ADAM_DEFAULT_LR, TRAIN_DEFAULTS } from './defaults.js';
@@ -45,7 +59,12 @@ export const CLI_OPTIMIZERS: Record<string, (o: { lr?: number; momentum: number 
 
 /** Output layer for a loss and the kind of label: activation and width, as the loss registry pairs them. */
 export function outputFor(
-  loss: string, flag: string | undefined, isClass: boolean, classes: number, targets: number, label: string | undefined,
+  loss: string,
+  flag: string | undefined,
+  isClass: boolean,
+  classes: number,
+  targets: number,
+  label: string | undefined,
 ): { act: string; units: number } {
   const def = getLoss(loss);
   if (!isClass) {
@@ -93,19 +112,23 @@ export function buildModel(s: ModelSpec, task: Task): Sequential {
 function layersOf(s: ModelSpec, task: Task): Layer[] {
   const layers: Layer[] = [];
   s.hidden.forEach((units, i) => {
-    layers.push(dense({
-      units,
-      activation: s.activations.length === 1 ? s.activations[0] : s.activations[i],
-      ...(s.init ? { kernelInitializer: s.init } : {}),
-      ...(i === 0 ? { inputShape: [task.nIn] } : {}),
-    }));
+    layers.push(
+      dense({
+        units,
+        activation: s.activations.length === 1 ? s.activations[0] : s.activations[i],
+        ...(s.init ? { kernelInitializer: s.init } : {}),
+        ...(i === 0 ? { inputShape: [task.nIn] } : {}),
+      }),
+    );
     if (s.dropout > 0) layers.push(dropout({ rate: s.dropout }));
   });
-  layers.push(dense({
-    units: task.out.units,
-    activation: task.out.act,
-    ...(s.init ? { kernelInitializer: s.init } : {}),
-    ...(s.hidden.length === 0 ? { inputShape: [task.nIn] } : {}),
-  }));
+  layers.push(
+    dense({
+      units: task.out.units,
+      activation: task.out.act,
+      ...(s.init ? { kernelInitializer: s.init } : {}),
+      ...(s.hidden.length === 0 ? { inputShape: [task.nIn] } : {}),
+    }),
+  );
   return layers;
 }

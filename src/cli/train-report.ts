@@ -56,7 +56,7 @@ function printJson(run: TrainRun, trained: Trained, test: EvaluateResult, search
   const { backend } = run;
   const { history, trainSeconds, samplesPerSecond, earlyStopping: es } = trained;
   process.stdout.write(
-    JSON.stringify({
+    `${JSON.stringify({
       testAccuracy: test.accuracy ?? null,
       testLoss: test.loss,
       epochs: history.epoch.length,
@@ -67,7 +67,7 @@ function printJson(run: TrainRun, trained: Trained, test: EvaluateResult, search
       history: history.logs.map((l, i) => ({ epoch: history.epoch[i], ...l })),
       ...(es ? { earlyStopping: { stoppedEpoch: es.stoppedEpoch, bestEpoch: es.bestEpoch, best: es.best } } : {}),
       ...(searchJson ? { search: searchJson } : {}),
-    }) + '\n',
+    })}\n`,
   );
 }
 
@@ -77,7 +77,7 @@ async function save(run: TrainRun, { model }: Trained): Promise<void> {
   await model.save(dir);
   if (run.data.csv) {
     const { join } = await import('node:path');
-    await writeFileAtomic(join(dir, DATASET_FILE), JSON.stringify(run.data.csv, null, 2) + '\n');
+    await writeFileAtomic(join(dir, DATASET_FILE), `${JSON.stringify(run.data.csv, null, 2)}\n`);
   }
   if (!run.flags.quiet) process.stdout.write(`saved the model to ${dir}\n`);
 }

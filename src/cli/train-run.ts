@@ -27,9 +27,19 @@ export function prepareRun(flags: TrainFlags, io: Io, backend: Backend, data: Sp
   const { train: tr, test: te } = data;
   const isClass = tr.labels !== undefined;
   const loss = flags.loss ?? (isClass ? 'categoricalCrossentropy' : 'meanSquaredError');
-  const out = outputFor(loss, flags.lossFlag, isClass, data.classes?.length ?? MNIST_CLASSES, isClass ? 0 : tr.targets!.shape[1], data.csv?.label);
+  const out = outputFor(
+    loss,
+    flags.lossFlag,
+    isClass,
+    data.classes?.length ?? MNIST_CLASSES,
+    isClass ? 0 : tr.targets!.shape[1],
+    data.csv?.label,
+  );
   return {
-    flags, io, backend, data,
+    flags,
+    io,
+    backend,
+    data,
     task: { nIn: tr.x.shape[1], out, loss, isClass, seed: flags.seed },
     yTrain: (isClass ? tr.labels : tr.targets)!,
     yTest: (isClass ? te.labels : te.targets)!,

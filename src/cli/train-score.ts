@@ -31,18 +31,28 @@ export async function scoreKFold(run: TrainRun): Promise<void> {
   };
   if (!quiet) process.stdout.write(`${k}-fold cross-validation on ${nTrain} training rows\n`);
   const cv = await crossValidate(() => buildModel(run.base, run.task), data.train.x, run.yTrain, {
-    k, seed: flags.seed, fitOptions: fitOptions(flags), onFold: foldLine,
+    k,
+    seed: flags.seed,
+    fitOptions: fitOptions(flags),
+    onFold: foldLine,
   });
   process.stdout.write(
-    `${k}-fold: ` + (cv.accuracy ? `accuracy ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, ` : '') +
+    `${k}-fold: ` +
+      (cv.accuracy ? `accuracy ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, ` : '') +
       `loss ${formatNumber(cv.loss.mean)} ± ${formatNumber(cv.loss.std)} (mean ± sample std over folds)\n`,
   );
   if (flags.json) {
-    process.stdout.write(JSON.stringify({
-      k, loss: cv.loss, accuracy: cv.accuracy ?? null, std: cv.std,
-      folds: cv.folds.map((f) => ({ ...f, seconds: Number(f.seconds.toFixed(3)) })),
-      backend: backend.name, simd: backend.simd,
-    }) + '\n');
+    process.stdout.write(
+      `${JSON.stringify({
+        k,
+        loss: cv.loss,
+        accuracy: cv.accuracy ?? null,
+        std: cv.std,
+        folds: cv.folds.map((f) => ({ ...f, seconds: Number(f.seconds.toFixed(3)) })),
+        backend: backend.name,
+        simd: backend.simd,
+      })}\n`,
+    );
   }
 }
 
@@ -54,9 +64,17 @@ export async function searchBest(run: TrainRun): Promise<{ chosen: ModelSpec; se
   const space = flags.space!;
   const nTrain = data.train.x.shape[0];
   const strategy = trials === undefined ? 'grid' : 'random';
-  if (!quiet) process.stdout.write(`Searching (${strategy}${trials ? `, ${trials} trials` : ''}) over ${Object.keys(space).join(', ')}, ${k}-fold on ${nTrain} training rows\n`);
+  if (!quiet)
+    process.stdout.write(
+      `Searching (${strategy}${trials ? `, ${trials} trials` : ''}) over ${Object.keys(space).join(', ')}, ${k}-fold on ${nTrain} training rows\n`,
+    );
   const result = await search((p) => buildModel(withParams(run.base, p), run.task), data.train.x, run.yTrain, {
-    space, strategy, trials, seed, k, fitOptions: fitOptions(flags),
+    space,
+    strategy,
+    trials,
+    seed,
+    k,
+    fitOptions: fitOptions(flags),
     onTrial: (t) => {
       if (!quiet) {
         process.stderr.write(
@@ -66,17 +84,28 @@ export async function searchBest(run: TrainRun): Promise<{ chosen: ModelSpec; se
       }
     },
   });
-  if (!quiet) process.stdout.write(formatSearchTable(result) + `\nbest: ${fmtParams(result.best.params)} (std over folds: sample, k − 1)\n`);
+  if (!quiet)
+    process.stdout.write(`${formatSearchTable(result)}\nbest: ${fmtParams(result.best.params)} (std over folds: sample, k − 1)\n`);
   return {
     chosen: withParams(run.base, result.best.params),
     searchJson: {
-      strategy: result.strategy, metric: result.metric, k, best: result.best.params,
-      trials: result.ranked.map((t) => ({ params: t.params, loss: t.loss, accuracy: t.accuracy ?? null, seconds: Number(t.seconds.toFixed(3)) })),
+      strategy: result.strategy,
+      metric: result.metric,
+      k,
+      best: result.best.params,
+      trials: result.ranked.map((t) => ({
+        params: t.params,
+        loss: t.loss,
+        accuracy: t.accuracy ?? null,
+        seconds: Number(t.seconds.toFixed(3)),
+      })),
     },
   };
 }
 
 /** A candidate's parameters on one line: `learningRate=0.05 hidden=64x32`. */
 function fmtParams(p: Params): string {
-  return Object.entries(p).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('x') : v}`).join(' ');
+  return Object.entries(p)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('x') : v}`)
+    .join(' ');
 }

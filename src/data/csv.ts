@@ -121,9 +121,7 @@ export async function parseCsv(text: string, options: CsvOptions = {}): Promise<
   if (options.label !== undefined) {
     labelCol = header.indexOf(options.label);
     if (labelCol < 0) {
-      throw new Error(
-        `${src}: no column named '${options.label}'; the columns are: ${header.map((h) => `'${h}'`).join(', ')}`,
-      );
+      throw new Error(`${src}: no column named '${options.label}'; the columns are: ${header.map((h) => `'${h}'`).join(', ')}`);
     }
   }
   const featureCols: number[] = [];

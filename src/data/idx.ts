@@ -26,7 +26,7 @@ export const IDX_TYPES: Readonly<Record<number, { bytes: number; name: string }>
   0x0e: { bytes: 8, name: 'float64' },
 };
 
-const hex = (b: number): string => '0x' + b.toString(16).padStart(2, '0');
+const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
 
 /**
  * Decodes an IDX file. Throws on a bad magic number, an unknown type code, or a file whose length
@@ -46,16 +46,12 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
   const type = bytes[2];
   const info = IDX_TYPES[type];
   if (!info) {
-    throw new Error(
-      `${name}: bad IDX magic: unknown type code ${hex(type)}; expected one of 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e`,
-    );
+    throw new Error(`${name}: bad IDX magic: unknown type code ${hex(type)}; expected one of 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e`);
   }
   const ndims = bytes[3];
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < headerBytes) {
-    throw new Error(
-      `${name}: truncated IDX file: the header of ${ndims} dimensions needs ${headerBytes} bytes, got ${bytes.length}`,
-    );
+    throw new Error(`${name}: truncated IDX file: the header of ${ndims} dimensions needs ${headerBytes} bytes, got ${bytes.length}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];

@@ -108,9 +108,6 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
   checkLimit('trainLimit', options.trainLimit);
   checkLimit('testLimit', options.testLimit);
   const dir = options.dir ?? (await defaultDir());
-  const [train, test] = await Promise.all([
-    loadSplit(dir, 'train', options.trainLimit),
-    loadSplit(dir, 't10k', options.testLimit),
-  ]);
+  const [train, test] = await Promise.all([loadSplit(dir, 'train', options.trainLimit), loadSplit(dir, 't10k', options.testLimit)]);
   return { train, test };
 }

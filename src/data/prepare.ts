@@ -51,7 +51,8 @@ export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
       if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
         throw new Error(`${what}[${r}] is not an array: ${what} must be number[][] or { data, shape }.`);
       }
-      if (row.length !== c) throw new Error(`${what}[${r}] has ${row.length} values but ${what}[0] has ${c}: rows must all have the same length.`);
+      if (row.length !== c)
+        throw new Error(`${what}[${r}] has ${row.length} values but ${what}[0] has ${c}: rows must all have the same length.`);
       for (let j = 0; j < c; j++) data[r * c + j] = row[j] as number;
     }
     m = { data, rows, cols: c };
@@ -88,7 +89,9 @@ export function firstNonFinite(a: ArrayLike<number>): number {
  */
 export function toTargets(y: Labels, rows: number, outputs: number, what = 'y'): Float32Array {
   const isIndexArray =
-    y instanceof Int32Array || y instanceof Uint8Array || y instanceof Uint16Array ||
+    y instanceof Int32Array ||
+    y instanceof Uint8Array ||
+    y instanceof Uint16Array ||
     (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number'));
   if (isIndexArray) {
     const labels = y as ArrayLike<number>;
@@ -98,9 +101,7 @@ export function toTargets(y: Labels, rows: number, outputs: number, what = 'y'):
     for (let r = 0; r < rows; r++) {
       const c = labels[r]!;
       if (!Number.isInteger(c) || c < 0 || c >= classes) {
-        throw new Error(
-          `label ${c} at row ${r} is out of range for ${classes} classes: expected an integer in [0, ${classes}).`,
-        );
+        throw new Error(`label ${c} at row ${r} is out of range for ${classes} classes: expected an integer in [0, ${classes}).`);
       }
       if (outputs === 1) t[r] = c;
       else t[r * outputs + c] = 1;

@@ -79,9 +79,7 @@ export function tensor2d(data: Float32Array | number[][] | number[], shape?: [nu
   }
   const [rows, cols] = shape;
   if (flat.length !== rows * cols) {
-    throw new Error(
-      `tensor2d: data has ${flat.length} values but shape [${rows}, ${cols}] needs rows·cols = ${rows * cols}`,
-    );
+    throw new Error(`tensor2d: data has ${flat.length} values but shape [${rows}, ${cols}] needs rows·cols = ${rows * cols}`);
   }
   return { data: flat, shape: [rows, cols] };
 }

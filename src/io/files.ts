@@ -64,7 +64,7 @@ async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise
 
   const jobs: Array<[tmp: string, final: string, data: string | Uint8Array]> = [
     [await tmpPath(dir, WEIGHTS_FILE), join(dir, WEIGHTS_FILE), weights],
-    [await tmpPath(dir, MODEL_FILE), join(dir, MODEL_FILE), json + '\n'],
+    [await tmpPath(dir, MODEL_FILE), join(dir, MODEL_FILE), `${json}\n`],
   ];
   const written: string[] = [];
   try {
@@ -107,7 +107,7 @@ async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise
  * the directory or model.json is missing, model.json is not valid JSON, or weights.bin is missing.
  * The weights come back in a fresh buffer starting at byte 0 (so `new Float32Array(w.buffer)` works).
  */
-export async function readModelFiles(dir: string): Promise<{ spec: any; weights: Uint8Array }> {
+export async function readModelFiles(dir: string): Promise<{ spec: unknown; weights: Uint8Array }> {
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   const specPath = join(dir, MODEL_FILE);
@@ -125,14 +125,16 @@ export async function readModelFiles(dir: string): Promise<{ spec: any; weights:
     }
     throw new Error(`cannot read ${specPath}: ${err.message}`);
   }
-  let spec: any;
+  let spec: unknown;
   try {
     spec = JSON.parse(text);
   } catch (e) {
     throw new Error(`${specPath} is corrupt: ${(e as Error).message}; save the model again with model.save(dir)`);
   }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new Error(`${specPath} is corrupt: expected a JSON object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
+    throw new Error(
+      `${specPath} is corrupt: expected a JSON object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`,
+    );
   }
 
   let buf: Uint8Array;

@@ -91,7 +91,8 @@ export function decodeSpec(spec: unknown): ModelSpec {
  * all finite. Throws naming what does not fit.
  */
 export function decodeWeights(spec: ModelSpec, weights: ArrayBuffer | ArrayBufferView, paramCount: number): Float32Array {
-  const bytes = weights instanceof ArrayBuffer ? weights : weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  const bytes =
+    weights instanceof ArrayBuffer ? weights : weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   if (bytes.byteLength !== paramCount * 4) {
     throw new Error(
       `fromJSON: the weights have ${bytes.byteLength} bytes but the spec describes ${paramCount} parameters ` +

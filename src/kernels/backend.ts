@@ -102,7 +102,7 @@ function simdSupported(): boolean {
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 async function bytesOf(src: WasmSource): Promise<Uint8Array> {
-  if (src instanceof WebAssembly.Module) throw new Error("init: expected bytes, a Response or a URL, got a WebAssembly.Module");
+  if (src instanceof WebAssembly.Module) throw new Error('init: expected bytes, a Response or a URL, got a WebAssembly.Module');
   if (src instanceof ArrayBuffer) return new Uint8Array(src);
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (typeof Response !== 'undefined' && src instanceof Response) return new Uint8Array(await src.arrayBuffer());
@@ -204,7 +204,11 @@ function warmUp(b: Backend): void {
   const A = b.heap.allocF32(m * k);
   const B = b.heap.allocF32(k * n);
   const C = b.heap.allocF32(m * n);
-  const shapes: [number, number, number][] = [[1, n, k], [m, 10, k], [m, n, k]];
+  const shapes: [number, number, number][] = [
+    [1, n, k],
+    [m, 10, k],
+    [m, n, k],
+  ];
   for (let rep = 0; rep < 3; rep++) {
     for (const [mm, nn, kk] of shapes) {
       b.k.gemm_nn_f32(A, B, C, mm, nn, kk, 0, 0, b.ws);

@@ -77,7 +77,15 @@ export class Dense extends Layer {
     this.inUnits = inUnits;
     this.outUnits = this.units;
     const specs: ParamSpec[] = [
-      { name: 'kernel', shape: [inUnits, this.units], init: this.kernelInitializer, fanIn: inUnits, fanOut: this.units, decay: true, ...this.kernelRegularizer },
+      {
+        name: 'kernel',
+        shape: [inUnits, this.units],
+        init: this.kernelInitializer,
+        fanIn: inUnits,
+        fanOut: this.units,
+        decay: true,
+        ...this.kernelRegularizer,
+      },
     ];
     if (this.useBias) {
       specs.push({ name: 'bias', shape: [this.units], init: this.biasInitializer, fanIn: inUnits, fanOut: this.units, decay: false });

@@ -40,7 +40,9 @@ export class Dropout extends Layer {
     super();
     if (o === null || typeof o !== 'object') throw new Error('dropout: expected an options object like { rate: 0.5 }.');
     if (typeof o.rate !== 'number' || !(o.rate >= 0 && o.rate < 1)) {
-      throw new Error(`dropout: rate must be in [0, 1) (the fraction of units dropped), got ${shown(o.rate)}; e.g. dropout({ rate: 0.5 }).`);
+      throw new Error(
+        `dropout: rate must be in [0, 1) (the fraction of units dropped), got ${shown(o.rate)}; e.g. dropout({ rate: 0.5 }).`,
+      );
     }
     this.rate = o.rate;
     this.seed = o.seed === undefined ? undefined : anyInteger('dropout', 'seed', o.seed);

@@ -85,7 +85,13 @@ export abstract class Layer {
    * activation) — writes the parameter gradients and returns a pointer to ∂C/∂x (0 if !needDx).
    */
   abstract backward(
-    be: Backend, buf: LayerBuffers, x: number, dOut: number, rows: number, needDx: boolean, dOutIsPreactivation: boolean,
+    be: Backend,
+    buf: LayerBuffers,
+    x: number,
+    dOut: number,
+    rows: number,
+    needDx: boolean,
+    dOutIsPreactivation: boolean,
   ): number;
   /** Name of the output activation (for loss pairing checks), if the layer has one. */
   outputActivation(): string | undefined {

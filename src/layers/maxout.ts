@@ -81,7 +81,15 @@ export class Maxout extends Layer {
     this.outUnits = this.units;
     const w = this.width;
     const specs: ParamSpec[] = [
-      { name: 'kernel', shape: [inUnits, w], init: this.kernelInitializer, fanIn: inUnits, fanOut: w, decay: true, ...this.kernelRegularizer },
+      {
+        name: 'kernel',
+        shape: [inUnits, w],
+        init: this.kernelInitializer,
+        fanIn: inUnits,
+        fanOut: w,
+        decay: true,
+        ...this.kernelRegularizer,
+      },
     ];
     if (this.useBias) specs.push({ name: 'bias', shape: [w], init: this.biasInitializer, fanIn: inUnits, fanOut: w, decay: false });
     return specs;

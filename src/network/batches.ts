@@ -10,7 +10,12 @@ import type { Network } from './network.js';
  * validated row-major arrays, in chunks of `batchSize` rows. Dropout is off.
  */
 export function evaluateRows(
-  net: Network, x: Float32Array, y: Float32Array, rows: number, batchSize: number, count: boolean,
+  net: Network,
+  x: Float32Array,
+  y: Float32Array,
+  rows: number,
+  batchSize: number,
+  count: boolean,
 ): { loss: number; correct: number } {
   const heap = net.backend.heap;
   const chunk = Math.min(rows, Math.max(1, batchSize | 0));

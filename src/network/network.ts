@@ -68,7 +68,12 @@ export class Network {
    * Builds the layers for `inputUnits` inputs, allocates θ and ∇θ in be's heap and initialises θ
    * from `seed` with each tensor's initializer.
    */
-  constructor(readonly backend: Backend, readonly layers: readonly Layer[], inputUnits: number, readonly seed: number) {
+  constructor(
+    readonly backend: Backend,
+    readonly layers: readonly Layer[],
+    inputUnits: number,
+    readonly seed: number,
+  ) {
     this.inputUnits = inputUnits;
     let width = inputUnits;
     const specs: { layer: number; spec: ParamSpec }[] = [];
@@ -150,8 +155,8 @@ export class Network {
     this.samples = n;
     this.params.forEach((p, i) => {
       const t = this.tensors[i]!;
-      const l1 = p.spec.decay ? p.spec.l1 ?? this.regularization?.l1 ?? 0 : 0;
-      const l2 = p.spec.decay ? p.spec.l2 ?? this.regularization?.l2 ?? 0 : 0;
+      const l1 = p.spec.decay ? (p.spec.l1 ?? this.regularization?.l1 ?? 0) : 0;
+      const l2 = p.spec.decay ? (p.spec.l2 ?? this.regularization?.l2 ?? 0) : 0;
       t.l1 = n > 0 ? l1 / n : 0;
       t.l2 = n > 0 ? l2 / n : 0;
     });
@@ -301,7 +306,9 @@ export class Network {
   /** The tensor indices of layer `layer`. */
   paramsOf(layer: number): number[] {
     const out: number[] = [];
-    this.params.forEach((p, i) => p.layer === layer && out.push(i));
+    this.params.forEach((p, i) => {
+      p.layer === layer && out.push(i);
+    });
     return out;
   }
 
@@ -319,7 +326,9 @@ export class Network {
   /** Replaces every parameter tensor; shapes must match getWeights(). */
   setWeights(weights: ArrayLike<number>[]): void {
     if (!Array.isArray(weights) || weights.length !== this.params.length) {
-      throw new Error(`setWeights: expected ${this.params.length} tensors, got ${Array.isArray(weights) ? weights.length : String(weights)}.`);
+      throw new Error(
+        `setWeights: expected ${this.params.length} tensors, got ${Array.isArray(weights) ? weights.length : String(weights)}.`,
+      );
     }
     weights.forEach((w, i) => {
       const p = this.params[i]!;
@@ -327,7 +336,9 @@ export class Network {
         throw new Error(`setWeights: tensor ${i} (${p.spec.name} of layer ${p.layer}) needs ${p.size} values, got ${w?.length}.`);
       }
     });
-    weights.forEach((w, i) => this.backend.heap.writeF32(this.theta + 4 * this.params[i]!.offset, w));
+    weights.forEach((w, i) => {
+      this.backend.heap.writeF32(this.theta + 4 * this.params[i]!.offset, w);
+    });
   }
 
   /** Copies of every gradient tensor of the last backward pass, like getWeights(). */
@@ -351,11 +362,13 @@ export class Network {
       throw new Error(`setFlatWeights: expected ${this.paramCount} values, got ${flat.length}.`);
     }
     let o = 0;
-    this.setWeights(this.params.map((p) => {
-      const w = flat.subarray(o, o + p.size);
-      o += p.size;
-      return w;
-    }));
+    this.setWeights(
+      this.params.map((p) => {
+        const w = flat.subarray(o, o + p.size);
+        o += p.size;
+        return w;
+      }),
+    );
   }
 
   /** Parameters of layer i (0 for layers without any). */

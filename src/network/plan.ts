@@ -30,7 +30,9 @@ export function allocPlan(be: Backend, layers: readonly Layer[], rows: number, t
 }
 
 export function freePlan(be: Backend, layers: readonly Layer[], p: Plan): void {
-  p.layers.forEach((b, i) => layers[i]!.free(be, b));
+  p.layers.forEach((b, i) => {
+    layers[i]!.free(be, b);
+  });
   be.heap.free(p.x);
   be.heap.free(p.y);
   be.heap.free(p.lossGrad);

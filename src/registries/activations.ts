@@ -37,8 +37,17 @@ export interface ActivationDef {
    * Undefined when f'' is not known.
    */
   rBackward?(
-    be: Backend, z: number, a: number, rz: number, ra: number, da: number, rda: number, rdz: number,
-    rows: number, cols: number, alpha: number,
+    be: Backend,
+    z: number,
+    a: number,
+    rz: number,
+    ra: number,
+    da: number,
+    rda: number,
+    rdz: number,
+    rows: number,
+    cols: number,
+    alpha: number,
   ): void;
   /** ReLU-like: a unit with a ≤ 0 on every probe row is dead (gets no gradient). */
   readonly dead?: boolean;
@@ -63,7 +72,11 @@ type SecondDerivative = (z: number, a: number, rz: number, da: number, rdz: numb
  * f'' term of the R-pass — `null` where f'' = 0 almost everywhere (piecewise-linear functions).
  */
 function elementwise(
-  name: string, formula: string, fwd: keyof Kernels, bwd: keyof Kernels, d2: keyof Kernels | null,
+  name: string,
+  formula: string,
+  fwd: keyof Kernels,
+  bwd: keyof Kernels,
+  d2: keyof Kernels | null,
   extra: Partial<Pick<ActivationDef, 'alpha' | 'dead' | 'saturated' | 'names'>> = {},
 ): ActivationDef {
   return {
@@ -152,7 +165,10 @@ const defs: ActivationDef[] = [
 
 /** Other spellings accepted (Keras snake_case). */
 const aliases: Record<string, string> = {
-  leaky_relu: 'leakyRelu', leakyReLU: 'leakyRelu', hard_tanh: 'hardTanh', absolute: 'abs',
+  leaky_relu: 'leakyRelu',
+  leakyReLU: 'leakyRelu',
+  hard_tanh: 'hardTanh',
+  absolute: 'abs',
 };
 
 const registry = new Map(defs.map((d) => [d.name, d]));
@@ -170,7 +186,9 @@ export type ActivationName = BuiltinActivation | (string & {});
 export function registerActivation(def: ActivationDef): void {
   if (!def || typeof def.name !== 'string' || def.name === '') throw new Error('registerActivation: the activation needs a name.');
   if (typeof def.forward !== 'function' || typeof def.backward !== 'function') {
-    throw new Error(`registerActivation: activation '${def.name}' needs forward(be, z, a, rows, cols, alpha) and backward(be, z, a, da, dz, rows, cols, alpha) functions.`);
+    throw new Error(
+      `registerActivation: activation '${def.name}' needs forward(be, z, a, rows, cols, alpha) and backward(be, z, a, da, dz, rows, cols, alpha) functions.`,
+    );
   }
   registry.set(def.name, def);
 }
@@ -182,7 +200,7 @@ export function getActivation(name: string): ActivationDef {
     if (name === 'prelu' || name === 'maxout') {
       throw new Error(
         `'${name}' has learned parameters, so it is a layer, not a dense activation: ` +
-          (name === 'prelu' ? "use dense({ units }) followed by prelu()." : 'use maxout({ units, pieces }) instead of the dense layer.'),
+          (name === 'prelu' ? 'use dense({ units }) followed by prelu().' : 'use maxout({ units, pieces }) instead of the dense layer.'),
       );
     }
     throw new Error(`unknown activation '${name}'; use one of: ${[...registry.keys()].join(', ')}.`);

@@ -74,9 +74,16 @@ const registry = new Map(defs.map((d) => [d.name, d]));
 
 /** Aliases accepted for convenience (Keras snake_case and common names). */
 const aliases: Record<string, string> = {
-  he_normal: 'heNormal', he_uniform: 'heUniform', glorot_normal: 'glorotNormal', glorot_uniform: 'glorotUniform',
-  xavierNormal: 'glorotNormal', xavierUniform: 'glorotUniform', lecun_normal: 'lecunNormal', normal: 'standardNormal',
-  randomNormal: 'standardNormal', zero: 'zeros',
+  he_normal: 'heNormal',
+  he_uniform: 'heUniform',
+  glorot_normal: 'glorotNormal',
+  glorot_uniform: 'glorotUniform',
+  xavierNormal: 'glorotNormal',
+  xavierUniform: 'glorotUniform',
+  lecun_normal: 'lecunNormal',
+  normal: 'standardNormal',
+  randomNormal: 'standardNormal',
+  zero: 'zeros',
 };
 
 /**

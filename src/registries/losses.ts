@@ -111,12 +111,12 @@ const defs: LossDef[] = [
     formula: 'C = −Σ_j y_j·ln a_j',
     fusedWith: 'softmax',
     requires: ['softmax'],
-    requiresWhy:
-      "categorical cross-entropy needs probabilities that sum to one: give the output layer activation 'softmax'",
-    check: (_act, outputs) => outputs < 2
-      ? 'a softmax over a single output is always 1: for two classes use one sigmoid unit with ' +
-        "loss 'binaryCrossentropy', or two softmax units"
-      : undefined,
+    requiresWhy: "categorical cross-entropy needs probabilities that sum to one: give the output layer activation 'softmax'",
+    check: (_act, outputs) =>
+      outputs < 2
+        ? 'a softmax over a single output is always 1: for two classes use one sigmoid unit with ' +
+          "loss 'binaryCrossentropy', or two softmax units"
+        : undefined,
     compute: ({ k }, p, rows, cols) => k.softmax_xent_rows_f32(p.z, p.y, p.a, p.grad, rows, cols, 1 / rows),
     classOutput: (classes) => ({ activation: 'softmax', units: classes }),
     /** H_z = diag(a) − a·aᵀ per row; factor u_j = √a_j·(e_j − a). */
@@ -170,17 +170,19 @@ const defs: LossDef[] = [
     name: 'binaryCrossentropy',
     formula: 'C = −Σ_j [y_j·ln a_j + (1 − y_j)·ln(1 − a_j)]',
     fusedWith: 'sigmoid',
-    check: (act) => act === 'sigmoid'
-      ? undefined
-      : act === 'softmax'
-        ? 'binary cross-entropy treats every output as its own probability, while a softmax row is one ' +
-          "distribution over classes: use loss 'categoricalCrossentropy' with softmax, or activation 'sigmoid' " +
-          'with binaryCrossentropy (one unit for two classes)'
-        : "binary cross-entropy needs probabilities in (0, 1) and fuses with the sigmoid (δ = a − y): give the " +
-          "output layer activation 'sigmoid' (one unit for two classes)",
-    compute: ({ k }, p, rows, cols, fused) => fused
-      ? k.bce_logits_f32(p.z, p.y, p.a, p.grad, rows * cols, 1 / rows)
-      : k.bce_f32(p.a, p.y, p.grad, rows * cols, 1 / rows, BCE_EPSILON),
+    check: (act) =>
+      act === 'sigmoid'
+        ? undefined
+        : act === 'softmax'
+          ? 'binary cross-entropy treats every output as its own probability, while a softmax row is one ' +
+            "distribution over classes: use loss 'categoricalCrossentropy' with softmax, or activation 'sigmoid' " +
+            'with binaryCrossentropy (one unit for two classes)'
+          : 'binary cross-entropy needs probabilities in (0, 1) and fuses with the sigmoid (δ = a − y): give the ' +
+            "output layer activation 'sigmoid' (one unit for two classes)",
+    compute: ({ k }, p, rows, cols, fused) =>
+      fused
+        ? k.bce_logits_f32(p.z, p.y, p.a, p.grad, rows * cols, 1 / rows)
+        : k.bce_f32(p.a, p.y, p.grad, rows * cols, 1 / rows, BCE_EPSILON),
     classOutput: (classes) => ({ activation: 'sigmoid', units: classes === 2 ? 1 : classes }),
     /** H_z = diag(a(1 − a)) with the sigmoid; factor u_j = √(a_j(1 − a_j))·e_j. */
     curvature: {
@@ -232,9 +234,8 @@ const defs: LossDef[] = [
       }
       return t;
     },
-    compute: ({ k }, p, rows, cols) => cols === 1
-      ? k.hinge_f32(p.a, p.y, p.grad, rows, 1 / rows)
-      : k.hinge_multi_rows_f32(p.a, p.y, p.grad, rows, cols, 1 / rows),
+    compute: ({ k }, p, rows, cols) =>
+      cols === 1 ? k.hinge_f32(p.a, p.y, p.grad, rows, 1 / rows) : k.hinge_multi_rows_f32(p.a, p.y, p.grad, rows, cols, 1 / rows),
     classOutput: (classes) => ({ activation: 'linear', units: classes === 2 ? 1 : classes }),
     noCurvatureWhy: 'hinge loss has no curvature (it is piecewise linear: its second derivative is zero wherever it exists)',
   },
@@ -257,9 +258,22 @@ const aliases: Record<string, string> = {
 
 /** Names of the built-in losses and their aliases, as a type: a misspelt name fails to compile. */
 export type BuiltinLoss =
-  | 'categoricalCrossentropy' | 'meanSquaredError' | 'quadratic' | 'binaryCrossentropy' | 'hinge'
-  | 'crossentropy' | 'categorical_crossentropy' | 'xent' | 'nll' | 'mse' | 'mean_squared_error' | 'bce'
-  | 'binary_crossentropy' | 'categoricalHinge' | 'categorical_hinge' | 'squaredError';
+  | 'categoricalCrossentropy'
+  | 'meanSquaredError'
+  | 'quadratic'
+  | 'binaryCrossentropy'
+  | 'hinge'
+  | 'crossentropy'
+  | 'categorical_crossentropy'
+  | 'xent'
+  | 'nll'
+  | 'mse'
+  | 'mean_squared_error'
+  | 'bce'
+  | 'binary_crossentropy'
+  | 'categoricalHinge'
+  | 'categorical_hinge'
+  | 'squaredError';
 /** A loss name: a built-in one, or any registered one. */
 export type LossName = BuiltinLoss | (string & {});
 

@@ -98,9 +98,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
       const v = logs[monitor];
       if (typeof v !== 'number') {
         const available = Object.keys(logs).filter((k) => typeof logs[k] === 'number');
-        const hint = monitor.startsWith('val')
-          ? ' (validation keys need validationSplit or validationData in fit)'
-          : '';
+        const hint = monitor.startsWith('val') ? ' (validation keys need validationSplit or validationData in fit)' : '';
         throw new Error(`earlyStopping: monitor '${monitor}' is not in the epoch logs${hint}; available: ${available.join(', ')}.`);
       }
       // A NaN never improves (it uses up the patience).

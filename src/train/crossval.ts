@@ -132,7 +132,8 @@ export function asRows(x: Input | Labels, what = 'x'): Rows {
     const cols = rows ? (x[0] as ArrayLike<number>).length : 0;
     const data = new Float32Array(rows * cols);
     (x as ArrayLike<number>[]).forEach((r, i) => {
-      if (r.length !== cols) throw new Error(`${what}[${i}] has ${r.length} values but ${what}[0] has ${cols}: rows must all have the same length.`);
+      if (r.length !== cols)
+        throw new Error(`${what}[${i}] has ${r.length} values but ${what}[0] has ${cols}: rows must all have the same length.`);
       data.set(r, i * cols);
     });
     return { data, rows, cols };

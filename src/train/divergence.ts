@@ -62,7 +62,13 @@ export function locateNonFinite(net: Network, plan: Plan | undefined, rows: numb
  * output on that batch hold a NaN/±Infinity, and what to change.
  */
 export function divergenceError(
-  net: Network, session: Session, plan: Plan, rows: number, epoch: number, batch: number, loss: number,
+  net: Network,
+  session: Session,
+  plan: Plan,
+  rows: number,
+  epoch: number,
+  batch: number,
+  loss: number,
 ): DivergenceError {
   const where = locateNonFinite(net, plan, rows);
   const culprit = where

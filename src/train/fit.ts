@@ -85,7 +85,9 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
   } else if (split > 0) {
     const nVal = Math.floor(X.rows * split);
     if (nVal < 1 || nVal >= X.rows) {
-      throw new Error(`fit: validationSplit ${split} of ${X.rows} rows leaves ${nVal} validation and ${X.rows - nVal} training rows; both need at least one.`);
+      throw new Error(
+        `fit: validationSplit ${split} of ${X.rows} rows leaves ${nVal} validation and ${X.rows - nVal} training rows; both need at least one.`,
+      );
     }
     nTrain = X.rows - nVal;
     val = { x: X.data.subarray(nTrain * nin), y: Y.subarray(nTrain * nout), rows: nVal };
@@ -112,7 +114,14 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
     net.applyRegularization(nTrain);
     model.stopTraining = false;
     const trainer = session.optimizer.kind === 'epoch' ? session.optimizer : undefined;
-    const context: TrainContext = { model, x: X.data.subarray(0, nTrain * nin), y: Y.subarray(0, nTrain * nout), rows: nTrain, epochs, batchSize };
+    const context: TrainContext = {
+      model,
+      x: X.data.subarray(0, nTrain * nin),
+      y: Y.subarray(0, nTrain * nout),
+      rows: nTrain,
+      epochs,
+      batchSize,
+    };
     for (const c of cbs) c.setContext?.(context);
     for (const c of cbs) await c.onTrainBegin?.();
     let lastYield = now();
@@ -125,7 +134,16 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
       let correct = 0;
       let seen = 0;
       const taken = trainer?.fitEpoch({
-        network: net, state: session.state, x: xAll, y: yAll, rows: nTrain, epoch, accuracy: withAcc, batchSize, rng, validation: val,
+        network: net,
+        state: session.state,
+        x: xAll,
+        y: yAll,
+        rows: nTrain,
+        epoch,
+        accuracy: withAcc,
+        batchSize,
+        rng,
+        validation: val,
       });
       // An epoch trainer that can make no more progress says why in logs.stopReason, and training stops.
       if (taken?.logs?.stopReason !== undefined) model.stopTraining = true;

@@ -19,7 +19,13 @@ export interface ProbeData {
 export type ReportWithFlags = HealthReport & { nonFinite?: { layer: number; what: string } };
 
 /** One probe forward/backward at the current weights; see the module comment for every number. */
-export function probeHealth(m: Network, probe: ProbeData, before: Float32Array, epoch: number, update: 'lastStep' | 'epoch'): ReportWithFlags {
+export function probeHealth(
+  m: Network,
+  probe: ProbeData,
+  before: Float32Array,
+  epoch: number,
+  update: 'lastStep' | 'epoch',
+): ReportWithFlags {
   const be = m.backend;
   const k = be.k;
   const rows = probe.rows;
@@ -82,8 +88,12 @@ export function probeHealth(m: Network, probe: ProbeData, before: Float32Array, 
     probeRows: rows,
     probeLoss,
     update,
-    gradRatio: layers.length < 2 ? NaN
-      : first!.weightNorm > 0 && last!.weightNorm > 0 ? first!.relGrad / last!.relGrad : first!.gradNorm / last!.gradNorm,
+    gradRatio:
+      layers.length < 2
+        ? NaN
+        : first!.weightNorm > 0 && last!.weightNorm > 0
+          ? first!.relGrad / last!.relGrad
+          : first!.gradNorm / last!.gradNorm,
     layers,
     warnings: [],
   };

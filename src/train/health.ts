@@ -157,7 +157,9 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
       reports.length = 0;
       snap();
       initial = probeHealth(model.network, probe, snapshot, -1, 'epoch');
-      initial.layers.forEach((l) => (l.updateRatio = 0));
+      initial.layers.forEach((l) => {
+        l.updateRatio = 0;
+      });
     },
     onEpochBegin() {
       batchesEnded = 0;
@@ -194,7 +196,11 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
     const at = when || ` at epoch ${epoch + 1}`;
     if (r.nonFinite) {
       const { layer, what } = r.nonFinite;
-      return explode(`exploding gradients${at}: ${layer >= 0 ? layerLabel(m.network, layer) : 'the probe loss'} has non-finite values (${what}).`, layer);
+      explode(
+        `exploding gradients${at}: ${layer >= 0 ? layerLabel(m.network, layer) : 'the probe loss'} has non-finite values (${what}).`,
+        layer,
+      );
+      return;
     }
     if (!when) {
       // Weight growth since the start of fit (the initial probe's norms).
@@ -208,11 +214,12 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
       if (worst >= 0 && factor >= weightGrowthLimit) {
         const l = r.layers[worst]!;
         const dead = r.layers.filter((e) => e.dead !== undefined && e.dead >= 0.99).map((e) => e.layer);
-        return explode(
+        explode(
           `exploding weights${at}: the weight norm of ${layerLabel(m.network, l.layer)} grew ${fmt(factor)}× since the start of training ` +
             `(now ${fmt(l.weightNorm)})${dead.length ? `, and every ReLU unit of layer ${dead.join(', ')} is now dead` : ''}.`,
           l.layer,
         );
+        return;
       }
       // Gradient norms growing epoch after epoch.
       const g = r.layers.map((l) => l.gradNorm);
@@ -221,11 +228,12 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
         const w = growth.findIndex((c) => c >= explodeEpochs);
         if (w >= 0) {
           const l = r.layers[w]!;
-          return explode(
+          explode(
             `exploding gradients${at}: the gradient norm of ${layerLabel(m.network, l.layer)} grew ≥ ${explodeFactor}× per epoch for ` +
               `${growth[w]} epochs in a row (now ${fmt(l.gradNorm)}).`,
             l.layer,
           );
+          return;
         }
       }
       prevGrad = g;

@@ -70,9 +70,10 @@ export interface Callbacks {
 /** What fit returns: per-epoch logs, keyed like Keras's History (camelCase). */
 export class History {
   readonly epoch: number[] = [];
-  readonly history: { loss: number[]; accuracy?: number[]; valLoss?: number[]; valAccuracy?: number[]; [k: string]: number[] | undefined } = {
-    loss: [],
-  };
+  readonly history: { loss: number[]; accuracy?: number[]; valLoss?: number[]; valAccuracy?: number[]; [k: string]: number[] | undefined } =
+    {
+      loss: [],
+    };
   /** Extra per-epoch records (diagnostics and the like). */
   readonly logs: EpochLogs[] = [];
 
@@ -81,7 +82,9 @@ export class History {
     this.logs.push(logs);
     for (const [k, v] of Object.entries(logs)) {
       if (typeof v !== 'number' || k === 'seconds' || k === 'samplesPerSecond') continue;
-      (this.history[k] ??= []).push(v);
+      const list = this.history[k] ?? [];
+      list.push(v);
+      this.history[k] = list;
     }
   }
 }

@@ -217,6 +217,7 @@ export function adam(options: AdamOptions = {}): Optimizer {
 }
 
 // Configs carry their schedule as data; the factories accept it (checkSchedule rebuilds it).
+// biome-ignore lint/suspicious/noExplicitAny: each factory takes its own config type (SgdConfig, AdamConfig, …).
 const factories: Record<string, (c: any) => Optimizer | EpochTrainer> = {
   sgd: (c: SgdConfig) => sgd(c as SgdOptions),
   momentum: (c: MomentumConfig) => momentum(c as MomentumOptions),
@@ -236,6 +237,7 @@ export function optimizerFromConfig(c: { type: string; [k: string]: unknown } | 
 }
 
 /** Registers an optimizer (or epoch trainer) factory by config type, for load and the CLI. */
+// biome-ignore lint/suspicious/noExplicitAny: a registered factory takes its own config type.
 export function registerOptimizer(type: string, factory: (c: any) => Optimizer | EpochTrainer): void {
   factories[type] = factory;
 }

@@ -55,7 +55,12 @@ export function step(options: StepOptions): Schedule {
   if (!options || !Number.isInteger(options.every) || options.every < 1) {
     throw new Error(`${where}: every must be an integer ≥ 1, got ${String(options?.every)}; e.g. step({ every: 10, factor: 0.5 }).`);
   }
-  const config = { type: 'step' as const, every: options.every, factor: checkFraction(where, 'factor', options.factor ?? 0.5), per: checkUnit(where, options.per) };
+  const config = {
+    type: 'step' as const,
+    every: options.every,
+    factor: checkFraction(where, 'factor', options.factor ?? 0.5),
+    per: checkUnit(where, options.per),
+  };
   const { every, factor, per } = config;
   return { config, rate: (base, s, e) => base * factor ** Math.floor((per === 'step' ? s : e) / every) };
 }
@@ -108,9 +113,13 @@ function cosineFrom(config: Extract<ScheduleConfig, { type: 'cosine' }>): Schedu
 export function scheduleFromConfig(c: ScheduleConfig): Schedule {
   if (!c || typeof c !== 'object') throw new Error(`unknown schedule ${JSON.stringify(c)}; use step, exponential or cosine.`);
   switch (c.type) {
-    case 'step': return step(c);
-    case 'exponential': return exponential(c);
-    case 'cosine': return cosine(c.per === 'step' ? { steps: c.period, min: c.min } : { epochs: c.period, min: c.min });
-    default: throw new Error(`unknown schedule '${String((c as { type: unknown }).type)}'; use step, exponential or cosine.`);
+    case 'step':
+      return step(c);
+    case 'exponential':
+      return exponential(c);
+    case 'cosine':
+      return cosine(c.per === 'step' ? { steps: c.period, min: c.min } : { epochs: c.period, min: c.min });
+    default:
+      throw new Error(`unknown schedule '${String((c as { type: unknown }).type)}'; use step, exponential or cosine.`);
   }
 }

@@ -95,7 +95,7 @@ function isRange(v: unknown): v is SearchRange {
 
 function checkSpace(space: SearchSpace): string[] {
   if (space === null || typeof space !== 'object' || Array.isArray(space)) {
-    throw new Error("search: space must map parameter names to lists or ranges, e.g. { learningRate: [0.01, 0.1], hidden: [32, 64] }.");
+    throw new Error('search: space must map parameter names to lists or ranges, e.g. { learningRate: [0.01, 0.1], hidden: [32, 64] }.');
   }
   const names = Object.keys(space);
   if (names.length === 0) throw new Error('search: space is empty; give at least one parameter, e.g. { learningRate: [0.01, 0.1] }.');
@@ -104,7 +104,8 @@ function checkSpace(space: SearchSpace): string[] {
     if (Array.isArray(v)) {
       if (v.length === 0) throw new Error(`search: '${name}' has an empty list of values; give at least one.`);
       for (const x of v) {
-        const ok = typeof x === 'number' ? Number.isFinite(x) : Array.isArray(x) && x.every((e) => typeof e === 'number' && Number.isFinite(e));
+        const ok =
+          typeof x === 'number' ? Number.isFinite(x) : Array.isArray(x) && x.every((e) => typeof e === 'number' && Number.isFinite(e));
         if (!ok) throw new Error(`search: '${name}' has the value ${JSON.stringify(x)}; values are finite numbers or lists of numbers.`);
       }
     } else if (isRange(v)) {
@@ -112,7 +113,8 @@ function checkSpace(space: SearchSpace): string[] {
       if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || !(min < max)) {
         throw new Error(`search: the range of '${name}' needs finite min < max, got ${JSON.stringify(v)}.`);
       }
-      if (scale !== 'linear' && scale !== 'log') throw new Error(`search: the range of '${name}' has scale '${String(scale)}'; use 'linear' or 'log'.`);
+      if (scale !== 'linear' && scale !== 'log')
+        throw new Error(`search: the range of '${name}' has scale '${String(scale)}'; use 'linear' or 'log'.`);
       if (scale === 'log' && min <= 0) throw new Error(`search: the log range of '${name}' needs min > 0, got ${min}.`);
     } else {
       throw new Error(`search: '${name}' must be a list of values or a range { min, max }, got ${JSON.stringify(v)}.`);
@@ -172,17 +174,22 @@ export async function search(
   if (typeof buildModel !== 'function') {
     throw new Error('search: buildModel must be a function (params, fold) => compiled model.');
   }
-  if (!options || typeof options !== 'object') throw new Error('search: expected options with a space, e.g. { space: { learningRate: [0.01, 0.1] } }.');
+  if (!options || typeof options !== 'object')
+    throw new Error('search: expected options with a space, e.g. { space: { learningRate: [0.01, 0.1] } }.');
   const names = checkSpace(options.space);
   const strategy = options.strategy ?? (names.every((n) => Array.isArray(options.space[n])) ? 'grid' : 'random');
-  if (strategy !== 'grid' && strategy !== 'random') throw new Error(`search: strategy must be 'grid' or 'random', got '${String(strategy)}'.`);
+  if (strategy !== 'grid' && strategy !== 'random')
+    throw new Error(`search: strategy must be 'grid' or 'random', got '${String(strategy)}'.`);
   const metricOpt = options.metric ?? 'auto';
-  if (!['auto', 'accuracy', 'loss'].includes(metricOpt)) throw new Error(`search: metric must be 'auto', 'accuracy' or 'loss', got '${String(metricOpt)}'.`);
+  if (!['auto', 'accuracy', 'loss'].includes(metricOpt))
+    throw new Error(`search: metric must be 'auto', 'accuracy' or 'loss', got '${String(metricOpt)}'.`);
   const seed = anyInteger('search', 'seed', options.seed ?? 1);
   const candidates = strategy === 'grid' ? gridCandidates(options.space) : randomCandidates(options.space, options.trials ?? 10, seed);
   const maxCandidates = options.maxCandidates ?? 1000;
   if (candidates.length > maxCandidates) {
-    throw new Error(`search: the grid has ${candidates.length} candidates (more than maxCandidates = ${maxCandidates}); shrink the lists or use strategy 'random' with trials.`);
+    throw new Error(
+      `search: the grid has ${candidates.length} candidates (more than maxCandidates = ${maxCandidates}); shrink the lists or use strategy 'random' with trials.`,
+    );
   }
   const k = options.k ?? 3;
   const trials: Trial[] = [];

@@ -13,7 +13,10 @@ export class Session {
   /** State pointers, laid out as the optimizer's createState returned them. */
   readonly state: readonly number[];
 
-  constructor(readonly optimizer: Optimizer | EpochTrainer, readonly network: Network) {
+  constructor(
+    readonly optimizer: Optimizer | EpochTrainer,
+    readonly network: Network,
+  ) {
     this.state = optimizer.createState(network.backend, network.tensors);
   }
 

@@ -8,10 +8,15 @@ import { parseSearchSpec } from '../../src/cli/search-spec.js';
 describe('search spec', () => {
   it('parseSearchSpec reads lists, layer stacks and ranges, and names what is wrong', () => {
     expect(parseSearchSpec('lr=0.01,0.1;hidden=64,128x32;l2=0,5;dropout=0,0.5')).toEqual({
-      learningRate: [0.01, 0.1], hidden: [64, [128, 32]], l2: [0, 5], dropout: [0, 0.5],
+      learningRate: [0.01, 0.1],
+      hidden: [64, [128, 32]],
+      l2: [0, 5],
+      dropout: [0, 0.5],
     });
     expect(parseSearchSpec(' lambda = 1 ; eta=0.001..0.3:log ; hidden=16..64 ')).toEqual({
-      l2: [1], learningRate: { min: 0.001, max: 0.3, scale: 'log' }, hidden: { min: 16, max: 64, integer: true },
+      l2: [1],
+      learningRate: { min: 0.001, max: 0.3, scale: 'log' },
+      hidden: { min: 16, max: 64, integer: true },
     });
     const bad: [string, RegExp][] = [
       ['', /it is empty/],

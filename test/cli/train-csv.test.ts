@@ -38,8 +38,7 @@ describe('simdnn train: training on CSV', () => {
   });
 
   it('trains a regression (numeric label → mse, linear output)', async () => {
-    const r = await cli('train', '--data', regression, '--label', 'y', '--layers', 'none', '--epochs', '30',
-      '--lr', '0.05', '--json');
+    const r = await cli('train', '--data', regression, '--label', 'y', '--layers', 'none', '--epochs', '30', '--lr', '0.05', '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(lastLine(r.stdout));
     expect(out.testAccuracy).toBeNull();

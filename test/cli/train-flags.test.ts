@@ -39,7 +39,10 @@ describe('simdnn train: bad flag values', () => {
       [['--loss', 'bogus'], /--loss: unknown loss 'bogus'/],
       [['--optimizer', 'rmsprop'], /--optimizer must be one of sgd, momentum, nesterov, adam/],
       [['--early-stopping', '-1'], /--early-stopping must be an integer ≥ 0/],
-      [['--early-stopping', '2', '--validation-split', '0'], /--early-stopping watches the validation loss: give --validation-split a fraction > 0/],
+      [
+        ['--early-stopping', '2', '--validation-split', '0'],
+        /--early-stopping watches the validation loss: give --validation-split a fraction > 0/,
+      ],
       [['--kfold', '3', '--save', '/tmp/x'], /--kfold alone only scores the settings/],
       [['--activation', 'prelu'], /unknown activation 'prelu'/],
     ];

@@ -7,8 +7,25 @@ import { lastLine, trainBlobs as train } from '../helpers/cli.js';
 
 describe('simdnn train: the model from the flags', () => {
   it('per-layer activations, adam, L2, dropout and init; --json carries the per-epoch history', async () => {
-    const r = await train('--layers', '16,8', '--activation', 'tanh,relu', '--optimizer', 'adam', '--lr', '0.01', '--l2', '0.5',
-      '--dropout', '0.1', '--init', 'heNormal', '--epochs', '12', '--json');
+    const r = await train(
+      '--layers',
+      '16,8',
+      '--activation',
+      'tanh,relu',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.01',
+      '--l2',
+      '0.5',
+      '--dropout',
+      '0.1',
+      '--init',
+      'heNormal',
+      '--epochs',
+      '12',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/0 dense\s+\[batch, 16\]\s+80\s+tanh/);
     expect(r.stdout).toMatch(/1 dropout\s+\[batch, 16\]/);
@@ -21,8 +38,11 @@ describe('simdnn train: the model from the flags', () => {
   });
 
   it('losses: bce (one sigmoid unit per class), quadratic, hinge; momentum and nesterov', async () => {
-    for (const [loss, opt, out] of [['bce', 'momentum', /1 dense\s+\[batch, 3\]\s+51\s+sigmoid/], ['quadratic', 'nesterov', /1 dense\s+\[batch, 3\]\s+51\s+sigmoid/],
-      ['hinge', 'sgd', /1 dense\s+\[batch, 3\]\s+51\s+linear/]] as const) {
+    for (const [loss, opt, out] of [
+      ['bce', 'momentum', /1 dense\s+\[batch, 3\]\s+51\s+sigmoid/],
+      ['quadratic', 'nesterov', /1 dense\s+\[batch, 3\]\s+51\s+sigmoid/],
+      ['hinge', 'sgd', /1 dense\s+\[batch, 3\]\s+51\s+linear/],
+    ] as const) {
       const r = await train('--layers', '16', '--loss', loss, '--optimizer', opt, '--lr', '0.05', '--epochs', '15', '--json');
       expect(r.code, `${loss}: ${r.stderr}`).toBe(0);
       expect(r.stdout, loss).toMatch(out);

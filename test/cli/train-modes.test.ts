@@ -15,7 +15,9 @@ describe('simdnn train: early stopping, k-fold, search', () => {
     expect(out.epochs).toBeLessThan(60);
     expect(out.epochs).toBe(out.earlyStopping.stoppedEpoch + 1);
     expect(out.history[0].valLoss).toEqual(expect.any(Number));
-    expect(r.stdout).toMatch(new RegExp(`early stopping after epoch ${out.epochs}; restored the weights of epoch ${out.earlyStopping.bestEpoch + 1}`));
+    expect(r.stdout).toMatch(
+      new RegExp(`early stopping after epoch ${out.epochs}; restored the weights of epoch ${out.earlyStopping.bestEpoch + 1}`),
+    );
   });
 
   it('--kfold scores the settings: every fold, then mean ± std', async () => {

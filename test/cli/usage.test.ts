@@ -14,8 +14,22 @@ describe('simdnn CLI: usage', () => {
     for (const c of ['train', 'evaluate', 'predict']) expect(main.stdout).toContain(`simdnn ${c}`);
     const train = await cli('train', '--help');
     expect(train.code).toBe(0);
-    for (const f of ['--data', '--label', '--layers', '--activation', '--loss', '--optimizer', '--lr', '--momentum',
-      '--batch-size', '--epochs', '--seed', '--backend', '--save', '--json']) {
+    for (const f of [
+      '--data',
+      '--label',
+      '--layers',
+      '--activation',
+      '--loss',
+      '--optimizer',
+      '--lr',
+      '--momentum',
+      '--batch-size',
+      '--epochs',
+      '--seed',
+      '--backend',
+      '--save',
+      '--json',
+    ]) {
       expect(train.stdout).toContain(f);
     }
     expect((await cli('help', 'predict')).stdout).toContain('Usage: simdnn predict <dir> <file.csv>');
@@ -23,8 +37,21 @@ describe('simdnn CLI: usage', () => {
 
   it('help lists every course flag', async () => {
     const r = await cli('train', '--help');
-    for (const f of ['--activation', '--loss crossentropy|bce|mse|quadratic|hinge', '--optimizer sgd|momentum|nesterov|adam', '--l1', '--l2',
-      '--dropout', '--init', '--early-stopping', '--validation-split', '--kfold', '--search', '--trials', '--diagnostics']) {
+    for (const f of [
+      '--activation',
+      '--loss crossentropy|bce|mse|quadratic|hinge',
+      '--optimizer sgd|momentum|nesterov|adam',
+      '--l1',
+      '--l2',
+      '--dropout',
+      '--init',
+      '--early-stopping',
+      '--validation-split',
+      '--kfold',
+      '--search',
+      '--trials',
+      '--diagnostics',
+    ]) {
       expect(r.stdout).toContain(f);
     }
   });

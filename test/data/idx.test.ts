@@ -12,7 +12,9 @@ function encodeIdx(type: number, shape: number[], values: number[]): Uint8Array 
   const dv = new DataView(out.buffer);
   out[2] = type;
   out[3] = shape.length;
-  shape.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    dv.setUint32(4 + 4 * i, d, false);
+  });
   let o = 4 + 4 * shape.length;
   for (const v of values) {
     if (type === 0x08) dv.setUint8(o, v);
@@ -40,7 +42,7 @@ describe('IDX', () => {
       const { shape, data } = parseIdx(encodeIdx(type, [2, 3], values));
       expect(shape).toEqual([2, 3]);
       expect(data).toBeInstanceOf(Ctor);
-      expect(Array.from(data)).toEqual(Array.from(new (Ctor as any)(values)));
+      expect(Array.from(data)).toEqual(Array.from(new (Ctor as unknown as new (v: number[]) => ArrayLike<number>)(values)));
     });
   }
   it('handles a byteOffset into a larger buffer and zero dimensions', () => {

@@ -4,7 +4,12 @@ import { tensor2d } from '../../src/data/tensor.js';
 
 describe('tensor2d', () => {
   it('builds from number[][], flat arrays and Float32Array', () => {
-    expect(tensor2d([[1, 2, 3], [4, 5, 6]])).toEqual({ data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [2, 3] });
+    expect(
+      tensor2d([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).toEqual({ data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [2, 3] });
     expect(tensor2d([1, 2, 3, 4], [2, 2]).shape).toEqual([2, 2]);
     const f = new Float32Array(6);
     expect(tensor2d(f, [3, 2]).data).toBe(f);

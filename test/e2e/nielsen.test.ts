@@ -28,7 +28,10 @@ describe("Nielsen's MNIST protocols", async () => {
 
   it('chapter 3: [784, 100, 10] cross-entropy + L2 λ = 5.0, N(0, 1/n_in), η = 0.5, first 10 epochs → ≥ 97.2 % validation', async () => {
     const r = await runExperiment(experiment('ch3-l2'), data, { epochs: 10 });
-    expect(r.bestValidation, `validation accuracy per epoch: ${r.validation.map((v) => (100 * v).toFixed(2)).join(' ')}`).toBeGreaterThanOrEqual(0.972);
+    expect(
+      r.bestValidation,
+      `validation accuracy per epoch: ${r.validation.map((v) => (100 * v).toFixed(2)).join(' ')}`,
+    ).toBeGreaterThanOrEqual(0.972);
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.965);
   });
 });

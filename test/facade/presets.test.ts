@@ -14,8 +14,22 @@ describe('task presets', () => {
     expect(two.loss.name).toBe('binaryCrossentropy');
     expect(two.metrics).toEqual(['accuracy']);
     expect(two.optimizer.config).toMatchObject({ type: 'adam', learningRate: 0.001 });
-    const three = classifier({ inputs: 4, classes: 3, hidden: [16, 8], activation: 'tanh', dropout: 0.1, regularization: { l2: 1 }, backend: b });
-    expect(three.layers.map((l) => l.describe())).toEqual(['dense 4→16 tanh', 'dropout p=0.1', 'dense 16→8 tanh', 'dropout p=0.1', 'dense 8→3 softmax']);
+    const three = classifier({
+      inputs: 4,
+      classes: 3,
+      hidden: [16, 8],
+      activation: 'tanh',
+      dropout: 0.1,
+      regularization: { l2: 1 },
+      backend: b,
+    });
+    expect(three.layers.map((l) => l.describe())).toEqual([
+      'dense 4→16 tanh',
+      'dropout p=0.1',
+      'dense 16→8 tanh',
+      'dropout p=0.1',
+      'dense 8→3 softmax',
+    ]);
     expect(three.loss.name).toBe('categoricalCrossentropy');
     expect((three.layers[0] as unknown as { kernelInitializer: string }).kernelInitializer).toBe('glorotUniform');
     const relu = classifier({ inputs: 4, classes: 3, backend: b });
@@ -46,10 +60,14 @@ describe('task presets', () => {
 
   it('bad options are refused', async () => {
     const b = await wasmBackend();
-    expect(() => classifier({ inputs: 4, classes: 1, backend: b })).toThrow('classifier: classes must be an integer ≥ 2, got 1; for numeric targets use regressor');
+    expect(() => classifier({ inputs: 4, classes: 1, backend: b })).toThrow(
+      'classifier: classes must be an integer ≥ 2, got 1; for numeric targets use regressor',
+    );
     expect(() => classifier({ inputs: 0, classes: 3, backend: b })).toThrow('classifier: inputs must be a positive integer');
     expect(() => classifier({ inputs: 4, classes: 3, hidden: [8, 0], backend: b })).toThrow('hidden[1] must be a positive integer');
-    expect(() => classifier({ inputs: 4, classes: 3, hidden: [8], activation: ['relu', 'tanh'], backend: b })).toThrow('activation lists 2 names but hidden has 1 layers');
+    expect(() => classifier({ inputs: 4, classes: 3, hidden: [8], activation: ['relu', 'tanh'], backend: b })).toThrow(
+      'activation lists 2 names but hidden has 1 layers',
+    );
     expect(() => classifier({ inputs: 4, classes: 3, dropout: 1, backend: b })).toThrow('classifier: dropout must be in [0, 1)');
     expect(() => classifier({ inputs: 4, classes: 3, activation: 'swish', backend: b })).toThrow("unknown activation 'swish'");
     expect(() => regressor({ inputs: 4, outputs: 0, backend: b })).toThrow('regressor: outputs must be a positive integer');

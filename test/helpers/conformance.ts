@@ -48,7 +48,10 @@ export function backends(): Promise<Backends> {
  */
 export async function allBackends(options: { debug?: boolean } = {}): Promise<[string, Backend][]> {
   const b = await backends();
-  const list: [string, Backend][] = [['js', b.js], ['wasm', b.wasm]];
+  const list: [string, Backend][] = [
+    ['js', b.js],
+    ['wasm', b.wasm],
+  ];
   if (b.relaxed) list.push(['relaxed', b.relaxed]);
   if (options.debug) list.push(['debug', b.debug]);
   return list;

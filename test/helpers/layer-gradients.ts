@@ -51,9 +51,10 @@ export function check(backend: Backend, layers: Layer[], loss: string, labels: '
   model.setWeights(w);
   const nout = model.outputUnits;
   const x = rand(ROWS * NIN, 3, -1.5, 1.5);
-  const y = labels === 'classes'
-    ? Array.from({ length: ROWS }, (_, r) => (r * 7) % Math.max(nout, 2))
-    : { data: rand(ROWS * nout, 5, labels === 'probabilities' ? 0 : -1, 1), shape: [ROWS, nout] };
+  const y =
+    labels === 'classes'
+      ? Array.from({ length: ROWS }, (_, r) => (r * 7) % Math.max(nout, 2))
+      : { data: rand(ROWS * nout, 5, labels === 'probabilities' ? 0 : -1, 1), shape: [ROWS, nout] };
   const { grads } = model.gradients({ data: x, shape: [ROWS, NIN] }, y as never);
 
   // Dropout masks of this very forward pass (the step counter did not move).
@@ -62,11 +63,20 @@ export function check(backend: Backend, layers: Layer[], loss: string, labels: '
   model.layers.forEach((l, i) => {
     if (l instanceof Dropout) masks.set(i, Float64Array.from(backend.heap.readF32(plan.layers[i]!.mask!, ROWS * l.outUnits)));
   });
-  const fd = refGradFD(refLayers(model, masks), model.getWeights().map((t) => Float64Array.from(t)), Float64Array.from(x),
-    refTargets(y as never, ROWS, nout, loss), ROWS, loss);
+  const fd = refGradFD(
+    refLayers(model, masks),
+    model.getWeights().map((t) => Float64Array.from(t)),
+    Float64Array.from(x),
+    refTargets(y as never, ROWS, nout, loss),
+    ROWS,
+    loss,
+  );
   grads.forEach((g, i) => {
     const e = relErr(g, fd[i]!);
-    expect(e, `tensor ${i} (${model.network.params[i]!.spec.name} of layer ${model.network.params[i]!.layer}): relative error ${e}`).toBeLessThanOrEqual(1e-3);
+    expect(
+      e,
+      `tensor ${i} (${model.network.params[i]!.spec.name} of layer ${model.network.params[i]!.layer}): relative error ${e}`,
+    ).toBeLessThanOrEqual(1e-3);
   });
   model.dispose();
 }

@@ -23,16 +23,35 @@ export interface RefLayer {
 function act(name: string, z: Float64Array, alpha = 0): Float64Array {
   const a = new Float64Array(z.length);
   switch (name) {
-    case 'linear': a.set(z); break;
-    case 'relu': for (let i = 0; i < z.length; i++) a[i] = Math.max(0, z[i]!); break;
-    case 'sigmoid': for (let i = 0; i < z.length; i++) a[i] = 1 / (1 + Math.exp(-z[i]!)); break;
-    case 'tanh': for (let i = 0; i < z.length; i++) a[i] = Math.tanh(z[i]!); break;
-    case 'leakyRelu': for (let i = 0; i < z.length; i++) a[i] = z[i]! > 0 ? z[i]! : alpha * z[i]!; break;
-    case 'elu': for (let i = 0; i < z.length; i++) a[i] = z[i]! > 0 ? z[i]! : alpha * (Math.exp(z[i]!) - 1); break;
-    case 'softplus': for (let i = 0; i < z.length; i++) a[i] = Math.log1p(Math.exp(z[i]!)); break;
-    case 'hardTanh': for (let i = 0; i < z.length; i++) a[i] = Math.max(-1, Math.min(1, z[i]!)); break;
-    case 'abs': for (let i = 0; i < z.length; i++) a[i] = Math.abs(z[i]!); break;
-    default: throw new Error(`reference: no activation ${name}`);
+    case 'linear':
+      a.set(z);
+      break;
+    case 'relu':
+      for (let i = 0; i < z.length; i++) a[i] = Math.max(0, z[i]!);
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < z.length; i++) a[i] = 1 / (1 + Math.exp(-z[i]!));
+      break;
+    case 'tanh':
+      for (let i = 0; i < z.length; i++) a[i] = Math.tanh(z[i]!);
+      break;
+    case 'leakyRelu':
+      for (let i = 0; i < z.length; i++) a[i] = z[i]! > 0 ? z[i]! : alpha * z[i]!;
+      break;
+    case 'elu':
+      for (let i = 0; i < z.length; i++) a[i] = z[i]! > 0 ? z[i]! : alpha * (Math.exp(z[i]!) - 1);
+      break;
+    case 'softplus':
+      for (let i = 0; i < z.length; i++) a[i] = Math.log1p(Math.exp(z[i]!));
+      break;
+    case 'hardTanh':
+      for (let i = 0; i < z.length; i++) a[i] = Math.max(-1, Math.min(1, z[i]!));
+      break;
+    case 'abs':
+      for (let i = 0; i < z.length; i++) a[i] = Math.abs(z[i]!);
+      break;
+    default:
+      throw new Error(`reference: no activation ${name}`);
   }
   return a;
 }
@@ -117,7 +136,13 @@ export function refLoss(loss: string, a: Float64Array, y: Float64Array, rows: nu
 
 /** Central finite differences of the float64 loss with respect to every weight (step h). */
 export function refGradFD(
-  layers: RefLayer[], weights: Float64Array[], x: Float64Array, y: Float64Array, rows: number, loss: string, h = 1e-5,
+  layers: RefLayer[],
+  weights: Float64Array[],
+  x: Float64Array,
+  y: Float64Array,
+  rows: number,
+  loss: string,
+  h = 1e-5,
 ): Float64Array[] {
   const cols = layers[layers.length - 1]!.units;
   const f = (): number => refLoss(loss, refForward(layers, weights, x, rows), y, rows, cols);

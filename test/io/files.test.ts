@@ -36,7 +36,7 @@ describe('writeModelFiles / readModelFiles', () => {
     const dir = await fresh();
     await Promise.all([1, 2, 3, 4].map((v) => writeModelFiles(dir, { v }, new Uint8Array(v).fill(v))));
     const back = await readModelFiles(dir);
-    expect(back.weights.length).toBe(back.spec.v);
+    expect(back.weights.length).toBe((back.spec as { v: number }).v);
     expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
   });
 
@@ -84,9 +84,7 @@ describe('writeModelFiles / readModelFiles', () => {
 
   it('a missing directory says how to make one', async () => {
     const dir = join(await fresh(), 'nope');
-    await expect(readModelFiles(dir)).rejects.toThrow(
-      `no model at ${dir}: model.json not found; save one with model.save(dir)`,
-    );
+    await expect(readModelFiles(dir)).rejects.toThrow(`no model at ${dir}: model.json not found; save one with model.save(dir)`);
   });
 
   it('an empty directory or a file in place of the directory is named', async () => {

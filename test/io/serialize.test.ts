@@ -55,13 +55,16 @@ describe('save and load', async () => {
 describe('save and load: prelu, maxout, dropout, constant init, regularizers, optimizer', async () => {
   const [[, js], [, wasm]] = await allBackends();
   it('prelu, maxout, dropout, constant init, regularizers and the optimizer round-trip through toJSON/fromJSON', () => {
-    const m = sequential([
-      dense({ units: 6, inputShape: [4], kernelRegularizer: { l2: 0.5 }, biasInitializer: constant({ value: 0.1 }) }),
-      prelu(),
-      dropout({ rate: 0.25, seed: 9 }),
-      maxout({ units: 3, pieces: 2, kernelRegularizer: { l1: 0.1 } }),
-      dense({ units: 2, activation: 'elu', alpha: 0.5 }),
-    ], { backend: js, seed: 4 });
+    const m = sequential(
+      [
+        dense({ units: 6, inputShape: [4], kernelRegularizer: { l2: 0.5 }, biasInitializer: constant({ value: 0.1 }) }),
+        prelu(),
+        dropout({ rate: 0.25, seed: 9 }),
+        maxout({ units: 3, pieces: 2, kernelRegularizer: { l1: 0.1 } }),
+        dense({ units: 2, activation: 'elu', alpha: 0.5 }),
+      ],
+      { backend: js, seed: 4 },
+    );
     m.compile({ loss: 'quadratic', optimizer: adam({ learningRate: 0.01 }), regularization: { l2: 2 } });
     expect(Array.from(m.getWeights()[1]!)).toEqual(new Array(6).fill(Math.fround(0.1)));
     expect(Array.from(m.getWeights()[2]!)).toEqual(new Array(6).fill(0.25));
@@ -70,7 +73,10 @@ describe('save and load: prelu, maxout, dropout, constant init, regularizers, op
     expect(back.layers.map((l) => l.getConfig())).toEqual(m.layers.map((l) => l.getConfig()));
     expect(back.optimizer.config).toEqual(m.optimizer.config);
     expect(back.regularization).toEqual({ l1: 0, l2: 2 });
-    const x = [[0.1, -0.2, 0.3, 0.9], [1, 0.5, -1, 0]];
+    const x = [
+      [0.1, -0.2, 0.3, 0.9],
+      [1, 0.5, -1, 0],
+    ];
     const p0 = m.predict(x).data;
     const p1 = back.predict(x).data;
     for (let i = 0; i < p0.length; i++) expect(p1[i]).toBeCloseTo(p0[i]!, 5);

@@ -15,7 +15,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/kernels/backend.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
-import { allBackends, COLS, conform, EDGE_SIZES, EXACT, EXP, expectClose, f32, FD_H, FD_TOL, rand, ROWS, runKernel, sigmoid64, type Tolerance, ULP } from '../helpers/conformance.js';
+import {
+  allBackends,
+  COLS,
+  conform,
+  EDGE_SIZES,
+  EXACT,
+  EXP,
+  expectClose,
+  f32,
+  FD_H,
+  FD_TOL,
+  rand,
+  ROWS,
+  runKernel,
+  sigmoid64,
+  type Tolerance,
+  ULP,
+} from '../helpers/conformance.js';
 
 type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 const CORE_ACTS: Act[] = ['linear', 'relu', 'sigmoid', 'tanh'];
@@ -79,13 +96,17 @@ describe('activations', () => {
       const n = 513;
       const z = coreActInputs(n, 7);
       const { out } = runKernel(js, `${act}_fwd_f32` as keyof Kernels, {
-        inputs: { z }, outputs: { a: n }, args: (p) => [p.z!, p.a!, n, 0],
+        inputs: { z },
+        outputs: { a: n },
+        args: (p) => [p.z!, p.a!, n, 0],
       });
       const want = Array.from(z, (v) => Math.fround(CLOSED[act].f(v)));
       expectClose(out.a!, want, CLOSED[act].tol, `${act} fwd vs closed form`);
       const da = rand(n, 8);
       const bwd = runKernel(js, `${act}_bwd_f32` as keyof Kernels, {
-        inputs: { z, a: out.a!, da }, outputs: { dz: n }, args: (p) => [p.z!, p.a!, p.da!, p.dz!, n, 0],
+        inputs: { z, a: out.a!, da },
+        outputs: { dz: n },
+        args: (p) => [p.z!, p.a!, p.da!, p.dz!, n, 0],
       });
       const wantD = Array.from(z, (v, i) => da[i]! * CLOSED[act].df(v));
       expectClose(bwd.out.dz!, wantD, { abs: 1e-7, rel: 1e-6 }, `${act} bwd vs analytic derivative`);
@@ -100,12 +121,15 @@ describe('activations', () => {
       const ones = new Float32Array(n).fill(1);
       for (const [tag, b] of await allBackends()) {
         const run = (zz: Float32Array) =>
-          runKernel(b, `${act}_fwd_f32` as keyof Kernels, { inputs: { z: zz }, outputs: { a: n }, args: (p) => [p.z!, p.a!, n, 0] })
-            .out.a!;
-        const a = run(z), ap = run(zp), am = run(zm);
+          runKernel(b, `${act}_fwd_f32` as keyof Kernels, { inputs: { z: zz }, outputs: { a: n }, args: (p) => [p.z!, p.a!, n, 0] }).out.a!;
+        const a = run(z),
+          ap = run(zp),
+          am = run(zm);
         const fd = Array.from(ap, (v, i) => (v - am[i]!) / (zp[i]! - zm[i]!));
         const { out } = runKernel(b, `${act}_bwd_f32` as keyof Kernels, {
-          inputs: { z, a, da: ones }, outputs: { dz: n }, args: (p) => [p.z!, p.a!, p.da!, p.dz!, n, 0],
+          inputs: { z, a, da: ones },
+          outputs: { dz: n },
+          args: (p) => [p.z!, p.a!, p.da!, p.dz!, n, 0],
         });
         expectClose(out.dz!, fd, FD_TOL, `${act} [${tag}] bwd vs finite difference`);
       }
@@ -117,8 +141,7 @@ describe('activations', () => {
     const n = z.length;
     for (const [tag, b] of await allBackends()) {
       const run = (act: Act) =>
-        runKernel(b, `${act}_fwd_f32` as keyof Kernels, { inputs: { z }, outputs: { a: n }, args: (p) => [p.z!, p.a!, n, 0] })
-          .out.a!;
+        runKernel(b, `${act}_fwd_f32` as keyof Kernels, { inputs: { z }, outputs: { a: n }, args: (p) => [p.z!, p.a!, n, 0] }).out.a!;
       const s = run('sigmoid');
       const t = run('tanh');
       const r = run('relu');
@@ -150,7 +173,9 @@ describe('activations', () => {
     for (const [tag, b] of await allBackends()) {
       for (const act of CORE_ACTS) {
         const { out } = runKernel(b, `${act}_fwd_f32` as keyof Kernels, {
-          inputs: { z }, outputs: { a: 5 }, args: (p) => [p.z!, p.a!, 5, 0],
+          inputs: { z },
+          outputs: { a: 5 },
+          args: (p) => [p.z!, p.a!, 5, 0],
         });
         expect(Number.isNaN(out.a![0]!), `${tag} ${act}(NaN)`).toBe(true);
         expect(Number.isNaN(out.a![2]!), `${tag} ${act}(NaN) tail`).toBe(true);
@@ -173,12 +198,52 @@ interface ActSpec {
 }
 
 const COURSE_ACTS: ActSpec[] = [
-  { name: 'leaky_relu', alpha: 0.01, f: (z, a) => (z > 0 ? z : a * z), df: (z, a) => (z > 0 ? 1 : a), fwdTol: EXACT, bwdTol: EXACT, kinks: [0] },
-  { name: 'leaky_relu', alpha: 0.3, f: (z, a) => (z > 0 ? z : a * z), df: (z, a) => (z > 0 ? 1 : a), fwdTol: EXACT, bwdTol: EXACT, kinks: [0] },
-  { name: 'elu', alpha: 1, f: (z, a) => (z > 0 ? z : a * Math.expm1(z)), df: (z, a) => (z > 0 ? 1 : a * Math.exp(z)), fwdTol: EXP, bwdTol: ULP, kinks: [0] },
-  { name: 'elu', alpha: 0.5, f: (z, a) => (z > 0 ? z : a * Math.expm1(z)), df: (z, a) => (z > 0 ? 1 : a * Math.exp(z)), fwdTol: EXP, bwdTol: ULP, kinks: [0] },
+  {
+    name: 'leaky_relu',
+    alpha: 0.01,
+    f: (z, a) => (z > 0 ? z : a * z),
+    df: (z, a) => (z > 0 ? 1 : a),
+    fwdTol: EXACT,
+    bwdTol: EXACT,
+    kinks: [0],
+  },
+  {
+    name: 'leaky_relu',
+    alpha: 0.3,
+    f: (z, a) => (z > 0 ? z : a * z),
+    df: (z, a) => (z > 0 ? 1 : a),
+    fwdTol: EXACT,
+    bwdTol: EXACT,
+    kinks: [0],
+  },
+  {
+    name: 'elu',
+    alpha: 1,
+    f: (z, a) => (z > 0 ? z : a * Math.expm1(z)),
+    df: (z, a) => (z > 0 ? 1 : a * Math.exp(z)),
+    fwdTol: EXP,
+    bwdTol: ULP,
+    kinks: [0],
+  },
+  {
+    name: 'elu',
+    alpha: 0.5,
+    f: (z, a) => (z > 0 ? z : a * Math.expm1(z)),
+    df: (z, a) => (z > 0 ? 1 : a * Math.exp(z)),
+    fwdTol: EXP,
+    bwdTol: ULP,
+    kinks: [0],
+  },
   { name: 'softplus', alpha: 0, f: (z) => Math.log(1 + Math.exp(z)), df: (z) => sigmoid64(z), fwdTol: EXP, bwdTol: EXP, kinks: [] },
-  { name: 'hard_tanh', alpha: 0, f: (z) => Math.min(1, Math.max(-1, z)), df: (z) => (z > -1 && z < 1 ? 1 : 0), fwdTol: EXACT, bwdTol: EXACT, kinks: [-1, 1] },
+  {
+    name: 'hard_tanh',
+    alpha: 0,
+    f: (z) => Math.min(1, Math.max(-1, z)),
+    df: (z) => (z > -1 && z < 1 ? 1 : 0),
+    fwdTol: EXACT,
+    bwdTol: EXACT,
+    kinks: [-1, 1],
+  },
   { name: 'abs', alpha: 0, f: (z) => Math.abs(z), df: (z) => Math.sign(z), fwdTol: EXACT, bwdTol: EXACT, kinks: [0] },
 ];
 
@@ -194,7 +259,9 @@ const fwd = (b: Backend, name: string, z: Float32Array, alpha: number) =>
     .out.a!;
 const bwd = (b: Backend, name: string, z: Float32Array, a: Float32Array, da: Float32Array, alpha: number) =>
   runKernel(b, `${name}_bwd_f32` as keyof Kernels, {
-    inputs: { z, a, da }, outputs: { dz: z.length }, args: (p) => [p.z!, p.a!, p.da!, p.dz!, z.length, alpha],
+    inputs: { z, a, da },
+    outputs: { dz: z.length },
+    args: (p) => [p.z!, p.a!, p.da!, p.dz!, z.length, alpha],
   }).out.dz!;
 
 describe('elementwise activations (course set)', () => {
@@ -230,19 +297,31 @@ describe('elementwise activations (course set)', () => {
       const z = courseActInputs(777, 3);
       const a = fwd(js, act.name, z, act.alpha);
       const al = Math.fround(act.alpha);
-      expectClose(a, Array.from(z, (v) => act.f(v, al)), { abs: 1e-30, rel: 1e-6 }, `${label} fwd`);
+      expectClose(
+        a,
+        Array.from(z, (v) => act.f(v, al)),
+        { abs: 1e-30, rel: 1e-6 },
+        `${label} fwd`,
+      );
       const da = rand(z.length, 4);
       const dz = bwd(js, act.name, z, a, da, act.alpha);
-      expectClose(dz, Array.from(z, (v, i) => da[i]! * act.df(v, al)), { abs: 1e-7, rel: 1e-6 }, `${label} bwd`);
+      expectClose(
+        dz,
+        Array.from(z, (v, i) => da[i]! * act.df(v, al)),
+        { abs: 1e-7, rel: 1e-6 },
+        `${label} bwd`,
+      );
     });
 
     it(`${label}: bwd matches a central finite difference of fwd (every backend)`, async () => {
       const n = 129;
       const z = rand(n, 21, -4, 4).map((v) => (act.kinks.some((k) => Math.abs(v - k) < 2 * FD_H) ? v + 0.1 : v));
-      const zp = z.map((v) => v + FD_H), zm = z.map((v) => v - FD_H);
+      const zp = z.map((v) => v + FD_H),
+        zm = z.map((v) => v - FD_H);
       const ones = new Float32Array(n).fill(1);
       for (const [tag, b] of await allBackends()) {
-        const ap = fwd(b, act.name, zp, act.alpha), am = fwd(b, act.name, zm, act.alpha);
+        const ap = fwd(b, act.name, zp, act.alpha),
+          am = fwd(b, act.name, zm, act.alpha);
         const fd = Array.from(ap, (v, i) => (v - am[i]!) / (zp[i]! - zm[i]!));
         const dz = bwd(b, act.name, z, fwd(b, act.name, z, act.alpha), ones, act.alpha);
         expectClose(dz, fd, FD_TOL, `${label} [${tag}] bwd vs FD`);
@@ -257,7 +336,9 @@ describe('elementwise activations (course set)', () => {
         const a = fwd(b, act.name, z, act.alpha);
         const al = Math.fround(act.alpha);
         for (let i = 0; i < z.length; i++) {
-          const want = Math.fround(act.name === 'softplus' ? Math.max(z[i]!, 0) + Math.log1p(Math.exp(-Math.abs(z[i]!))) : act.f(z[i]!, al));
+          const want = Math.fround(
+            act.name === 'softplus' ? Math.max(z[i]!, 0) + Math.log1p(Math.exp(-Math.abs(z[i]!))) : act.f(z[i]!, al),
+          );
           expect(Number.isNaN(a[i]!), `${tag} ${act.name}(${z[i]}) is NaN`).toBe(false);
           expect(Math.abs(a[i]! - want), `${tag} ${act.name}(${z[i]}) = ${a[i]}, want ${want}`).toBeLessThanOrEqual(
             1e-6 * Math.abs(want) + 1e-7,
@@ -317,29 +398,38 @@ describe('parametric ReLU', () => {
   });
 
   it('dz and dslope match finite differences of L = Σ G ⊙ prelu(z; slope) (every backend)', async () => {
-    const rows = 5, cols = 7, n = rows * cols;
+    const rows = 5,
+      cols = 7,
+      n = rows * cols;
     const z = rand(n, 31, -2, 2).map((v) => (Math.abs(v) < 0.05 ? v + 0.2 : v));
     const slope = rand(cols, 32, 0.05, 0.4);
     const G = rand(n, 33);
     for (const [tag, b] of await allBackends()) {
       const L = (zz: Float32Array, ss: Float32Array): number => {
-        const a = runKernel(b, 'prelu_fwd_f32', { inputs: { z: zz, slope: ss }, outputs: { a: n }, args: (p) => [p.z!, p.slope!, p.a!, rows, cols] }).out.a!;
+        const a = runKernel(b, 'prelu_fwd_f32', {
+          inputs: { z: zz, slope: ss },
+          outputs: { a: n },
+          args: (p) => [p.z!, p.slope!, p.a!, rows, cols],
+        }).out.a!;
         let s = 0;
         for (let i = 0; i < n; i++) s += G[i]! * a[i]!;
         return s;
       };
       const { out } = runKernel(b, 'prelu_bwd_f32', {
-        inputs: { z, slope, da: G }, outputs: { dz: n, dslope: cols },
+        inputs: { z, slope, da: G },
+        outputs: { dz: n, dslope: cols },
         args: (p) => [p.z!, p.slope!, p.da!, p.dz!, p.dslope!, rows, cols, 0],
       });
       const fdz = Array.from(z, (_, i) => {
-        const zp = z.slice(), zm = z.slice();
+        const zp = z.slice(),
+          zm = z.slice();
         zp[i]! += FD_H;
         zm[i]! -= FD_H;
         return (L(zp, slope) - L(zm, slope)) / (zp[i]! - zm[i]!);
       });
       const fds = Array.from(slope, (_, j) => {
-        const sp = slope.slice(), sm = slope.slice();
+        const sp = slope.slice(),
+          sm = slope.slice();
         sp[j]! += FD_H;
         sm[j]! -= FD_H;
         return (L(z, sp) - L(z, sm)) / (sp[j]! - sm[j]!);

@@ -78,7 +78,9 @@ function rowKernelRows(n: number): ConformRow[] {
 
 /** Per-sample dense Jacobian rows with nout = n, without and with the bias block. */
 function jacobianRows(n: number): ConformRow[] {
-  const rows = 3, nin = 5, ldj = nin * n + n + 7;
+  const rows = 3,
+    nin = 5,
+    ldj = nin * n + n + 7;
   return [0, 1].map((bias) => ({
     kernel: 'jacobian_dense_rows_f32',
     shape: `nout=${n} bias=${bias}`,

@@ -110,8 +110,7 @@ function kernelCall(c: Case, inp: Inputs, offset = 0): KernelCall {
 }
 
 const kernelName = (l: Layout) => `gemm_${l}_f32` as const;
-const label = (c: Case) =>
-  `${c.layout} m=${c.m} n=${c.n} k=${c.k}${c.bias ? ' bias' : ''} beta=${c.beta}${c.nanC ? ' C=NaN' : ''}`;
+const label = (c: Case) => `${c.layout} m=${c.m} n=${c.n} k=${c.k}${c.bias ? ' bias' : ''} beta=${c.beta}${c.nanC ? ' C=NaN' : ''}`;
 
 /** Runs one case on every backend and compares them against the js reference. */
 async function check(c: Case, seed = 1): Promise<void> {
@@ -150,7 +149,14 @@ describe('gemm js reference', () => {
   it('matches a float64 triple loop (every layout, bias, beta, NaN C)', async () => {
     const { js } = await backends();
     const shapes: [number, number, number][] = [
-      [1, 1, 1], [3, 5, 17], [17, 3, 5], [5, 17, 3], [1, 129, 127], [129, 1, 5], [33, 10, 128], [20, 128, 64],
+      [1, 1, 1],
+      [3, 5, 17],
+      [17, 3, 5],
+      [5, 17, 3],
+      [1, 129, 127],
+      [129, 1, 5],
+      [33, 10, 128],
+      [20, 128, 64],
     ];
     for (const layout of LAYOUTS) {
       for (const [m, n, k] of shapes) {
@@ -182,7 +188,10 @@ describe('gemm conformance (wasm builds vs js)', () => {
 
     it(`${layout}: full-size edge triples`, async () => {
       const triples: [number, number, number][] = [
-        [BIG[0]!, BIG[1]!, BIG[2]!], [BIG[2]!, BIG[0]!, BIG[1]!], [BIG[1]!, BIG[2]!, BIG[0]!], [BIG[2]!, BIG[2]!, BIG[2]!],
+        [BIG[0]!, BIG[1]!, BIG[2]!],
+        [BIG[2]!, BIG[0]!, BIG[1]!],
+        [BIG[1]!, BIG[2]!, BIG[0]!],
+        [BIG[2]!, BIG[2]!, BIG[2]!],
       ];
       for (const [m, n, k] of triples) for (const c of variants(layout, m, n, k)) await check(c);
     });
@@ -191,9 +200,24 @@ describe('gemm conformance (wasm builds vs js)', () => {
       // Tiny m (≤ 4: streaming path, pairs of rows, k % 4 tails), small n (≤ 12 and its k slices
       // of 4096), register-tile edges (4×8), KC = 256 / MC = 120 / NC = 1024 crossings.
       const triples: [number, number, number][] = [
-        [2, 33, 9], [4, 25, 7], [3, 16, 1], [4, 12, 5], [2, 129, 4], [4, 8, 130],
-        [5, 12, 6], [6, 9, 11], [7, 10, 4100], [9, 4, 4097],
-        [4, 8, 4], [8, 16, 8], [12, 24, 3], [13, 13, 13], [121, 20, 257], [241, 33, 300], [5, 1030, 3], [8, 1025, 2],
+        [2, 33, 9],
+        [4, 25, 7],
+        [3, 16, 1],
+        [4, 12, 5],
+        [2, 129, 4],
+        [4, 8, 130],
+        [5, 12, 6],
+        [6, 9, 11],
+        [7, 10, 4100],
+        [9, 4, 4097],
+        [4, 8, 4],
+        [8, 16, 8],
+        [12, 24, 3],
+        [13, 13, 13],
+        [121, 20, 257],
+        [241, 33, 300],
+        [5, 1030, 3],
+        [8, 1025, 2],
       ];
       for (const [m, n, k] of triples) for (const c of variants(layout, m, n, k)) await check(c);
     });
@@ -237,7 +261,12 @@ describe('gemm conformance (wasm builds vs js)', () => {
 
   it('operands at unaligned addresses (4 bytes past a 64-byte boundary)', async () => {
     for (const layout of LAYOUTS) {
-      for (const [m, n, k] of [[1, 10, 7], [3, 17, 5], [17, 5, 129], [37, 129, 33]] as const) {
+      for (const [m, n, k] of [
+        [1, 10, 7],
+        [3, 17, 5],
+        [17, 5, 129],
+        [37, 129, 33],
+      ] as const) {
         for (const c of variants(layout, m, n, k)) {
           const inp = inputsFor(c, 5);
           // The kernels read A, B, bias one float later than they were written: the same memory on
@@ -253,7 +282,11 @@ describe('gemm conformance (wasm builds vs js)', () => {
     // build's output so that a NaN leaking from C cannot hide behind NaN == NaN in the comparison.
     const { wasm } = await backends();
     for (const layout of LAYOUTS) {
-      for (const [m, n, k] of [[2, 10, 9], [5, 10, 9], [33, 17, 9]] as const) {
+      for (const [m, n, k] of [
+        [2, 10, 9],
+        [5, 10, 9],
+        [33, 17, 9],
+      ] as const) {
         const c: Case = { layout, m, n, k, bias: layout === 'nn', beta: 0, nanC: true };
         const out = runKernel(wasm, kernelName(layout), kernelCall(c, inputsFor(c, 3))).out.c!;
         for (let i = 0; i < m * n; i++) expect(Number.isFinite(out[i]!), `${label(c)} element ${i}`).toBe(true);

@@ -275,7 +275,12 @@ describe('linalg js twin vs float64', () => {
   });
 
   it('syrk_acc: lower triangle of beta·H + JᵀJ, upper untouched', () => {
-    for (const [rows, p] of [[1, 1], [7, 5], [300, 17], [3, 129]] as const) {
+    for (const [rows, p] of [
+      [1, 1],
+      [7, 5],
+      [300, 17],
+      [3, 129],
+    ] as const) {
       const J = rand(rows * p, rows + p);
       const H0 = rand(p * p, 99);
       for (const beta of [0, 1, 0.5]) {
@@ -332,7 +337,9 @@ function badMatrices(): { name: string; n: number; a: Float32Array; shift?: numb
   const out: { name: string; n: number; a: Float32Array; shift?: number; pivot?: number; ok?: boolean }[] = [];
   // diag(1, 2, −3, 4): pivot 2 (0-based) is negative → returns 3; a shift of 4 makes it SPD.
   const d = new Float64Array(16);
-  [1, 2, -3, 4].forEach((v, i) => (d[i * 4 + i] = v));
+  [1, 2, -3, 4].forEach((v, i) => {
+    d[i * 4 + i] = v;
+  });
   out.push({ name: 'diag(1,2,-3,4)', n: 4, a: lowerF32(d, 4), pivot: 3 });
   out.push({ name: 'diag(1,2,-3,4) + 4I', n: 4, a: lowerF32(d, 4), shift: 4, ok: true });
   // [[1,2],[2,1]]: eigenvalues 3, −1 → second pivot 1 − 4 = −3.
@@ -365,7 +372,13 @@ function badMatrices(): { name: string; n: number; a: Float32Array; shift?: numb
   // The zero matrix.
   out.push({ name: 'zeros', n: 9, a: lowerF32(new Float64Array(81), 9, 0), pivot: 1 });
   // Non-finite entries: NaN below the diagonal at (i, j) → pivot i; NaN / +∞ on the diagonal.
-  for (const [n, i, j, v] of [[6, 4, 1, NaN], [150, 120, 10, NaN], [150, 90, 90, NaN], [70, 33, 33, Infinity], [70, 50, 3, Infinity]] as const) {
+  for (const [n, i, j, v] of [
+    [6, 4, 1, NaN],
+    [150, 120, 10, NaN],
+    [150, 90, 90, NaN],
+    [70, 33, 33, Infinity],
+    [70, 50, 3, Infinity],
+  ] as const) {
     const s = lowerF32(randomSpd(n, 40 + i), n);
     s[i * n + j] = v;
     out.push({ name: `${v} at (${i},${j}), n=${n}`, n, a: s, pivot: i + 1 });
@@ -416,7 +429,12 @@ describe('linalg wasm conformance', () => {
     const a32 = lowerF32(a, n);
     const tol = { abs: 2e-5, rel: 1e-4 };
     // With scratch (packed trailing updates from 256 trailing rows on) and without (strided path).
-    const ref = await conform('cholesky_f32', { inputs: { a: a32, ws: cholWs(n) }, outputs: { a: n * n }, args: (p) => [p.a!, n, 0.125, p.ws!] }, tol, `n=${n} ws`);
+    const ref = await conform(
+      'cholesky_f32',
+      { inputs: { a: a32, ws: cholWs(n) }, outputs: { a: n * n }, args: (p) => [p.a!, n, 0.125, p.ws!] },
+      tol,
+      `n=${n} ws`,
+    );
     expect(ref.ret).toBe(0);
     await conform('cholesky_f32', { inputs: { a: a32 }, outputs: { a: n * n }, args: (p) => [p.a!, n, 0.125, 0] }, tol, `n=${n} no ws`);
     // The wasm factor itself: backward error and solve residual within f32-accumulation bounds.
@@ -514,7 +532,12 @@ describe('linalg wasm conformance', () => {
       const args3 = (p: Record<string, number>) => [p.x!, p.y!, n];
       // dot: f64 accumulation on both sides, so the f32 results agree to an ulp.
       await conform('dot_f32', { inputs: { x, y }, outputs: {}, args: args3 }, { abs: 1e-7, rel: 1e-6 }, `n=${n}`);
-      await conform('axpy_f32', { inputs: { x, y }, outputs: { y: n }, args: (p) => [0.625, p.x!, p.y!, n] }, { abs: 1e-7, rel: 1e-6 }, `n=${n}`);
+      await conform(
+        'axpy_f32',
+        { inputs: { x, y }, outputs: { y: n }, args: (p) => [0.625, p.x!, p.y!, n] },
+        { abs: 1e-7, rel: 1e-6 },
+        `n=${n}`,
+      );
       await conform('scale_f32', { inputs: { x }, outputs: { x: n }, args: (p) => [p.x!, -1.5, n] }, { abs: 0, rel: 0 }, `n=${n}`);
       await conform('copy_f32', { inputs: { x }, outputs: { y: n }, args: args3 }, { abs: 0, rel: 0 }, `n=${n}`);
     }

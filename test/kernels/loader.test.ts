@@ -18,9 +18,17 @@ const url = new URL('../../build/simdnn.wasm', import.meta.url);
 const bytes = readFileSync(url);
 
 async function learnsXor(backend: Backend): Promise<number> {
-  const m = sequential([dense({ units: 8, activation: 'tanh', inputShape: [2] }), dense({ units: 2, activation: 'softmax' })], { seed: 1, backend });
+  const m = sequential([dense({ units: 8, activation: 'tanh', inputShape: [2] }), dense({ units: 2, activation: 'softmax' })], {
+    seed: 1,
+    backend,
+  });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.5, momentum: 0.9 }), metrics: ['accuracy'] });
-  const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const x = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ];
   await m.fit(x, [0, 1, 1, 0], { epochs: 300, batchSize: 4, yieldEvery: 'never' });
   const acc = m.evaluate(x, [0, 1, 1, 0]).accuracy!;
   m.dispose();
@@ -54,7 +62,9 @@ describe('init', () => {
     await expect(init({ backend: 'gpu' as never })).rejects.toThrow(/unknown backend 'gpu'; use 'wasm', 'js' or 'auto'/);
     await expect(init({ simd: 'avx' as never })).rejects.toThrow(/unknown simd option 'avx'/);
     await expect(init({ backend: 'wasm', wasm: new URL('file:///nonexistent/simdnn.wasm') })).rejects.toThrow(/nonexistent/);
-    await expect(init({ backend: 'wasm', wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) })).rejects.toThrow(/does not export gemm_nn_f32/);
+    await expect(init({ backend: 'wasm', wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) })).rejects.toThrow(
+      /does not export gemm_nn_f32/,
+    );
   });
 });
 
@@ -89,7 +99,10 @@ describe('empty inputs', () => {
       // prelu_bwd with rows = 0 and beta = 0 zeroes dslope (an empty sum).
       k.prelu_bwd_f32(p, p, p, p, p + 192, 0, 3, 0);
       const f = b.heap.readF32(p, 64);
-      expect(Array.from(f.subarray(0, 48)).every((v) => v === 7), `${tag} nothing written`).toBe(true);
+      expect(
+        Array.from(f.subarray(0, 48)).every((v) => v === 7),
+        `${tag} nothing written`,
+      ).toBe(true);
       expect(Array.from(f.subarray(48, 51)), `${tag} prelu dslope of no rows`).toEqual([0, 0, 0]);
       b.heap.free(p);
     }
@@ -107,7 +120,10 @@ describe('wasm exports = KERNEL_NAMES', () => {
     it(`${file} exports exactly the kernels (no missing, no extra)`, () => {
       const module = new WebAssembly.Module(readFileSync(new URL(`../../build/${file}`, import.meta.url)));
       const exported = WebAssembly.Module.exports(module);
-      const functions = exported.filter((e) => e.kind === 'function').map((e) => e.name).sort();
+      const functions = exported
+        .filter((e) => e.kind === 'function')
+        .map((e) => e.name)
+        .sort();
       expect(functions).toEqual([...KERNEL_NAMES, ...NON_KERNEL_FUNCTIONS].sort());
       // Besides functions only the imported memory, which asc re-exports; no globals or tables.
       expect(exported.filter((e) => e.kind !== 'function')).toEqual([{ name: 'memory', kind: 'memory' }]);
@@ -145,7 +161,9 @@ describe('debug build', () => {
     }
     // A valid call right after a trap still works (the instance survives).
     const { out } = runKernel(b.debug, 'relu_fwd_f32', {
-      inputs: { z: Float32Array.from([-1, 2, -3, 4, 5]) }, outputs: { a: 5 }, args: (p) => [p.z!, p.a!, 5, 0],
+      inputs: { z: Float32Array.from([-1, 2, -3, 4, 5]) },
+      outputs: { a: 5 },
+      args: (p) => [p.z!, p.a!, 5, 0],
     });
     expect(Array.from(out.a!)).toEqual([0, 2, 0, 4, 5]);
   });

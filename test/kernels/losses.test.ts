@@ -6,7 +6,25 @@
  * summed over many rows).
  */
 import { describe, expect, it } from 'vitest';
-import { allBackends, binaryTargets, COLS, conform, EDGE_SIZES, EXACT, EXP, expectClose, f32, FD_H, FD_TOL, oneHot, rand, ROWS, runKernel, sigmoid64, ULP } from '../helpers/conformance.js';
+import {
+  allBackends,
+  binaryTargets,
+  COLS,
+  conform,
+  EDGE_SIZES,
+  EXACT,
+  EXP,
+  expectClose,
+  f32,
+  FD_H,
+  FD_TOL,
+  oneHot,
+  rand,
+  ROWS,
+  runKernel,
+  sigmoid64,
+  ULP,
+} from '../helpers/conformance.js';
 
 describe('losses', () => {
   it('sqerr conforms and matches Σ(a − y)², da = scale·(a − y)', async () => {
@@ -23,7 +41,12 @@ describe('losses', () => {
       let want = 0;
       for (let i = 0; i < n; i++) want += (a[i]! - y[i]!) ** 2;
       expect(Math.abs(ref.ret - want)).toBeLessThanOrEqual(1e-12 * want);
-      expectClose(ref.out.da!, Array.from(a, (v, i) => scale * Math.fround(v - y[i]!)), ULP, 'sqerr da');
+      expectClose(
+        ref.out.da!,
+        Array.from(a, (v, i) => scale * Math.fround(v - y[i]!)),
+        ULP,
+        'sqerr da',
+      );
     }
   });
 });
@@ -46,7 +69,11 @@ describe('binary cross-entropy', () => {
     const [, js] = (await allBackends())[0]!;
     const z = rand(300, 7, -15, 15);
     const y = rand(300, 8, 0, 1); // soft labels
-    const { out, ret } = runKernel(js, 'bce_logits_f32', { inputs: { z, y }, outputs: { a: 300, dz: 300 }, args: (p) => [p.z!, p.y!, p.a!, p.dz!, 300, 0.5] });
+    const { out, ret } = runKernel(js, 'bce_logits_f32', {
+      inputs: { z, y },
+      outputs: { a: 300, dz: 300 },
+      args: (p) => [p.z!, p.y!, p.a!, p.dz!, 300, 0.5],
+    });
     let want = 0;
     for (let i = 0; i < 300; i++) {
       const s = sigmoid64(z[i]!);
@@ -54,11 +81,20 @@ describe('binary cross-entropy', () => {
     }
     expect(Math.abs(ret - want)).toBeLessThan(1e-9 * want);
     expectClose(out.a!, Array.from(z, sigmoid64), ULP, 'bce a');
-    expectClose(out.dz!, Array.from(out.a!, (a, i) => 0.5 * (a - y[i]!)), ULP, 'bce dz');
+    expectClose(
+      out.dz!,
+      Array.from(out.a!, (a, i) => 0.5 * (a - y[i]!)),
+      ULP,
+      'bce dz',
+    );
     const zx = f32([100, -100, 1e4, -1e4, 0]);
     const yx = f32([0, 1, 0, 1, 1]);
     for (const [tag, b] of await allBackends()) {
-      const r = runKernel(b, 'bce_logits_f32', { inputs: { z: zx, y: yx }, outputs: { a: 5, dz: 5 }, args: (p) => [p.z!, p.y!, p.a!, p.dz!, 5, 1] });
+      const r = runKernel(b, 'bce_logits_f32', {
+        inputs: { z: zx, y: yx },
+        outputs: { a: 5, dz: 5 },
+        args: (p) => [p.z!, p.y!, p.a!, p.dz!, 5, 1],
+      });
       // Wrong by a margin m costs m; z = 0 costs log 2.
       expect(Math.abs(r.ret - (100 + 100 + 1e4 + 1e4 + Math.LN2)), `${tag} extreme loss ${r.ret}`).toBeLessThan(1e-2);
       expect(Array.from(r.out.dz!), `${tag} extreme dz`).toEqual([1, -1, 1, -1, -0.5]);
@@ -70,9 +106,11 @@ describe('binary cross-entropy', () => {
     const z = rand(n, 50, -4, 4);
     const y = rand(n, 51, 0, 1);
     for (const [tag, b] of await allBackends()) {
-      const run = (zz: Float32Array) => runKernel(b, 'bce_logits_f32', { inputs: { z: zz, y }, outputs: { a: n, dz: n }, args: (p) => [p.z!, p.y!, p.a!, p.dz!, n, 1] });
+      const run = (zz: Float32Array) =>
+        runKernel(b, 'bce_logits_f32', { inputs: { z: zz, y }, outputs: { a: n, dz: n }, args: (p) => [p.z!, p.y!, p.a!, p.dz!, n, 1] });
       const fd = Array.from(z, (_, i) => {
-        const zp = z.slice(), zm = z.slice();
+        const zp = z.slice(),
+          zm = z.slice();
         zp[i]! += FD_H;
         zm[i]! -= FD_H;
         return (run(zp).ret - run(zm).ret) / (zp[i]! - zm[i]!);
@@ -107,10 +145,12 @@ describe('binary cross-entropy', () => {
     const a = rand(n, 60, 0.1, 0.9);
     const y = rand(n, 61, 0, 1);
     for (const [tag, b] of await allBackends()) {
-      const run = (aa: Float32Array) => runKernel(b, 'bce_f32', { inputs: { a: aa, y }, outputs: { da: n }, args: (p) => [p.a!, p.y!, p.da!, n, 1, eps] });
+      const run = (aa: Float32Array) =>
+        runKernel(b, 'bce_f32', { inputs: { a: aa, y }, outputs: { da: n }, args: (p) => [p.a!, p.y!, p.da!, n, 1, eps] });
       const h = 1e-3;
       const fd = Array.from(a, (_, i) => {
-        const ap = a.slice(), am = a.slice();
+        const ap = a.slice(),
+          am = a.slice();
         ap[i]! += h;
         am[i]! -= h;
         return (run(ap).ret - run(am).ret) / (ap[i]! - am[i]!);
@@ -134,15 +174,22 @@ describe('hinge losses', () => {
       let want = 0;
       for (let i = 0; i < n; i++) want += Math.max(0, 1 - y[i]! * a[i]!);
       expect(Math.abs(ref.ret - want)).toBeLessThanOrEqual(1e-6 * want + 1e-9);
-      expectClose(ref.out.da!, Array.from(a, (v, i) => (y[i]! * v < 1 ? -0.5 * y[i]! : 0)), EXACT, 'hinge da');
+      expectClose(
+        ref.out.da!,
+        Array.from(a, (v, i) => (y[i]! * v < 1 ? -0.5 * y[i]! : 0)),
+        EXACT,
+        'hinge da',
+      );
     }
     const n = 19;
     const a = rand(n, 70, -2, 2).map((v) => (Math.abs(Math.abs(v) - 1) < 0.05 ? v * 1.2 : v));
     const y = binaryTargets(n, 71, -1);
     for (const [tag, b] of await allBackends()) {
-      const run = (aa: Float32Array) => runKernel(b, 'hinge_f32', { inputs: { a: aa, y }, outputs: { da: n }, args: (p) => [p.a!, p.y!, p.da!, n, 1] });
+      const run = (aa: Float32Array) =>
+        runKernel(b, 'hinge_f32', { inputs: { a: aa, y }, outputs: { da: n }, args: (p) => [p.a!, p.y!, p.da!, n, 1] });
       const fd = Array.from(a, (_, i) => {
-        const ap = a.slice(), am = a.slice();
+        const ap = a.slice(),
+          am = a.slice();
         ap[i]! += FD_H;
         am[i]! -= FD_H;
         return (run(ap).ret - run(am).ret) / (ap[i]! - am[i]!);
@@ -160,7 +207,12 @@ describe('hinge losses', () => {
         const scale = 1 / rows;
         const ref = await conform(
           'hinge_multi_rows_f32',
-          { inputs: { a, y }, outputs: { da: n }, init: { da: new Float32Array(n).fill(NaN) }, args: (p) => [p.a!, p.y!, p.da!, rows, cols, scale] },
+          {
+            inputs: { a, y },
+            outputs: { da: n },
+            init: { da: new Float32Array(n).fill(NaN) },
+            args: (p) => [p.a!, p.y!, p.da!, rows, cols, scale],
+          },
           EXACT,
           `${rows}×${cols}`,
         );
@@ -186,14 +238,18 @@ describe('hinge losses', () => {
   });
 
   it('multi-class hinge da matches finite differences (every backend, no ties)', async () => {
-    const rows = 6, cols = 10, n = rows * cols;
+    const rows = 6,
+      cols = 10,
+      n = rows * cols;
     const a = rand(n, 80, -1, 1);
     const y = oneHot(rows, cols, 81);
     for (const [tag, b] of await allBackends()) {
-      const run = (aa: Float32Array) => runKernel(b, 'hinge_multi_rows_f32', { inputs: { a: aa, y }, outputs: { da: n }, args: (p) => [p.a!, p.y!, p.da!, rows, cols, 1] });
+      const run = (aa: Float32Array) =>
+        runKernel(b, 'hinge_multi_rows_f32', { inputs: { a: aa, y }, outputs: { da: n }, args: (p) => [p.a!, p.y!, p.da!, rows, cols, 1] });
       const h = 1e-3;
       const fd = Array.from(a, (_, i) => {
-        const ap = a.slice(), am = a.slice();
+        const ap = a.slice(),
+          am = a.slice();
         ap[i]! += h;
         am[i]! -= h;
         return (run(ap).ret - run(am).ret) / (ap[i]! - am[i]!);

@@ -48,18 +48,29 @@ describe('maxout', () => {
 
   it('bwd matches finite differences of L = Σ G ⊙ maxout(z) (every backend, no ties)', async () => {
     for (const k of [2, 3, 4]) {
-      const rows = 3, units = 5, n = rows * units;
+      const rows = 3,
+        units = 5,
+        n = rows * units;
       const z = rand(n * k, 40 + k, -2, 2); // distinct values, gaps ≫ h almost surely
       const G = rand(n, 41);
       for (const [tag, b] of await allBackends()) {
         const fwdRun = (zz: Float32Array) =>
-          runKernel(b, 'maxout_fwd_f32', { inputs: { z: zz }, outputs: { a: n, idx: n }, args: (p) => [p.z!, p.a!, p.idx!, rows, units, k] }).out;
+          runKernel(b, 'maxout_fwd_f32', {
+            inputs: { z: zz },
+            outputs: { a: n, idx: n },
+            args: (p) => [p.z!, p.a!, p.idx!, rows, units, k],
+          }).out;
         const L = (zz: Float32Array) => fwdRun(zz).a!.reduce((s, v, i) => s + G[i]! * v, 0);
         const idx = Int32Array.from(asI32(fwdRun(z).idx!));
-        const dz = runKernel(b, 'maxout_bwd_f32', { inputs: { da: G, idx }, outputs: { dz: n * k }, args: (p) => [p.da!, p.idx!, p.dz!, rows, units, k] }).out.dz!;
+        const dz = runKernel(b, 'maxout_bwd_f32', {
+          inputs: { da: G, idx },
+          outputs: { dz: n * k },
+          args: (p) => [p.da!, p.idx!, p.dz!, rows, units, k],
+        }).out.dz!;
         const h = 1e-3;
         const fd = Array.from(z, (_, i) => {
-          const zp = z.slice(), zm = z.slice();
+          const zp = z.slice(),
+            zm = z.slice();
           zp[i]! += h;
           zm[i]! -= h;
           return (L(zp) - L(zm)) / (zp[i]! - zm[i]!);

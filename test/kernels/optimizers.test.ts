@@ -11,7 +11,11 @@ import { allBackends, conform, EDGE_SIZES, EXACT, expectClose, FD_H, FD_TOL, OPT
 describe('optimizers', () => {
   it('sgd conforms and matches v ← μv − η(g + λw), w ← w + v', async () => {
     for (const n of [...EDGE_SIZES, 1000]) {
-      for (const [lr, mom, l2] of [[0.1, 0, 0], [0.05, 0.9, 1e-3], [3, 0, 5e-4]] as const) {
+      for (const [lr, mom, l2] of [
+        [0.1, 0, 0],
+        [0.05, 0.9, 1e-3],
+        [3, 0, 5e-4],
+      ] as const) {
         const w = rand(n, n);
         const g = rand(n, n + 1);
         const v = rand(n, n + 2, -0.1, 0.1);
@@ -23,7 +27,12 @@ describe('optimizers', () => {
         );
         const wantV = Array.from(w, (wi, i) => mom * v[i]! - lr * (g[i]! + l2 * wi));
         expectClose(ref.out.v!, wantV, ULP, 'sgd v');
-        expectClose(ref.out.w!, Array.from(w, (wi, i) => wi + wantV[i]!), { abs: 1e-7, rel: 1e-6 }, 'sgd w');
+        expectClose(
+          ref.out.w!,
+          Array.from(w, (wi, i) => wi + wantV[i]!),
+          { abs: 1e-7, rel: 1e-6 },
+          'sgd w',
+        );
       }
     }
   });
@@ -56,7 +65,12 @@ describe('optimizers (course set)', () => {
           label,
         );
         expectClose(s.out.v!, vNew, OPT, `sgd_l1l2 v ${label}`);
-        expectClose(s.out.w!, Array.from(w, (wi, i) => wi + vNew[i]!), OPT, `sgd_l1l2 w ${label}`);
+        expectClose(
+          s.out.w!,
+          Array.from(w, (wi, i) => wi + vNew[i]!),
+          OPT,
+          `sgd_l1l2 w ${label}`,
+        );
         const ns = await conform(
           'nesterov_f32',
           { inputs: { w, g, v }, outputs: { w: n, v: n }, args: (p) => [p.w!, p.g!, p.v!, n, lr, mom, l1, l2] },
@@ -64,14 +78,21 @@ describe('optimizers (course set)', () => {
           label,
         );
         expectClose(ns.out.v!, vNew, OPT, `nesterov v ${label}`);
-        expectClose(ns.out.w!, Array.from(w, (wi, i) => wi + mom * vNew[i]! - lr * ghat[i]!), OPT, `nesterov w ${label}`);
+        expectClose(
+          ns.out.w!,
+          Array.from(w, (wi, i) => wi + mom * vNew[i]! - lr * ghat[i]!),
+          OPT,
+          `nesterov w ${label}`,
+        );
       }
     }
   });
 
   it('sgd_l1l2 with l1 = 0 equals sgd_f32, and nesterov with momentum 0 equals plain SGD (every backend)', async () => {
     const n = 129;
-    const w = rand(n, 1), g = rand(n, 2), v = rand(n, 3, -0.1, 0.1);
+    const w = rand(n, 1),
+      g = rand(n, 2),
+      v = rand(n, 3, -0.1, 0.1);
     for (const [tag, b] of await allBackends()) {
       const run = (name: keyof Kernels, args: number[]) =>
         runKernel(b, name, { inputs: { w, g, v }, outputs: { w: n, v: n }, args: (p) => [p.w!, p.g!, p.v!, n, ...args] }).out;
@@ -89,36 +110,66 @@ describe('optimizers (course set)', () => {
     const n = 64;
     const w = rand(n, 90, -2, 2).map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
     const zero = new Float32Array(n);
-    const l1 = 0.3, l2 = 0.7, lr = 0.5;
+    const l1 = 0.3,
+      l2 = 0.7,
+      lr = 0.5;
     const P = (x: number) => (l2 * x * x) / 2 + l1 * Math.abs(x);
     const fd = Array.from(w, (x) => (P(x + FD_H) - P(x - FD_H)) / (2 * FD_H));
     for (const [tag, b] of await allBackends()) {
       for (const name of ['sgd_l1l2_f32', 'nesterov_f32'] as const) {
-        const { out } = runKernel(b, name, { inputs: { w, g: zero, v: zero }, outputs: { w: n }, args: (p) => [p.w!, p.g!, p.v!, n, lr, 0, l1, l2] });
-        expectClose(Array.from(out.w!, (x, i) => (w[i]! - x) / lr), fd, FD_TOL, `${name} [${tag}] penalty gradient`);
+        const { out } = runKernel(b, name, {
+          inputs: { w, g: zero, v: zero },
+          outputs: { w: n },
+          args: (p) => [p.w!, p.g!, p.v!, n, lr, 0, l1, l2],
+        });
+        expectClose(
+          Array.from(out.w!, (x, i) => (w[i]! - x) / lr),
+          fd,
+          FD_TOL,
+          `${name} [${tag}] penalty gradient`,
+        );
       }
-      const c1 = 1 / (1 - 0.9), c2 = 1 / (1 - 0.999);
+      const c1 = 1 / (1 - 0.9),
+        c2 = 1 / (1 - 0.999);
       const { out } = runKernel(b, 'adam_f32', {
-        inputs: { w, g: zero, m: zero, v: zero }, outputs: { m: n },
+        inputs: { w, g: zero, m: zero, v: zero },
+        outputs: { m: n },
         args: (p) => [p.w!, p.g!, p.m!, p.v!, n, lr, 0.9, 0.999, 1e-8, c1, c2, l1, l2],
       });
       // Adam's first moment after one step is (1 − β₁)·ĝ.
-      expectClose(Array.from(out.m!, (x) => x / 0.1), fd, FD_TOL, `adam [${tag}] regularised gradient`);
+      expectClose(
+        Array.from(out.m!, (x) => x / 0.1),
+        fd,
+        FD_TOL,
+        `adam [${tag}] regularised gradient`,
+      );
     }
   });
 
   it('adam conforms and matches the bias-corrected float64 update over several steps', async () => {
     const [b1, b2, eps] = [0.9, 0.999, 1e-7];
     for (const n of [...EDGE_SIZES, 1000]) {
-      for (const [lr, l1, l2] of [[1e-3, 0, 0], [1e-2, 1e-4, 1e-3]] as const) {
-        let w: Float32Array = rand(n, n), m: Float32Array = new Float32Array(n), v: Float32Array = new Float32Array(n);
-        const w64 = Array.from(w), m64 = new Array<number>(n).fill(0), v64 = new Array<number>(n).fill(0);
+      for (const [lr, l1, l2] of [
+        [1e-3, 0, 0],
+        [1e-2, 1e-4, 1e-3],
+      ] as const) {
+        let w: Float32Array = rand(n, n),
+          m: Float32Array = new Float32Array(n),
+          v: Float32Array = new Float32Array(n);
+        const w64 = Array.from(w),
+          m64 = new Array<number>(n).fill(0),
+          v64 = new Array<number>(n).fill(0);
         for (let t = 1; t <= 3; t++) {
           const g = rand(n, n * 10 + t);
-          const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+          const c1 = 1 / (1 - b1 ** t),
+            c2 = 1 / (1 - b2 ** t);
           const r = await conform(
             'adam_f32',
-            { inputs: { w, g, m, v }, outputs: { w: n, m: n, v: n }, args: (p) => [p.w!, p.g!, p.m!, p.v!, n, lr, b1, b2, eps, c1, c2, l1, l2] },
+            {
+              inputs: { w, g, m, v },
+              outputs: { w: n, m: n, v: n },
+              args: (p) => [p.w!, p.g!, p.m!, p.v!, n, lr, b1, b2, eps, c1, c2, l1, l2],
+            },
             { abs: 1e-6, rel: 1e-5 },
             `n=${n} t=${t} lr=${lr}`,
           );

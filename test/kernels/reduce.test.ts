@@ -113,7 +113,12 @@ describe('binary accuracy', () => {
       const a = rand(n, n, 0, 1);
       if (n > 1) a[1] = 0.5; // the threshold counts as negative
       const y = binaryTargets(n, n + 1);
-      const ref = await conform('count_correct_binary_f32', { inputs: { a, y }, outputs: {}, args: (p) => [p.a!, p.y!, n] }, EXACT, `n=${n}`);
+      const ref = await conform(
+        'count_correct_binary_f32',
+        { inputs: { a, y }, outputs: {}, args: (p) => [p.a!, p.y!, n] },
+        EXACT,
+        `n=${n}`,
+      );
       let want = 0;
       for (let i = 0; i < n; i++) if (a[i]! > 0.5 === y[i]! > 0.5) want++;
       expect(ref.ret).toBe(want);

@@ -52,15 +52,14 @@ describe('softmax', () => {
     const cols = 10;
     const rows = 4;
     const z = f32([
-      1e4, -1e4, 0, 5, 1e4, -3, 2, 9999, -1e4, 1,
-      -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -9999,
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      1e4, -1e4, 0, 5, 1e4, -3, 2, 9999, -1e4, 1, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -9999, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
       88, 89, 100, 200, -200, 3, 4, 5, 6, 7,
     ]);
     const y = oneHot(rows, cols, 3);
     for (const [tag, b] of await allBackends()) {
       const { out, ret } = runKernel(b, 'softmax_xent_rows_f32', {
-        inputs: { z, y }, outputs: { a: rows * cols, dz: rows * cols },
+        inputs: { z, y },
+        outputs: { a: rows * cols, dz: rows * cols },
         args: (p) => [p.z!, p.y!, p.a!, p.dz!, rows, cols, 1],
       });
       let want = 0;
@@ -84,13 +83,19 @@ describe('softmax', () => {
 
   it('js softmax_xent matches float64: a, loss = Σ y·(lse − z), dz = scale·(a − y)', async () => {
     const [, js] = (await allBackends())[0]!;
-    for (const [rows, cols] of [[7, 10], [5, 1], [3, 129]] as const) {
+    for (const [rows, cols] of [
+      [7, 10],
+      [5, 1],
+      [3, 129],
+    ] as const) {
       const n = rows * cols;
       const z = rand(n, 99 + n, -20, 20);
       const y = oneHot(rows, cols, n);
       const scale = 0.25;
       const { out, ret } = runKernel(js, 'softmax_xent_rows_f32', {
-        inputs: { z, y }, outputs: { a: n, dz: n }, args: (p) => [p.z!, p.y!, p.a!, p.dz!, rows, cols, scale],
+        inputs: { z, y },
+        outputs: { a: n, dz: n },
+        args: (p) => [p.z!, p.y!, p.a!, p.dz!, rows, cols, scale],
       });
       let loss = 0;
       const wantA: number[] = [];
@@ -112,19 +117,24 @@ describe('softmax', () => {
   });
 
   it('softmax_xent dz is the gradient of its loss (central FD on every backend)', async () => {
-    const rows = 3, cols = 10, n = rows * cols;
+    const rows = 3,
+      cols = 10,
+      n = rows * cols;
     const z = rand(n, 5, -2, 2);
     const y = oneHot(rows, cols, 6);
     const h = 1e-2;
     for (const [tag, b] of await allBackends()) {
       const loss = (zz: Float32Array) =>
         runKernel(b, 'softmax_xent_rows_f32', {
-          inputs: { z: zz, y }, outputs: { a: n, dz: n }, args: (p) => [p.z!, p.y!, p.a!, p.dz!, rows, cols, 1],
+          inputs: { z: zz, y },
+          outputs: { a: n, dz: n },
+          args: (p) => [p.z!, p.y!, p.a!, p.dz!, rows, cols, 1],
         });
       const base = loss(z);
       const fd: number[] = [];
       for (let i = 0; i < n; i++) {
-        const zp = z.slice(), zm = z.slice();
+        const zp = z.slice(),
+          zm = z.slice();
         zp[i]! += h;
         zm[i]! -= h;
         fd.push((loss(zp).ret - loss(zm).ret) / (zp[i]! - zm[i]!));
@@ -134,7 +144,9 @@ describe('softmax', () => {
   });
 
   it('softmax_bwd_rows is the Jacobian-vector product of softmax_rows (central FD)', async () => {
-    const rows = 2, cols = 10, n = rows * cols;
+    const rows = 2,
+      cols = 10,
+      n = rows * cols;
     const z = rand(n, 15, -2, 2);
     const da = rand(n, 16);
     const h = 1e-2;
@@ -143,15 +155,19 @@ describe('softmax', () => {
         runKernel(b, 'softmax_rows_f32', { inputs: { z: zz }, outputs: { a: n }, args: (p) => [p.z!, p.a!, rows, cols] }).out.a!;
       const a = sm(z);
       const { out } = runKernel(b, 'softmax_bwd_rows_f32', {
-        inputs: { a, da }, outputs: { dz: n }, args: (p) => [p.a!, p.da!, p.dz!, rows, cols],
+        inputs: { a, da },
+        outputs: { dz: n },
+        args: (p) => [p.a!, p.da!, p.dz!, rows, cols],
       });
       // d/dz_i of L = Σ_j da_j·a_j(z)
       const fd: number[] = [];
       for (let i = 0; i < n; i++) {
-        const zp = z.slice(), zm = z.slice();
+        const zp = z.slice(),
+          zm = z.slice();
         zp[i]! += h;
         zm[i]! -= h;
-        const ap = sm(zp), am = sm(zm);
+        const ap = sm(zp),
+          am = sm(zm);
         let l = 0;
         for (let j = 0; j < n; j++) l += da[j]! * (ap[j]! - am[j]!);
         fd.push(l / (zp[i]! - zm[i]!));

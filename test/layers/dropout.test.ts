@@ -11,8 +11,18 @@ import { relErr } from '../helpers/reference.js';
 describe('gradient check: PReLU slopes, maxout pieces, dropout with a fixed mask', async () => {
   for (const [tag, backend] of await allBackends()) {
     it(`${tag}: relu → dropout(0.4) → softmax, and dropout on the inputs`, () => {
-      check(backend, [hidden('relu'), dropout({ rate: 0.4, seed: 3 }), dense({ units: 3, activation: 'softmax' })], 'categoricalCrossentropy', 'classes');
-      check(backend, [dropout({ rate: 0.3, inputShape: [NIN] }), dense({ units: 6, activation: 'tanh' }), dense({ units: 2 })], 'quadratic', 'targets');
+      check(
+        backend,
+        [hidden('relu'), dropout({ rate: 0.4, seed: 3 }), dense({ units: 3, activation: 'softmax' })],
+        'categoricalCrossentropy',
+        'classes',
+      );
+      check(
+        backend,
+        [dropout({ rate: 0.3, inputShape: [NIN] }), dense({ units: 6, activation: 'tanh' }), dense({ units: 2 })],
+        'quadratic',
+        'targets',
+      );
     });
   }
 });
@@ -21,11 +31,19 @@ describe('dropout', async () => {
   const list = await allBackends();
   const x = rand(32 * 20, 9, -1, 1);
   const build = (backend: Backend, seed?: number, modelSeed = 1): Sequential => {
-    const m = sequential([dense({ units: 50, activation: 'relu', inputShape: [20] }), dropout({ rate: 0.5, seed }), dense({ units: 3, activation: 'softmax' })], { backend, seed: modelSeed });
+    const m = sequential(
+      [
+        dense({ units: 50, activation: 'relu', inputShape: [20] }),
+        dropout({ rate: 0.5, seed }),
+        dense({ units: 3, activation: 'softmax' }),
+      ],
+      { backend, seed: modelSeed },
+    );
     m.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
     return m;
   };
-  const maskOf = (m: Sequential, backend: Backend): Float32Array => backend.heap.readF32(m.network.plan(32, true).layers[1]!.mask!, 32 * 50);
+  const maskOf = (m: Sequential, backend: Backend): Float32Array =>
+    backend.heap.readF32(m.network.plan(32, true).layers[1]!.mask!, 32 * 50);
   const labels = Array.from({ length: 32 }, (_, r) => r % 3);
 
   it('the same seed gives identical masks on every backend, a new mask every step', async () => {
@@ -53,16 +71,22 @@ describe('dropout', async () => {
   });
 
   it('the default seed follows the model seed; training with dropout is reproducible across backends', async () => {
-    const runs = await Promise.all(list.map(async ([, b]) => {
-      const m = build(b, undefined, 5);
-      const h = await m.fit({ data: x, shape: [32, 20] }, labels, { epochs: 3, batchSize: 8, yieldEvery: 'never' });
-      const w = m.getWeights();
-      m.dispose();
-      return { loss: h.history.loss, w };
-    }));
+    const runs = await Promise.all(
+      list.map(async ([, b]) => {
+        const m = build(b, undefined, 5);
+        const h = await m.fit({ data: x, shape: [32, 20] }, labels, { epochs: 3, batchSize: 8, yieldEvery: 'never' });
+        const w = m.getWeights();
+        m.dispose();
+        return { loss: h.history.loss, w };
+      }),
+    );
     for (const r of runs.slice(1)) {
-      r.loss.forEach((l, i) => expect(l).toBeCloseTo(runs[0]!.loss[i]!, 4));
-      r.w.forEach((t, i) => expect(relErr(t, runs[0]!.w[i]!)).toBeLessThan(1e-4));
+      r.loss.forEach((l, i) => {
+        expect(l).toBeCloseTo(runs[0]!.loss[i]!, 4);
+      });
+      r.w.forEach((t, i) => {
+        expect(relErr(t, runs[0]!.w[i]!)).toBeLessThan(1e-4);
+      });
     }
     const other = build(list[0]![1], undefined, 6);
     other.setWeights(build(list[0]![1], undefined, 5).getWeights());
@@ -75,7 +99,9 @@ describe('dropout', async () => {
   for (const [tag, backend] of list) {
     it(`${tag}: off at inference — predict is deterministic and unscaled (equals the model without dropout)`, () => {
       const m = build(backend, 7);
-      const plain = sequential([dense({ units: 50, activation: 'relu', inputShape: [20] }), dense({ units: 3, activation: 'softmax' })], { backend });
+      const plain = sequential([dense({ units: 50, activation: 'relu', inputShape: [20] }), dense({ units: 3, activation: 'softmax' })], {
+        backend,
+      });
       plain.compile({ loss: 'categoricalCrossentropy' });
       plain.setWeights(m.getWeights());
       const p1 = m.predict({ data: x, shape: [32, 20] }).data;

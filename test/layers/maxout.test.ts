@@ -8,7 +8,12 @@ describe('gradient check: PReLU slopes, maxout pieces, dropout with a fixed mask
   for (const [tag, backend] of await allBackends()) {
     for (const pieces of [2, 3, 4]) {
       it(`${tag}: maxout k=${pieces} → softmax`, () => {
-        check(backend, [maxout({ units: 5, pieces, inputShape: [NIN] }), dense({ units: 3, activation: 'softmax' })], 'categoricalCrossentropy', 'classes');
+        check(
+          backend,
+          [maxout({ units: 5, pieces, inputShape: [NIN] }), dense({ units: 3, activation: 'softmax' })],
+          'categoricalCrossentropy',
+          'classes',
+        );
       });
     }
     it(`${tag}: maxout → maxout output + quadratic`, () => {

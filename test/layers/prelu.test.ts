@@ -7,10 +7,20 @@ import { check, NIN } from '../helpers/layer-gradients.js';
 describe('gradient check: PReLU slopes, maxout pieces, dropout with a fixed mask', async () => {
   for (const [tag, backend] of await allBackends()) {
     it(`${tag}: dense → prelu → softmax (the slope gradient included)`, () => {
-      check(backend, [dense({ units: 7, inputShape: [NIN] }), prelu(), dense({ units: 3, activation: 'softmax' })], 'categoricalCrossentropy', 'classes');
+      check(
+        backend,
+        [dense({ units: 7, inputShape: [NIN] }), prelu(), dense({ units: 3, activation: 'softmax' })],
+        'categoricalCrossentropy',
+        'classes',
+      );
     });
     it(`${tag}: prelu as the output layer + mse`, () => {
-      check(backend, [dense({ units: 9, inputShape: [NIN], activation: 'tanh' }), dense({ units: 4 }), prelu()], 'meanSquaredError', 'targets');
+      check(
+        backend,
+        [dense({ units: 9, inputShape: [NIN], activation: 'tanh' }), dense({ units: 4 }), prelu()],
+        'meanSquaredError',
+        'targets',
+      );
     });
   }
 });

@@ -12,7 +12,10 @@ describe('memory growth', async () => {
       const hogs: number[] = [];
       // Grow the memory between every epoch of model a (allocations detach all old views).
       const h = await a.fit(XOR_X, XOR_Y, {
-        epochs: 60, batchSize: 4, shuffle: false, yieldEvery: 'never',
+        epochs: 60,
+        batchSize: 4,
+        shuffle: false,
+        yieldEvery: 'never',
         callbacks: { onEpochEnd: () => void hogs.push(backend.heap.alloc(1 << 20)) },
       });
       expect(backend.heap.byteLength).toBeGreaterThan(before);

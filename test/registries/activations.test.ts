@@ -9,8 +9,15 @@ import { check, hidden } from '../helpers/layer-gradients.js';
 
 describe('gradient check: every activation (hidden and output)', async () => {
   for (const [tag, backend] of await allBackends()) {
-    for (const [act, alpha] of [['leakyRelu', undefined], ['leakyRelu', 0.3], ['elu', undefined], ['elu', 0.5],
-      ['softplus', undefined], ['hardTanh', undefined], ['abs', undefined]] as [string, number | undefined][]) {
+    for (const [act, alpha] of [
+      ['leakyRelu', undefined],
+      ['leakyRelu', 0.3],
+      ['elu', undefined],
+      ['elu', 0.5],
+      ['softplus', undefined],
+      ['hardTanh', undefined],
+      ['abs', undefined],
+    ] as [string, number | undefined][]) {
       it(`${tag}: ${act}${alpha === undefined ? '' : ` α=${alpha}`} → softmax + crossentropy`, () => {
         check(backend, [hidden(act, alpha), dense({ units: 3, activation: 'softmax' })], 'categoricalCrossentropy', 'classes');
       });

@@ -56,9 +56,16 @@ describe('compile checks the output activation against the loss', async () => {
     });
   }
   const accepted: [string, number, string][] = [
-    ['softmax', 3, 'categoricalCrossentropy'], ['sigmoid', 1, 'binaryCrossentropy'], ['sigmoid', 4, 'bce'],
-    ['linear', 1, 'hinge'], ['linear', 4, 'hinge'], ['tanh', 1, 'hinge'], ['relu', 3, 'hinge'],
-    ['sigmoid', 3, 'quadratic'], ['softmax', 3, 'mse'], ['relu', 2, 'meanSquaredError'],
+    ['softmax', 3, 'categoricalCrossentropy'],
+    ['sigmoid', 1, 'binaryCrossentropy'],
+    ['sigmoid', 4, 'bce'],
+    ['linear', 1, 'hinge'],
+    ['linear', 4, 'hinge'],
+    ['tanh', 1, 'hinge'],
+    ['relu', 3, 'hinge'],
+    ['sigmoid', 3, 'quadratic'],
+    ['softmax', 3, 'mse'],
+    ['relu', 2, 'meanSquaredError'],
   ];
   for (const [act, units, loss] of accepted) {
     it(`${loss} after ${units} × ${act} is accepted`, () => {
@@ -77,7 +84,11 @@ describe('hinge labels and accuracy', async () => {
   it('−1/+1 and 0/1 labels give the same targets; other targets are refused', () => {
     const m = sequential([dense({ units: 1, inputShape: [2] })], { backend });
     m.compile({ loss: 'hinge', metrics: ['accuracy'] });
-    const x = [[1, 0], [0, 1], [1, 1]];
+    const x = [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ];
     expect(Array.from(m.network.targets([-1, 1, 1], 3))).toEqual([-1, 1, 1]);
     expect(Array.from(m.network.targets([0, 1, 1], 3))).toEqual([-1, 1, 1]);
     expect(Array.from(m.network.targets([[-1], [1], [0]], 3))).toEqual([-1, 1, -1]);

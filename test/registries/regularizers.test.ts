@@ -15,7 +15,9 @@ describe('bad optimizer, schedule and regularization options are refused', async
   const [[, backend]] = await allBackends();
   it('negative λ', () => {
     const m = sequential([dense({ units: 2, inputShape: [2] })], { backend });
-    expect(() => m.compile({ loss: 'mse', regularization: { l2: -5 } })).toThrow(/compile: regularization: l2 must be a finite number ≥ 0.*got -5/);
+    expect(() => m.compile({ loss: 'mse', regularization: { l2: -5 } })).toThrow(
+      /compile: regularization: l2 must be a finite number ≥ 0.*got -5/,
+    );
     expect(() => m.compile({ loss: 'mse', regularization: { l1: -1e-3 } })).toThrow(/l1 must be a finite number ≥ 0/);
     expect(() => m.compile({ loss: 'mse', regularization: { l1: NaN } })).toThrow(/l1 must be a finite number ≥ 0/);
   });

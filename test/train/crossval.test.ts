@@ -6,7 +6,14 @@ import { blobs } from '../helpers/data.js';
 
 describe('k-fold cross-validation', () => {
   it('folds are disjoint, cover every row, are balanced, and identical for the same seed', () => {
-    for (const [n, k] of [[10, 2], [100, 5], [101, 5], [7, 7], [1000, 10], [23, 4]] as const) {
+    for (const [n, k] of [
+      [10, 2],
+      [100, 5],
+      [101, 5],
+      [7, 7],
+      [1000, 10],
+      [23, 4],
+    ] as const) {
       const folds = kFoldIndices(n, k, 42);
       expect(folds).toHaveLength(k);
       const all = folds.flatMap((f) => Array.from(f));
@@ -19,7 +26,11 @@ describe('k-fold cross-validation', () => {
     }
     expect(kFoldIndices(100, 5, 1).map((f) => Array.from(f))).not.toEqual(kFoldIndices(100, 5, 2).map((f) => Array.from(f)));
     // shuffle false: contiguous blocks.
-    expect(kFoldIndices(7, 3, 1, false).map((f) => Array.from(f))).toEqual([[0, 1, 2], [3, 4], [5, 6]]);
+    expect(kFoldIndices(7, 3, 1, false).map((f) => Array.from(f))).toEqual([
+      [0, 1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   });
 
   it('k < 2 or k > n are refused with the fix', () => {
@@ -38,15 +49,23 @@ describe('k-fold cross-validation', () => {
     const cv = await crossValidate(
       (fold) => {
         folds.push(fold);
-        const m = sequential([dense({ units: 8, activation: 'tanh', inputShape: [4] }), dense({ units: 3, activation: 'softmax' })], { backend: b, seed: 1 })
-          .compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 0.2, momentum: 0.9 }), metrics: ['accuracy'] });
+        const m = sequential([dense({ units: 8, activation: 'tanh', inputShape: [4] }), dense({ units: 3, activation: 'softmax' })], {
+          backend: b,
+          seed: 1,
+        }).compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 0.2, momentum: 0.9 }), metrics: ['accuracy'] });
         models.push(m);
         return m;
       },
-      x, y, { k: 3, seed: 7, fitOptions: { epochs: 20, batchSize: 10, yieldEvery: 'never' } },
+      x,
+      y,
+      { k: 3, seed: 7, fitOptions: { epochs: 20, batchSize: 10, yieldEvery: 'never' } },
     );
     expect(folds).toEqual([0, 1, 2]);
-    expect(cv.folds.map((f) => [f.trainRows, f.testRows])).toEqual([[60, 30], [60, 30], [60, 30]]);
+    expect(cv.folds.map((f) => [f.trainRows, f.testRows])).toEqual([
+      [60, 30],
+      [60, 30],
+      [60, 30],
+    ]);
     const acc = cv.folds.map((f) => f.accuracy!);
     const mean = acc.reduce((a, v) => a + v, 0) / 3;
     expect(cv.accuracy!.mean).toBeCloseTo(mean, 12);
@@ -60,13 +79,19 @@ describe('k-fold cross-validation', () => {
   it('bad arguments are refused', async () => {
     const b = await wasmBackend();
     const { x, y } = blobs(9);
-    const build = () => sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })], { backend: b }).compile({ loss: 'crossentropy' });
+    const build = () =>
+      sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })], { backend: b }).compile({ loss: 'crossentropy' });
     await expect(crossValidate(build, x, y, { k: 1 })).rejects.toThrow('crossValidate: k must be an integer ≥ 2');
-    await expect(crossValidate(build, x, y, { k: 10 })).rejects.toThrow('crossValidate: k = 10 folds need at least 10 rows, but there are 9; use k ≤ 9.');
+    await expect(crossValidate(build, x, y, { k: 10 })).rejects.toThrow(
+      'crossValidate: k = 10 folds need at least 10 rows, but there are 9; use k ≤ 9.',
+    );
     await expect(crossValidate(build, x, y.slice(1), { k: 3 })).rejects.toThrow('x has 9 rows but y has 8');
-    await expect(crossValidate(() => sequential([dense({ units: 3, inputShape: [4] })], { backend: b }), x, y, { k: 3 }))
-      .rejects.toThrow('buildModel must return a compiled model');
+    await expect(crossValidate(() => sequential([dense({ units: 3, inputShape: [4] })], { backend: b }), x, y, { k: 3 })).rejects.toThrow(
+      'buildModel must return a compiled model',
+    );
     const one = build();
-    await expect(crossValidate(() => one, x, y, { k: 3, fitOptions: { yieldEvery: 'never' } })).rejects.toThrow('returned the same model twice');
+    await expect(crossValidate(() => one, x, y, { k: 3, fitOptions: { yieldEvery: 'never' } })).rejects.toThrow(
+      'returned the same model twice',
+    );
   });
 });

@@ -7,7 +7,16 @@
  * Criterion: ‖computed − reference‖ / max(‖·‖) ≤ 2e-3 (float32 against float64).
  */
 import { describe, expect, it } from 'vitest';
-import { dense, type Dense, gaussNewtonVectorProduct, hessian, hessianVectorProduct, sequential, sgd, type Sequential } from '../../src/index.js';
+import {
+  dense,
+  type Dense,
+  gaussNewtonVectorProduct,
+  hessian,
+  hessianVectorProduct,
+  sequential,
+  sgd,
+  type Sequential,
+} from '../../src/index.js';
 import type { Backend } from '../../src/kernels/backend.js';
 import { allBackends, rand } from '../helpers/conformance.js';
 import { refForward, relErr, type RefLayer } from '../helpers/reference.js';
@@ -41,7 +50,8 @@ const ROWS = 5;
 function lossOf(loss: string, a: Float64Array, y: Float64Array, cols: number): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
-    const ai = a[i]!, yi = y[i]!;
+    const ai = a[i]!,
+      yi = y[i]!;
     if (loss === 'meanSquaredError') s += (ai - yi) ** 2 / cols;
     else if (loss === 'quadratic') s += 0.5 * (ai - yi) ** 2;
     else if (loss === 'categoricalCrossentropy') s -= yi === 0 ? 0 : yi * Math.log(ai);
@@ -62,7 +72,9 @@ interface Problem {
 
 function problem(c: Case, backend: Backend, seed = 7): Problem {
   const layers = [
-    ...c.hidden.map((a, i) => dense({ units: WIDTHS[i]!, activation: a, inputShape: i === 0 ? [NIN] : undefined, kernelInitializer: 'glorotNormal' })),
+    ...c.hidden.map((a, i) =>
+      dense({ units: WIDTHS[i]!, activation: a, inputShape: i === 0 ? [NIN] : undefined, kernelInitializer: 'glorotNormal' }),
+    ),
     dense({ units: NOUT, activation: c.output, kernelInitializer: 'glorotNormal' }),
   ];
   const model = sequential(layers, { seed, backend });
@@ -77,7 +89,11 @@ function problem(c: Case, backend: Backend, seed = 7): Problem {
     y = rand(ROWS * NOUT, 5, 0.05, 0.95);
   }
   const ref: RefLayer[] = model.layers.map((l) => ({
-    inUnits: l.inUnits, units: l.outUnits, activation: l.outputActivation()!, useBias: true, alpha: (l as Dense).alpha,
+    inUnits: l.inUnits,
+    units: l.outUnits,
+    activation: l.outputActivation()!,
+    useBias: true,
+    alpha: (l as Dense).alpha,
   }));
   const theta = Float64Array.from(model.getFlatWeights());
   return { model, ref, theta, x, y, sizes: model.getWeights().map((w) => w.length) };
@@ -85,19 +101,25 @@ function problem(c: Case, backend: Backend, seed = 7): Problem {
 
 function split(theta: Float64Array, sizes: number[]): Float64Array[] {
   let o = 0;
-  return sizes.map((n) => theta.subarray(o, (o += n)));
+  return sizes.map((n) => {
+    const t = theta.subarray(o, o + n);
+    o += n;
+    return t;
+  });
 }
 
 /** Four-point central-difference Hessian of the float64 loss, step h. */
 function fdHessian(p: Problem, loss: string, h = 1e-4): Float64Array {
   const P = p.theta.length;
   const t = Float64Array.from(p.theta);
-  const x = Float64Array.from(p.x), y = Float64Array.from(p.y);
+  const x = Float64Array.from(p.x),
+    y = Float64Array.from(p.y);
   const f = (): number => lossOf(loss, refForward(p.ref, split(t, p.sizes), x, ROWS), y, NOUT);
   const H = new Float64Array(P * P);
   for (let i = 0; i < P; i++) {
     for (let j = 0; j <= i; j++) {
-      const ti = t[i]!, tj = t[j]!;
+      const ti = t[i]!,
+        tj = t[j]!;
       const at = (si: number, sj: number): number => {
         t[i] = ti;
         t[j] = tj;

@@ -15,16 +15,24 @@ describe('early stopping', () => {
     const y = Array.from(rand(n, 9, 0, 3), (v) => Math.floor(v));
     const vx = { data: rand(40 * 10, 6, -1, 1), shape: [40, 10] as [number, number] };
     const vy = Array.from(rand(40, 10, 0, 3), (v) => Math.floor(v));
-    const build = (): Sequential => sequential(
-      [dense({ units: 128, activation: 'relu', inputShape: [10] }), dense({ units: 128, activation: 'relu' }), dense({ units: 3, activation: 'softmax' })],
-      { seed: 3, backend: b },
-    ).compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 0.01 }) });
+    const build = (): Sequential =>
+      sequential(
+        [
+          dense({ units: 128, activation: 'relu', inputShape: [10] }),
+          dense({ units: 128, activation: 'relu' }),
+          dense({ units: 3, activation: 'softmax' }),
+        ],
+        { seed: 3, backend: b },
+      ).compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 0.01 }) });
 
     const m = build();
     const snapshots: Float32Array[][] = [];
     const es = earlyStopping({ patience: 3, restoreBestWeights: true });
     const h = await m.fit(x, y, {
-      epochs: 100, batchSize: 10, validationData: [vx, vy], yieldEvery: 'never',
+      epochs: 100,
+      batchSize: 10,
+      validationData: [vx, vy],
+      yieldEvery: 'never',
       callbacks: [es, { onEpochEnd: () => void snapshots.push(m.getWeights()) }],
     });
     const val = h.history.valLoss!;
@@ -43,7 +51,11 @@ describe('early stopping', () => {
     // Without restoreBestWeights the last epoch's weights stay.
     const m2 = build();
     const h2 = await m2.fit(x, y, {
-      epochs: 100, batchSize: 10, validationData: [vx, vy], yieldEvery: 'never', callbacks: [earlyStopping({ patience: 3 })],
+      epochs: 100,
+      batchSize: 10,
+      validationData: [vx, vy],
+      yieldEvery: 'never',
+      callbacks: [earlyStopping({ patience: 3 })],
     });
     expect(m2.evaluate(vx, vy).loss).toBeCloseTo(h2.history.valLoss!.at(-1)!, 5);
     expect(m2.evaluate(vx, vy).loss).toBeGreaterThan(Math.min(...h2.history.valLoss!));
@@ -54,7 +66,13 @@ describe('early stopping', () => {
   /** Drives the callback with a scripted sequence of monitored values on a stand-in model. */
   function script(values: number[], options: Parameters<typeof earlyStopping>[0], key = 'valLoss') {
     let w = 0;
-    const model = { stopTraining: false, getWeights: () => [Float32Array.of(w)], setWeights: (ws: Float32Array[]) => void (w = ws[0]![0]!) };
+    const model = {
+      stopTraining: false,
+      getWeights: () => [Float32Array.of(w)],
+      setWeights: (ws: Float32Array[]) => {
+        w = ws[0]![0]!;
+      },
+    };
     const es = earlyStopping(options);
     es.setContext!({ model } as never);
     es.onTrainBegin!();
@@ -96,8 +114,10 @@ describe('early stopping', () => {
   it('a monitored key that never appears is an error naming the available keys', async () => {
     const b = await wasmBackend();
     const { x, y } = blobs(30);
-    const m = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })], { backend: b })
-      .compile({ loss: 'crossentropy', metrics: ['accuracy'] });
+    const m = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })], { backend: b }).compile({
+      loss: 'crossentropy',
+      metrics: ['accuracy'],
+    });
     await expect(m.fit(x, y, { epochs: 3, callbacks: [earlyStopping()], yieldEvery: 'never' })).rejects.toThrow(
       "earlyStopping: monitor 'valLoss' is not in the epoch logs (validation keys need validationSplit or validationData in fit); available: loss, seconds, samplesPerSecond, accuracy.",
     );

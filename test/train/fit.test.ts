@@ -46,7 +46,18 @@ describe('bad input is refused at the API boundary', async () => {
   const m = xorModel(backend!);
   const bad: [string, () => unknown, RegExp][] = [
     ['wrong number of columns', () => m.fit([[1, 2, 3]], [0]), /x has 3 columns but the model expects 2/],
-    ['NaN in x', () => m.fit([[0, 0], [0, NaN]], [0, 1]), /NaN in x at row 1, column 1/],
+    [
+      'NaN in x',
+      () =>
+        m.fit(
+          [
+            [0, 0],
+            [0, NaN],
+          ],
+          [0, 1],
+        ),
+      /NaN in x at row 1, column 1/,
+    ],
     ['Infinity in x', () => m.fit([[0, Infinity]], [0]), /Infinity in x at row 0, column 1/],
     ['label out of range', () => m.fit(XOR_X, [0, 1, 2, 0]), /label 2 at row 2 is out of range for 2 classes/],
     ['fractional label', () => m.fit(XOR_X, [0, 1, 0.5, 0]), /label 0.5 at row 2/],

@@ -4,7 +4,7 @@ import { dense, dropout, gradientCheck, maxout, prelu, sequential, sgd, type Seq
 import { wasmBackend } from '../helpers/backend.js';
 import { rand } from '../helpers/conformance.js';
 
-describe('gradientCheck: backprop vs central differences of the model\'s own loss', () => {
+describe("gradientCheck: backprop vs central differences of the model's own loss", () => {
   const rows = 16;
   const nin = 6;
   const x = { data: rand(rows * nin, 3, -1.5, 1.5), shape: [rows, nin] as [number, number] };
@@ -13,11 +13,58 @@ describe('gradientCheck: backprop vs central differences of the model\'s own los
   it('agrees per layer for every activation family, loss, PReLU, maxout and dropout (fixed mask)', async () => {
     await wasmBackend(); // the default backend of the models below
     const cases: [string, () => Sequential, string, number][] = [
-      ['tanh-sigmoid → softmax', () => sequential([dense({ units: 8, activation: 'tanh', inputShape: [nin] }), dense({ units: 7, activation: 'sigmoid' }), dense({ units: 3, activation: 'softmax' })]), 'crossentropy', 2e-2],
-      ['sigmoid → sigmoid quadratic', () => sequential([dense({ units: 8, activation: 'sigmoid', inputShape: [nin] }), dense({ units: 3, activation: 'sigmoid' })]), 'quadratic', 2e-2],
-      ['elu-softplus → sigmoid bce', () => sequential([dense({ units: 8, activation: 'elu', inputShape: [nin] }), dense({ units: 8, activation: 'softplus' }), dense({ units: 3, activation: 'sigmoid' })]), 'bce', 2e-2],
-      ['relu-leakyRelu → softmax', () => sequential([dense({ units: 8, activation: 'relu', inputShape: [nin] }), dense({ units: 8, activation: 'leakyRelu' }), dense({ units: 3, activation: 'softmax' })]), 'crossentropy', 5e-2],
-      ['maxout, prelu, dropout', () => sequential([maxout({ units: 5, pieces: 3, inputShape: [nin] }), dense({ units: 8 }), prelu(), dropout({ rate: 0.3 }), dense({ units: 3, activation: 'softmax' })]), 'crossentropy', 2e-2],
+      [
+        'tanh-sigmoid → softmax',
+        () =>
+          sequential([
+            dense({ units: 8, activation: 'tanh', inputShape: [nin] }),
+            dense({ units: 7, activation: 'sigmoid' }),
+            dense({ units: 3, activation: 'softmax' }),
+          ]),
+        'crossentropy',
+        2e-2,
+      ],
+      [
+        'sigmoid → sigmoid quadratic',
+        () => sequential([dense({ units: 8, activation: 'sigmoid', inputShape: [nin] }), dense({ units: 3, activation: 'sigmoid' })]),
+        'quadratic',
+        2e-2,
+      ],
+      [
+        'elu-softplus → sigmoid bce',
+        () =>
+          sequential([
+            dense({ units: 8, activation: 'elu', inputShape: [nin] }),
+            dense({ units: 8, activation: 'softplus' }),
+            dense({ units: 3, activation: 'sigmoid' }),
+          ]),
+        'bce',
+        2e-2,
+      ],
+      [
+        'relu-leakyRelu → softmax',
+        () =>
+          sequential([
+            dense({ units: 8, activation: 'relu', inputShape: [nin] }),
+            dense({ units: 8, activation: 'leakyRelu' }),
+            dense({ units: 3, activation: 'softmax' }),
+          ]),
+        'crossentropy',
+        5e-2,
+      ],
+      [
+        'maxout, prelu, dropout',
+        () =>
+          sequential([
+            maxout({ units: 5, pieces: 3, inputShape: [nin] }),
+            dense({ units: 8 }),
+            prelu(),
+            dropout({ rate: 0.3 }),
+            dense({ units: 3, activation: 'softmax' }),
+          ]),
+        'crossentropy',
+        2e-2,
+      ],
     ];
     for (const [name, make, loss, tol] of cases) {
       const m = make();
@@ -37,7 +84,14 @@ describe('gradientCheck: backprop vs central differences of the model\'s own los
 
   it('finds a wrong backward and names its layer', async () => {
     const b = await wasmBackend();
-    const m = sequential([dense({ units: 8, activation: 'tanh', inputShape: [nin] }), dense({ units: 8, activation: 'tanh' }), dense({ units: 3, activation: 'softmax' })], { backend: b });
+    const m = sequential(
+      [
+        dense({ units: 8, activation: 'tanh', inputShape: [nin] }),
+        dense({ units: 8, activation: 'tanh' }),
+        dense({ units: 3, activation: 'softmax' }),
+      ],
+      { backend: b },
+    );
     m.compile({ loss: 'crossentropy', optimizer: sgd() });
     // Break layer 1: its kernel gradient comes out 1.5× too large (a correct one stays below 3e-2).
     const layer = m.layers[1]!;

@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  dense, DivergenceError, init, loadMnist, sequential, sgd, trainingHealth, type Backend, type HealthReport,
+  dense,
+  DivergenceError,
+  init,
+  loadMnist,
+  sequential,
+  sgd,
+  trainingHealth,
+  type Backend,
+  type HealthReport,
 } from '../../src/index.js';
 
 let data: Awaited<ReturnType<typeof loadMnist>>['train'] | undefined;
@@ -20,13 +28,23 @@ describe('training health', () => {
   it('a 10-layer sigmoid network with N(0, 1) weights triggers the vanishing-gradient warning', async () => {
     const { x, y, b } = await setup();
     const layers = Array.from({ length: 9 }, (_, i) =>
-      dense({ units: 30, activation: 'sigmoid', kernelInitializer: 'standardNormal', biasInitializer: 'standardNormal', ...(i === 0 ? { inputShape: [784] } : {}) }));
+      dense({
+        units: 30,
+        activation: 'sigmoid',
+        kernelInitializer: 'standardNormal',
+        biasInitializer: 'standardNormal',
+        ...(i === 0 ? { inputShape: [784] } : {}),
+      }),
+    );
     const m = sequential([...layers, dense({ units: 10, activation: 'softmax', kernelInitializer: 'standardNormal' })], { backend: b });
     m.compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 0.1 }), metrics: ['accuracy'] });
     const warnings: string[] = [];
     const seen: unknown[] = [];
     const h = await m.fit(x, y, {
-      epochs: 1, batchSize: 10, yieldEvery: 'never', diagnostics: { onWarning: (w) => warnings.push(w) },
+      epochs: 1,
+      batchSize: 10,
+      yieldEvery: 'never',
+      diagnostics: { onWarning: (w) => warnings.push(w) },
       callbacks: { onEpochEnd: (_e, logs) => void seen.push(logs.diagnostics) },
     });
     const vanishing = warnings.find((w) => w.startsWith('vanishing gradients'));
@@ -46,11 +64,14 @@ describe('training health', () => {
 
   it('a ReLU network at learning rate 10 stops with an exploding error that names the layer and the fix', async () => {
     const { x, y, b } = await setup();
-    const m = sequential([
-      dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [784] }),
-      dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
-      dense({ units: 10, activation: 'softmax' }),
-    ], { backend: b });
+    const m = sequential(
+      [
+        dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [784] }),
+        dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
+        dense({ units: 10, activation: 'softmax' }),
+      ],
+      { backend: b },
+    );
     m.compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 10 }) });
     const err = await m.fit(x, y, { epochs: 5, batchSize: 10, yieldEvery: 'never', diagnostics: { onWarning: () => {} } }).then(
       () => undefined,
@@ -66,9 +87,16 @@ describe('training health', () => {
     m.dispose();
   });
 
-  it("a NaN is caught in the batch where the loss becomes non-finite, naming the first layer that holds it", async () => {
+  it('a NaN is caught in the batch where the loss becomes non-finite, naming the first layer that holds it', async () => {
     const { x, y, b } = await setup();
-    const m = sequential([dense({ units: 16, activation: 'tanh', inputShape: [784] }), dense({ units: 16, activation: 'relu' }), dense({ units: 10, activation: 'softmax' })], { backend: b });
+    const m = sequential(
+      [
+        dense({ units: 16, activation: 'tanh', inputShape: [784] }),
+        dense({ units: 16, activation: 'relu' }),
+        dense({ units: 10, activation: 'softmax' }),
+      ],
+      { backend: b },
+    );
     m.compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
     const w = m.getWeights();
     w[2]![5] = NaN; // layer 1's kernel
@@ -86,11 +114,14 @@ describe('training health', () => {
 
   it('a healthy run: per-layer gradient norms, update ratios and dead units in History, no warnings', async () => {
     const { x, y, b } = await setup();
-    const m = sequential([
-      dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [784] }),
-      dense({ units: 32, activation: 'tanh' }),
-      dense({ units: 10, activation: 'softmax' }),
-    ], { backend: b });
+    const m = sequential(
+      [
+        dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [784] }),
+        dense({ units: 32, activation: 'tanh' }),
+        dense({ units: 10, activation: 'softmax' }),
+      ],
+      { backend: b },
+    );
     m.compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 0.05, momentum: 0.9 }), metrics: ['accuracy'] });
     const health = trainingHealth({ probeRows: 128, onWarning: () => {} });
     const h = await m.fit(x, y, { epochs: 3, batchSize: 32, yieldEvery: 'never', callbacks: [health] });
@@ -102,7 +133,11 @@ describe('training health', () => {
       expect(r.probeRows).toBe(128);
       expect(r.update).toBe('lastStep');
       expect(r.warnings).toEqual([]);
-      expect(r.layers.map((l) => [l.layer, l.name])).toEqual([[0, 'dense 784→64 relu'], [1, 'dense 64→32 tanh'], [2, 'dense 32→10 softmax']]);
+      expect(r.layers.map((l) => [l.layer, l.name])).toEqual([
+        [0, 'dense 784→64 relu'],
+        [1, 'dense 64→32 tanh'],
+        [2, 'dense 32→10 softmax'],
+      ]);
       for (const l of r.layers) {
         expect(l.gradNorm).toBeGreaterThan(0);
         expect(l.relGrad).toBeCloseTo(l.gradNorm / l.weightNorm, 10);
@@ -123,7 +158,9 @@ describe('training health', () => {
     expect(() => trainingHealth({ probeRows: 0 })).toThrow('trainingHealth: probeRows must be a positive integer');
     expect(() => trainingHealth({ vanishFactor: 1 })).toThrow('vanishFactor must be a finite number > 1');
     expect(() => trainingHealth({ explodeEpochs: 0 })).toThrow('explodeEpochs must be a positive integer');
-    expect(() => trainingHealth({ onExplode: 'ignore' as never })).toThrow("trainingHealth: onExplode must be one of 'throw', 'stop', 'warn', got 'ignore'.");
+    expect(() => trainingHealth({ onExplode: 'ignore' as never })).toThrow(
+      "trainingHealth: onExplode must be one of 'throw', 'stop', 'warn', got 'ignore'.",
+    );
     expect(() => trainingHealth({ weightGrowthLimit: Infinity })).toThrow('weightGrowthLimit must be a finite number > 1');
   });
 });

@@ -13,54 +13,62 @@ const rules: Record<string, { make: () => Optimizer; lr: (t: number) => number; 
   sgd: {
     make: () => sgd({ learningRate: 0.1 }),
     lr: () => 0.1,
-    rule: (w, g, _s, _t, lr, l1, l2) => w.forEach((v, i) => (w[i] = v - lr * (g[i]! + l2 * v + l1 * sgn(v)))),
+    rule: (w, g, _s, _t, lr, l1, l2) =>
+      w.forEach((v, i) => {
+        w[i] = v - lr * (g[i]! + l2 * v + l1 * sgn(v));
+      }),
   },
   'sgd momentum 0.5': {
     make: () => sgd({ learningRate: 0.1, momentum: 0.5 }),
     lr: () => 0.1,
-    rule: (w, g, [v], _t, lr, l1, l2) => w.forEach((x, i) => {
-      v![i] = 0.5 * v![i]! - lr * (g[i]! + l2 * x + l1 * sgn(x));
-      w[i] = x + v![i]!;
-    }),
+    rule: (w, g, [v], _t, lr, l1, l2) =>
+      w.forEach((x, i) => {
+        v![i] = 0.5 * v![i]! - lr * (g[i]! + l2 * x + l1 * sgn(x));
+        w[i] = x + v![i]!;
+      }),
   },
   momentum: {
     make: () => momentum({ learningRate: 0.05 }),
     lr: () => 0.05,
-    rule: (w, g, [v], _t, lr, l1, l2) => w.forEach((x, i) => {
-      v![i] = 0.9 * v![i]! - lr * (g[i]! + l2 * x + l1 * sgn(x));
-      w[i] = x + v![i]!;
-    }),
+    rule: (w, g, [v], _t, lr, l1, l2) =>
+      w.forEach((x, i) => {
+        v![i] = 0.9 * v![i]! - lr * (g[i]! + l2 * x + l1 * sgn(x));
+        w[i] = x + v![i]!;
+      }),
   },
   nesterov: {
     make: () => nesterov({ learningRate: 0.05, momentum: 0.8 }),
     lr: () => 0.05,
-    rule: (w, g, [v], _t, lr, l1, l2) => w.forEach((x, i) => {
-      const gh = g[i]! + l2 * x + l1 * sgn(x);
-      v![i] = 0.8 * v![i]! - lr * gh;
-      w[i] = x + 0.8 * v![i]! - lr * gh;
-    }),
+    rule: (w, g, [v], _t, lr, l1, l2) =>
+      w.forEach((x, i) => {
+        const gh = g[i]! + l2 * x + l1 * sgn(x);
+        v![i] = 0.8 * v![i]! - lr * gh;
+        w[i] = x + 0.8 * v![i]! - lr * gh;
+      }),
   },
   adam: {
     make: () => adam({ learningRate: 0.01 }),
     lr: () => 0.01,
-    rule: (w, g, [m, v], t, lr, l1, l2) => w.forEach((x, i) => {
-      const gh = g[i]! + l2 * x + l1 * sgn(x);
-      m![i] = 0.9 * m![i]! + 0.1 * gh;
-      v![i] = 0.999 * v![i]! + 0.001 * gh * gh;
-      const mh = m![i]! / (1 - 0.9 ** t);
-      const vh = v![i]! / (1 - 0.999 ** t);
-      w[i] = x - (lr * mh) / (Math.sqrt(vh) + 1e-7);
-    }),
+    rule: (w, g, [m, v], t, lr, l1, l2) =>
+      w.forEach((x, i) => {
+        const gh = g[i]! + l2 * x + l1 * sgn(x);
+        m![i] = 0.9 * m![i]! + 0.1 * gh;
+        v![i] = 0.999 * v![i]! + 0.001 * gh * gh;
+        const mh = m![i]! / (1 - 0.9 ** t);
+        const vh = v![i]! / (1 - 0.999 ** t);
+        w[i] = x - (lr * mh) / (Math.sqrt(vh) + 1e-7);
+      }),
   },
   'adam β=(0.5, 0.9) ε=1e-3 + cosine': {
     make: () => adam({ learningRate: 0.02, beta1: 0.5, beta2: 0.9, epsilon: 1e-3, schedule: cosine({ steps: 4, min: 0.002 }) }),
     lr: (t) => 0.002 + 0.5 * (0.02 - 0.002) * (1 + Math.cos((Math.PI * Math.min(t - 1, 4)) / 4)),
-    rule: (w, g, [m, v], t, lr, l1, l2) => w.forEach((x, i) => {
-      const gh = g[i]! + l2 * x + l1 * sgn(x);
-      m![i] = 0.5 * m![i]! + 0.5 * gh;
-      v![i] = 0.9 * v![i]! + 0.1 * gh * gh;
-      w[i] = x - (lr * (m![i]! / (1 - 0.5 ** t))) / (Math.sqrt(v![i]! / (1 - 0.9 ** t)) + 1e-3);
-    }),
+    rule: (w, g, [m, v], t, lr, l1, l2) =>
+      w.forEach((x, i) => {
+        const gh = g[i]! + l2 * x + l1 * sgn(x);
+        m![i] = 0.5 * m![i]! + 0.5 * gh;
+        v![i] = 0.9 * v![i]! + 0.1 * gh * gh;
+        w[i] = x - (lr * (m![i]! / (1 - 0.5 ** t))) / (Math.sqrt(v![i]! / (1 - 0.9 ** t)) + 1e-3);
+      }),
   },
 };
 
@@ -77,7 +85,9 @@ describe('optimizer steps against the closed-form float64 update', async () => {
             const { grads } = m.gradients(X, Y);
             m.session.step = t;
             (m.optimizer as Optimizer).step(backend, m.network.tensors, m.session.state, t);
-            w.forEach((wi, i) => r.rule(wi, grads[i]!, state[i]!, t, r.lr(t), i === 0 ? (reg?.l1 ?? 0) / N : 0, i === 0 ? (reg?.l2 ?? 0) / N : 0));
+            w.forEach((wi, i) => {
+              r.rule(wi, grads[i]!, state[i]!, t, r.lr(t), i === 0 ? (reg?.l1 ?? 0) / N : 0, i === 0 ? (reg?.l2 ?? 0) / N : 0);
+            });
             expectCloseArrays(m.getWeights(), w, 2e-5, `step ${t}`);
           }
           m.dispose();

@@ -1,6 +1,17 @@
 /** Learning-rate schedules: documented rates, applied per epoch by fit, round-tripped through the config; bad options. */
 import { describe, expect, it } from 'vitest';
-import { adam, cosine, exponential, momentum, nesterov, optimizerFromConfig, scheduleFromConfig, sgd, step, type Optimizer } from '../../src/index.js';
+import {
+  adam,
+  cosine,
+  exponential,
+  momentum,
+  nesterov,
+  optimizerFromConfig,
+  scheduleFromConfig,
+  sgd,
+  step,
+  type Optimizer,
+} from '../../src/index.js';
 import { allBackends } from '../helpers/conformance.js';
 import { expectCloseArrays, linearModel, N, X, Y } from '../helpers/linear.js';
 
@@ -26,8 +37,16 @@ describe('learning-rate schedules', () => {
     const before: Float32Array[][] = [];
     const grads: Float32Array[][] = [];
     await m.fit(X, Y, {
-      epochs: 3, batchSize: N, shuffle: false, yieldEvery: 'never',
-      callbacks: { onEpochBegin: () => { before.push(m.getWeights()); grads.push(m.gradients(X, Y).grads); } },
+      epochs: 3,
+      batchSize: N,
+      shuffle: false,
+      yieldEvery: 'never',
+      callbacks: {
+        onEpochBegin: () => {
+          before.push(m.getWeights());
+          grads.push(m.gradients(X, Y).grads);
+        },
+      },
     });
     before.push(m.getWeights());
     for (let e = 0; e < 3; e++) {
@@ -48,7 +67,12 @@ describe('learning-rate schedules', () => {
       const cfg = JSON.parse(JSON.stringify(o.config));
       const back = optimizerFromConfig(cfg);
       expect(back.config).toEqual(o.config);
-      for (const [t, e] of [[1, 0], [7, 3], [100, 40]] as const) expect((back as Optimizer).learningRateAt(t, e)).toBe(o.learningRateAt(t, e));
+      for (const [t, e] of [
+        [1, 0],
+        [7, 3],
+        [100, 40],
+      ] as const)
+        expect((back as Optimizer).learningRateAt(t, e)).toBe(o.learningRateAt(t, e));
     }
     expect(scheduleFromConfig(cosine({ steps: 100 }).config).config).toEqual({ type: 'cosine', period: 100, min: 0, per: 'step' });
   });

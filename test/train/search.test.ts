@@ -5,21 +5,39 @@ import { wasmBackend } from '../helpers/backend.js';
 import { blobs } from '../helpers/data.js';
 
 describe('hyper-parameter search', () => {
-  const buildFor = (b: Backend) => (p: Record<string, unknown>) => sequential(
-    [dense({ units: p.hidden as number, activation: 'tanh', inputShape: [4] }), ...(p.dropout ? [dropout({ rate: p.dropout as number })] : []),
-      dense({ units: 3, activation: 'softmax' })],
-    { backend: b, seed: 2 },
-  ).compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: p.learningRate as number }), metrics: ['accuracy'], regularization: { l2: (p.l2 as number) ?? 0 } });
+  const buildFor = (b: Backend) => (p: Record<string, unknown>) =>
+    sequential(
+      [
+        dense({ units: p.hidden as number, activation: 'tanh', inputShape: [4] }),
+        ...(p.dropout ? [dropout({ rate: p.dropout as number })] : []),
+        dense({ units: 3, activation: 'softmax' }),
+      ],
+      { backend: b, seed: 2 },
+    ).compile({
+      loss: 'crossentropy',
+      optimizer: sgd({ learningRate: p.learningRate as number }),
+      metrics: ['accuracy'],
+      regularization: { l2: (p.l2 as number) ?? 0 },
+    });
 
   it('grid search scores every combination with k-fold and returns the best with the table', async () => {
     const b = await wasmBackend();
     const { x, y } = blobs(60);
     const seen: Record<string, unknown>[] = [];
     const build = buildFor(b);
-    const r = await gridSearch((p, fold) => (fold === 0 && seen.push(p), build(p)), x, y, {
-      space: { learningRate: [0.001, 0.3], hidden: [2, 16], l2: [0], dropout: [0, 0.2] }, k: 2,
-      fitOptions: { epochs: 15, batchSize: 10, yieldEvery: 'never' },
-    });
+    const r = await gridSearch(
+      (p, fold) => {
+        if (fold === 0) seen.push(p);
+        return build(p);
+      },
+      x,
+      y,
+      {
+        space: { learningRate: [0.001, 0.3], hidden: [2, 16], l2: [0], dropout: [0, 0.2] },
+        k: 2,
+        fitOptions: { epochs: 15, batchSize: 10, yieldEvery: 'never' },
+      },
+    );
     expect(r.strategy).toBe('grid');
     expect(r.metric).toBe('accuracy');
     expect(r.trials).toHaveLength(8);
@@ -59,10 +77,18 @@ describe('hyper-parameter search', () => {
     await expect(search(f, x, y, { space: { learningRate: [] } })).rejects.toThrow("'learningRate' has an empty list");
     await expect(search(f, x, y, { space: { learningRate: { min: 1, max: 0 } } })).rejects.toThrow('needs finite min < max');
     await expect(search(f, x, y, { space: { learningRate: { min: 0, max: 1, scale: 'log' } } })).rejects.toThrow('log range');
-    await expect(gridSearch(f, x, y, { space: { learningRate: { min: 0.1, max: 1 } } })).rejects.toThrow("a grid needs lists of values (or use strategy 'random')");
-    await expect(search(f, x, y, { space: { learningRate: [0.1] }, strategy: 'bayes' as never })).rejects.toThrow("strategy must be 'grid' or 'random'");
-    await expect(search(f, x, y, { space: { learningRate: [0.1] }, strategy: 'random', trials: 0 })).rejects.toThrow('trials must be a positive integer');
-    await expect(search(f, x, y, { space: { learningRate: [0.1], hidden: [4] }, k: 13 })).rejects.toThrow('k = 13 folds need at least 13 rows');
+    await expect(gridSearch(f, x, y, { space: { learningRate: { min: 0.1, max: 1 } } })).rejects.toThrow(
+      "a grid needs lists of values (or use strategy 'random')",
+    );
+    await expect(search(f, x, y, { space: { learningRate: [0.1] }, strategy: 'bayes' as never })).rejects.toThrow(
+      "strategy must be 'grid' or 'random'",
+    );
+    await expect(search(f, x, y, { space: { learningRate: [0.1] }, strategy: 'random', trials: 0 })).rejects.toThrow(
+      'trials must be a positive integer',
+    );
+    await expect(search(f, x, y, { space: { learningRate: [0.1], hidden: [4] }, k: 13 })).rejects.toThrow(
+      'k = 13 folds need at least 13 rows',
+    );
     await expect(search(f, x, y, { space: { a: [1, 2, 3], b: [1, 2, 3] }, maxCandidates: 5 })).rejects.toThrow('the grid has 9 candidates');
   });
 });

@@ -6,7 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  adam, dense, dropout, fromJSON, hessian, hessianFree, init, levenbergMarquardt, newton, optimizerFromConfig, sequential,
+  adam,
+  dense,
+  dropout,
+  fromJSON,
+  hessian,
+  hessianFree,
+  init,
+  levenbergMarquardt,
+  newton,
+  optimizerFromConfig,
+  sequential,
   type Sequential,
 } from '../../src/index.js';
 import { rand } from '../helpers/conformance.js';
@@ -19,10 +29,13 @@ const SIN_Y = SIN_X.map(([v]) => [Math.sin(v!)]);
 
 /** The 1-5-1 tanh network, random biases (as Nguyen–Widrow / MATLAB initialise them). */
 function sinNet(seed = 1): Sequential {
-  return sequential([
-    dense({ units: 5, activation: 'tanh', inputShape: [1], biasInitializer: 'glorotUniform' }),
-    dense({ units: 1, biasInitializer: 'glorotUniform' }),
-  ], { seed });
+  return sequential(
+    [
+      dense({ units: 5, activation: 'tanh', inputShape: [1], biasInitializer: 'glorotUniform' }),
+      dense({ units: 1, biasInitializer: 'glorotUniform' }),
+    ],
+    { seed },
+  );
 }
 
 /** Trains until the full-batch MSE is ≤ target; returns the first such epoch (1-based) or Infinity. */
@@ -61,7 +74,9 @@ describe('Levenberg–Marquardt on sin(x) with 1-5-1 tanh', () => {
       m.dispose();
     }
     const best = Math.min(...Object.values(adamEpochs));
-    const shown = Object.entries(adamEpochs).map(([lr, e]) => `η ${lr}: ${Number.isFinite(e) ? e : `> ${cap}`}`).join(', ');
+    const shown = Object.entries(adamEpochs)
+      .map(([lr, e]) => `η ${lr}: ${Number.isFinite(e) ? e : `> ${cap}`}`)
+      .join(', ');
     console.log(`epochs to MSE 1e-4: Levenberg–Marquardt ${lm}; Adam ${shown}`);
     expect(best, `best Adam needs ${best} epochs vs LM ${lm}`).toBeGreaterThanOrEqual(10 * lm);
     lmModel.dispose();
@@ -127,11 +142,16 @@ function ridge(x: Float32Array, y: Float32Array, n: number, d: number, lambda: n
 }
 
 describe('Newton and Levenberg–Marquardt on ridge regression (L2 folded into the curvature)', () => {
-  const n = 30, d = 3, lambda = 6;
+  const n = 30,
+    d = 3,
+    lambda = 6;
   const x = rand(n * d, 21, -1, 1);
   const y = new Float32Array(n).map((_, r) => 0.5 * x[r * d]! - 1.5 * x[r * d + 1]! + 0.25 * x[r * d + 2]! + 0.3 + 0.1 * rand(n, 22)[r]!);
   const exact = ridge(x, y, n, d, lambda);
-  for (const [name, opt, epochs] of [['newton', () => newton({ mu: 1e-6 }), 1], ['levenbergMarquardt', () => levenbergMarquardt(), 6]] as const) {
+  for (const [name, opt, epochs] of [
+    ['newton', () => newton({ mu: 1e-6 }), 1],
+    ['levenbergMarquardt', () => levenbergMarquardt(), 6],
+  ] as const) {
     it(`${name} lands on the ridge solution`, async () => {
       const m = sequential([dense({ units: 1, inputShape: [d] })], { seed: 5 });
       m.compile({ loss: 'mse', optimizer: opt(), regularization: { l2: lambda } });
@@ -156,12 +176,14 @@ describe('Newton on sin(x)', () => {
 });
 
 describe('bad input', () => {
-  const big = (): Sequential => sequential([dense({ units: 64, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })]);
+  const big = (): Sequential =>
+    sequential([dense({ units: 64, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })]);
 
   it('refuses parameter counts above the cap, stating the memory and suggesting hessianFree', () => {
     for (const opt of [newton(), levenbergMarquardt()]) {
-      expect(() => big().compile({ loss: 'categoricalCrossentropy', optimizer: opt }))
-        .toThrow(/50,890 parameters.*10\.4 GB \(P²·4 bytes\).*cap of 4,000.*hessianFree\(\)/);
+      expect(() => big().compile({ loss: 'categoricalCrossentropy', optimizer: opt })).toThrow(
+        /50,890 parameters.*10\.4 GB \(P²·4 bytes\).*cap of 4,000.*hessianFree\(\)/,
+      );
     }
     const m = sinNet();
     m.compile({ loss: 'mse', optimizer: newton() });
@@ -176,7 +198,9 @@ describe('bad input', () => {
     expect(() => withDropout.compile({ loss: 'mse', optimizer: levenbergMarquardt() })).toThrow(/dropout.*must be deterministic/);
     const hingeNet = sequential([dense({ units: 5, activation: 'tanh', inputShape: [2] }), dense({ units: 1 })]);
     expect(() => hingeNet.compile({ loss: 'hinge', optimizer: hessianFree() })).toThrow(/hinge loss has no curvature/);
-    expect(() => sinNet().compile({ loss: 'mse', optimizer: newton(), regularization: { l1: 1 } })).toThrow(/L1 regularization is not smooth/);
+    expect(() => sinNet().compile({ loss: 'mse', optimizer: newton(), regularization: { l1: 1 } })).toThrow(
+      /L1 regularization is not smooth/,
+    );
     const l1Layer = sequential([dense({ units: 3, inputShape: [2], kernelRegularizer: { l1: 0.5 } }), dense({ units: 1 })]);
     expect(() => l1Layer.compile({ loss: 'mse', optimizer: levenbergMarquardt() })).toThrow(/L1 regularization is not smooth/);
     // The exact Hessian needs f''; Gauss–Newton methods do not.

@@ -7,16 +7,26 @@ import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
 type ActivationNames =
-  | 'linear_fwd_f32' | 'linear_bwd_f32'
-  | 'relu_fwd_f32' | 'relu_bwd_f32'
-  | 'sigmoid_fwd_f32' | 'sigmoid_bwd_f32'
-  | 'tanh_fwd_f32' | 'tanh_bwd_f32'
-  | 'leaky_relu_fwd_f32' | 'leaky_relu_bwd_f32'
-  | 'elu_fwd_f32' | 'elu_bwd_f32'
-  | 'softplus_fwd_f32' | 'softplus_bwd_f32'
-  | 'hard_tanh_fwd_f32' | 'hard_tanh_bwd_f32'
-  | 'abs_fwd_f32' | 'abs_bwd_f32'
-  | 'prelu_fwd_f32' | 'prelu_bwd_f32';
+  | 'linear_fwd_f32'
+  | 'linear_bwd_f32'
+  | 'relu_fwd_f32'
+  | 'relu_bwd_f32'
+  | 'sigmoid_fwd_f32'
+  | 'sigmoid_bwd_f32'
+  | 'tanh_fwd_f32'
+  | 'tanh_bwd_f32'
+  | 'leaky_relu_fwd_f32'
+  | 'leaky_relu_bwd_f32'
+  | 'elu_fwd_f32'
+  | 'elu_bwd_f32'
+  | 'softplus_fwd_f32'
+  | 'softplus_bwd_f32'
+  | 'hard_tanh_fwd_f32'
+  | 'hard_tanh_bwd_f32'
+  | 'abs_fwd_f32'
+  | 'abs_bwd_f32'
+  | 'prelu_fwd_f32'
+  | 'prelu_bwd_f32';
 
 /** σ(z) = 1/(1+e^−z) without overflow: e = exp(−|z|), σ = 1/(1+e) (z ≥ 0) or e/(1+e) (z < 0). */
 export function sigmoid(z: number): number {
@@ -32,14 +42,18 @@ export function softplus(z: number): number {
 /** Applies a = f(z) over n floats. */
 function mapFwd(heap: Heap, z: number, a: number, n: number, f: (z: number) => number): void {
   const h = heap.f32;
-  const zi = z >> 2, ai = a >> 2;
+  const zi = z >> 2,
+    ai = a >> 2;
   for (let i = 0; i < n; i++) h[ai + i] = f(h[zi + i]!);
 }
 
 /** Applies dz = da·f'(z, a) over n floats (each element read before it is written). */
 function mapBwd(heap: Heap, z: number, a: number, da: number, dz: number, n: number, df: (z: number, a: number) => number): void {
   const h = heap.f32;
-  const zi = z >> 2, ai = a >> 2, di = da >> 2, oi = dz >> 2;
+  const zi = z >> 2,
+    ai = a >> 2,
+    di = da >> 2,
+    oi = dz >> 2;
   for (let i = 0; i < n; i++) h[oi + i] = h[di + i]! * df(h[zi + i]!, h[ai + i]!);
 }
 
@@ -76,12 +90,14 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     },
     /** a = clamp(z, −1, 1) */
     hard_tanh_fwd_f32(z, a, n) {
-      mapFwd(heap, z, a, n, (v) => (v < -1 ? -1 : v > 1 ? 1 : v));
+      mapFwd(heap, z, a, n, (v) => (v < -1 ? -1 : Math.min(v, 1)));
     },
     /** dz = da·[−1 < z < 1] */
     hard_tanh_bwd_f32(z, _a, da, dz, n) {
       const h = heap.f32;
-      const zi = z >> 2, di = da >> 2, oi = dz >> 2;
+      const zi = z >> 2,
+        di = da >> 2,
+        oi = dz >> 2;
       for (let i = 0; i < n; i++) {
         const v = h[zi + i]!;
         h[oi + i] = v > -1 && v < 1 ? h[di + i]! : 0;
@@ -94,7 +110,9 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** dz = da·sgn(z), 0 at z = 0 */
     abs_bwd_f32(z, _a, da, dz, n) {
       const h = heap.f32;
-      const zi = z >> 2, di = da >> 2, oi = dz >> 2;
+      const zi = z >> 2,
+        di = da >> 2,
+        oi = dz >> 2;
       for (let i = 0; i < n; i++) {
         const v = h[zi + i]!;
         h[oi + i] = v > 0 ? h[di + i]! : v < 0 ? -h[di + i]! : 0;
@@ -105,7 +123,8 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
       const h = heap.f32;
       const si = slope >> 2;
       for (let r = 0; r < rows; r++) {
-        const zi = (z >> 2) + r * cols, ai = (a >> 2) + r * cols;
+        const zi = (z >> 2) + r * cols,
+          ai = (a >> 2) + r * cols;
         for (let j = 0; j < cols; j++) {
           const v = h[zi + j]!;
           h[ai + j] = v > 0 ? v : h[si + j]! * v;
@@ -115,11 +134,14 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** dz = da·(z > 0 ? 1 : slope[j]);  dslope[j] = Σ_r da·min(z, 0) + beta·dslope[j] */
     prelu_bwd_f32(z, slope, da, dz, dslope, rows, cols, beta) {
       const h = heap.f32;
-      const si = slope >> 2, gi = dslope >> 2;
+      const si = slope >> 2,
+        gi = dslope >> 2;
       if (scratch.length < cols) scratch = new Float64Array(cols);
       const acc = scratch.fill(0, 0, cols);
       for (let r = 0; r < rows; r++) {
-        const zi = (z >> 2) + r * cols, di = (da >> 2) + r * cols, oi = (dz >> 2) + r * cols;
+        const zi = (z >> 2) + r * cols,
+          di = (da >> 2) + r * cols,
+          oi = (dz >> 2) + r * cols;
         for (let j = 0; j < cols; j++) {
           const v = h[zi + j]!;
           const d = h[di + j]!;
@@ -142,28 +164,34 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** a = max(z, 0) */
     relu_fwd_f32(z, a, n) {
       const f = heap.f32;
-      const zi = z >> 2, ai = a >> 2;
+      const zi = z >> 2,
+        ai = a >> 2;
       for (let i = 0; i < n; i++) {
         const v = f[zi + i]!;
-        f[ai + i] = v < 0 ? 0 : v;
+        f[ai + i] = Math.max(v, 0);
       }
     },
     /** dz = da · [z > 0] */
     relu_bwd_f32(z, _a, da, dz, n) {
       const f = heap.f32;
-      const zi = z >> 2, di = da >> 2, oi = dz >> 2;
+      const zi = z >> 2,
+        di = da >> 2,
+        oi = dz >> 2;
       for (let i = 0; i < n; i++) f[oi + i] = f[zi + i]! > 0 ? f[di + i]! : 0;
     },
     /** a = 1/(1 + e^−z) */
     sigmoid_fwd_f32(z, a, n) {
       const f = heap.f32;
-      const zi = z >> 2, ai = a >> 2;
+      const zi = z >> 2,
+        ai = a >> 2;
       for (let i = 0; i < n; i++) f[ai + i] = sigmoid(f[zi + i]!);
     },
     /** dz = da · a(1 − a) */
     sigmoid_bwd_f32(_z, a, da, dz, n) {
       const f = heap.f32;
-      const ai = a >> 2, di = da >> 2, oi = dz >> 2;
+      const ai = a >> 2,
+        di = da >> 2,
+        oi = dz >> 2;
       for (let i = 0; i < n; i++) {
         const s = f[ai + i]!;
         f[oi + i] = f[di + i]! * s * (1 - s);
@@ -172,13 +200,16 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** a = tanh z */
     tanh_fwd_f32(z, a, n) {
       const f = heap.f32;
-      const zi = z >> 2, ai = a >> 2;
+      const zi = z >> 2,
+        ai = a >> 2;
       for (let i = 0; i < n; i++) f[ai + i] = Math.tanh(f[zi + i]!);
     },
     /** dz = da · (1 − a²) */
     tanh_bwd_f32(_z, a, da, dz, n) {
       const f = heap.f32;
-      const ai = a >> 2, di = da >> 2, oi = dz >> 2;
+      const ai = a >> 2,
+        di = da >> 2,
+        oi = dz >> 2;
       for (let i = 0; i < n; i++) {
         const t = f[ai + i]!;
         f[oi + i] = f[di + i]! * (1 - t * t);

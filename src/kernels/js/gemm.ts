@@ -36,7 +36,18 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
   /**
    * Shared i-k-j loop: A(i,p) = f[A0 + i·rsa + p·csa], B(p,j) = f[B0 + p·n + j] (float indices).
    */
-  const ikj = (a: number, rsa: number, csa: number, b: number, c: number, m: number, n: number, k: number, bias: number, beta: number): void => {
+  const ikj = (
+    a: number,
+    rsa: number,
+    csa: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    beta: number,
+  ): void => {
     const f = heap.f32;
     const acc = rowOf(n);
     const A0 = a >> 2;

@@ -22,7 +22,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** Σ (a − y)², da = scale·(a − y) */
     sqerr_f32(a, y, da, n, scale) {
       const f = heap.f32;
-      const ai = a >> 2, yi = y >> 2, di = da >> 2;
+      const ai = a >> 2,
+        yi = y >> 2,
+        di = da >> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const d = f[ai + i]! - f[yi + i]!;
@@ -34,10 +36,14 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** a = σ(z), dz = scale·(a − y), returns Σ max(z, 0) − z·y + log1p(e^−|z|) */
     bce_logits_f32(z, y, a, dz, n, scale) {
       const f = heap.f32;
-      const zi = z >> 2, yi = y >> 2, ai = a >> 2, di = dz >> 2;
+      const zi = z >> 2,
+        yi = y >> 2,
+        ai = a >> 2,
+        di = dz >> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
-        const zv = f[zi + i]!, yv = f[yi + i]!;
+        const zv = f[zi + i]!,
+          yv = f[yi + i]!;
         const e = Math.exp(-Math.abs(zv));
         const av = zv < 0 ? e / (1 + e) : 1 / (1 + e);
         s += Math.max(zv, 0) - zv * yv + Math.log1p(e);
@@ -49,12 +55,15 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** ā = clamp(a, eps, 1 − eps): returns −Σ y·log ā + (1 − y)·log(1 − ā), da = scale·(ā − y)/(ā(1 − ā)) */
     bce_f32(a, y, da, n, scale, eps) {
       const f = heap.f32;
-      const lo = Math.fround(eps), hi = Math.fround(1 - lo);
-      const ai = a >> 2, yi = y >> 2, di = da >> 2;
+      const lo = Math.fround(eps),
+        hi = Math.fround(1 - lo);
+      const ai = a >> 2,
+        yi = y >> 2,
+        di = da >> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const raw = f[ai + i]!;
-        const av = raw < lo ? lo : raw > hi ? hi : raw;
+        const av = raw < lo ? lo : Math.min(raw, hi);
         const yv = f[yi + i]!;
         const b = Math.fround(1 - av);
         s -= yv * Math.log(av) + (1 - yv) * Math.log(b);
@@ -65,7 +74,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** returns Σ max(0, 1 − y·a), da = y·a < 1 ? −scale·y : 0 */
     hinge_f32(a, y, da, n, scale) {
       const f = heap.f32;
-      const ai = a >> 2, yi = y >> 2, di = da >> 2;
+      const ai = a >> 2,
+        yi = y >> 2,
+        di = da >> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const yv = f[yi + i]!;
@@ -80,7 +91,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
       const f = heap.f32;
       let s = 0;
       for (let r = 0; r < rows; r++) {
-        const ai = (a >> 2) + r * cols, yi = (y >> 2) + r * cols, di = (da >> 2) + r * cols;
+        const ai = (a >> 2) + r * cols,
+          yi = (y >> 2) + r * cols,
+          di = (da >> 2) + r * cols;
         let t = 0;
         for (let j = 1; j < cols; j++) if (f[yi + j]! > f[yi + t]!) t = j;
         let js = -1;

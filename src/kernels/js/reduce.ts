@@ -3,7 +3,11 @@ import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
 type ReduceNames =
-  | 'colsum_f32' | 'gather_rows_f32' | 'argmax_rows_f32' | 'count_correct_f32' | 'find_nonfinite_f32'
+  | 'colsum_f32'
+  | 'gather_rows_f32'
+  | 'argmax_rows_f32'
+  | 'count_correct_f32'
+  | 'find_nonfinite_f32'
   | 'count_correct_binary_f32';
 
 /** First index of the maximum of f[i .. i+cols) (NaNs never win). */
@@ -24,7 +28,8 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
     /** out[j] = Σ_r x[r,j] + beta·out[j] (beta = 0 ignores out's old content) */
     colsum_f32(x, out, rows, cols, beta) {
       const f = heap.f32;
-      const xi = x >> 2, oi = out >> 2;
+      const xi = x >> 2,
+        oi = out >> 2;
       for (let j = 0; j < cols; j++) {
         let s = 0;
         for (let r = 0; r < rows; r++) s += f[xi + r * cols + j]!;
@@ -66,7 +71,8 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
     /** #i with (a_i > 0.5) == (y_i > 0.5) */
     count_correct_binary_f32(a, y, n) {
       const f = heap.f32;
-      const ai = a >> 2, yi = y >> 2;
+      const ai = a >> 2,
+        yi = y >> 2;
       let c = 0;
       for (let i = 0; i < n; i++) if (f[ai + i]! > 0.5 === f[yi + i]! > 0.5) c++;
       return c;

@@ -36,7 +36,7 @@ export function outputCurvature(loss: LossDef, outAct: string, where: string): O
   if (!c || (c.wrt === 'logits' && loss.fusedWith !== outAct)) {
     throw new Error(
       `${where}: loss '${loss.name}' with output activation '${outAct}' has no curvature model here; ` +
-        "use meanSquaredError/quadratic, categoricalCrossentropy with softmax, or binaryCrossentropy with sigmoid.",
+        'use meanSquaredError/quadratic, categoricalCrossentropy with softmax, or binaryCrossentropy with sigmoid.',
     );
   }
   return c;
@@ -46,7 +46,6 @@ export function outputCurvature(loss: LossDef, outAct: string, where: string): O
 export function hasSecondDerivative(activation: string): boolean {
   return getActivation(activation).rBackward !== undefined;
 }
-
 
 /** R-pass buffers of one layer, [capacity × units] each. */
 interface RBuffers {
@@ -82,7 +81,10 @@ export class CurvatureEngine {
   private x = 0;
   private rows = 0;
 
-  constructor(readonly model: Network, capacity: number) {
+  constructor(
+    readonly model: Network,
+    capacity: number,
+  ) {
     this.be = model.backend;
     this.P = model.paramCount;
     this.capacity = capacity;
@@ -108,7 +110,13 @@ export class CurvatureEngine {
   /** Frees the R-pass buffers (the plan belongs to the model). */
   dispose(): void {
     const seen = new Set<number>();
-    for (const b of this.r) for (const p of [b.rz, b.ra, b.rdz, b.rda]) if (!seen.has(p)) (seen.add(p), this.be.heap.free(p));
+    for (const b of this.r) {
+      for (const p of [b.rz, b.ra, b.rdz, b.rda]) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        this.be.heap.free(p);
+      }
+    }
     this.r.length = 0;
   }
 
@@ -153,7 +161,8 @@ export class CurvatureEngine {
       const b = this.r[i]!;
       const vW = v + 4 * this.wOff[i]!;
       const vb = this.bOff[i]! >= 0 ? v + 4 * this.bOff[i]! : 0;
-      const nin = l.inUnits, nout = l.outUnits;
+      const nin = l.inUnits,
+        nout = l.outUnits;
       if (i === 0) k.gemm_nn_f32(this.x, vW, b.rz, rows, nout, nin, vb, 0, ws);
       else {
         k.gemm_nn_f32(this.r[i - 1]!.ra, l.param[0]!, b.rz, rows, nout, nin, vb, 0, ws);
@@ -180,7 +189,8 @@ export class CurvatureEngine {
     const l = this.dense[L]!;
     const b = this.r[L]!;
     const a = this.plan.layers[L]!.a!;
-    const rows = this.rows, cols = l.outUnits;
+    const rows = this.rows,
+      cols = l.outUnits;
     // On the logits (fused pairing, or a linear output where z = a): R{δz} = H·R{z}.
     if (this.out.wrt === 'logits' || l.activation.identity) {
       this.out.product(this.be, a, b.rz, b.rdz, rows, cols);
@@ -204,7 +214,8 @@ export class CurvatureEngine {
       const l = this.dense[i]!;
       const b = this.r[i]!;
       const pl = this.plan.layers[i]!;
-      const nin = l.inUnits, nout = l.outUnits;
+      const nin = l.inUnits,
+        nout = l.outUnits;
       let rdz = b.rdz;
       if (!rdzWritten) {
         const act = l.activation;
@@ -250,7 +261,8 @@ export class CurvatureEngine {
     for (let i = this.dense.length - 1; i >= 0; i--) {
       const l = this.dense[i]!;
       const b = this.r[i]!;
-      const nin = l.inUnits, nout = l.outUnits;
+      const nin = l.inUnits,
+        nout = l.outUnits;
       if (ldj > 0) {
         k.jacobian_dense_rows_f32(this.input(i), b.rdz, out + 4 * this.wOff[i]!, rows, nin, nout, ldj, this.bOff[i]! >= 0 ? 1 : 0);
       } else {

@@ -37,8 +37,17 @@ const MU_FLOOR = 1e-20;
  * M and g may be those of any positive multiple of C (the step is the same).
  */
 export function dampedStep(
-  obj: Objective, d: Rows, M: number, A: number, g: number, step: number, theta0: number,
-  c0: number, mu: number, o: DampingOptions, count: boolean,
+  obj: Objective,
+  d: Rows,
+  M: number,
+  A: number,
+  g: number,
+  step: number,
+  theta0: number,
+  c0: number,
+  mu: number,
+  o: DampingOptions,
+  count: boolean,
 ): StepResult {
   const k = obj.model.backend.k;
   const P = obj.P;

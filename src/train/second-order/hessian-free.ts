@@ -83,20 +83,29 @@ export function hessianFree(options: HessianFreeOptions = {}): SecondOrderOptimi
 }
 
 function hfEpoch(
-  ctx: EpochContext, obj: Objective, scalars: Float64Array, dPrev: number, o: HessianFreeConfig, s: { gb: number; cb: number },
+  ctx: EpochContext,
+  obj: Objective,
+  scalars: Float64Array,
+  dPrev: number,
+  o: HessianFreeConfig,
+  s: { gb: number; cb: number },
 ): EpochResult {
   const model = ctx.network;
   const { k, heap } = model.backend;
-  const nin = model.inputUnits, nout = model.outputUnits;
+  const nin = model.inputUnits,
+    nout = model.outputUnits;
   const N = ctx.rows;
   const iterations = Math.ceil(N / s.gb);
   const order = new Int32Array(N);
   for (let i = 0; i < N; i++) order[i] = i;
   const count = ctx.accuracy;
-  let lossSum = 0, correct = 0, seen = 0;
+  let lossSum = 0,
+    correct = 0,
+    seen = 0;
   const logs: Record<string, number> = { cgIterations: 0 };
   // Gathered gradient batches only when the gradient is not full-batch; curvature rows when sampled.
-  const gSub = s.gb < N, cSub = s.cb < s.gb;
+  const gSub = s.gb < N,
+    cSub = s.cb < s.gb;
   const bufs = [gSub ? s.gb * nin : 1, gSub ? s.gb * nout : 1, cSub ? s.cb * nin : 1, cSub ? s.cb * nout : 1, gSub || cSub ? s.gb : 1];
   withScratch(model, bufs, (gx, gy, cx, cy, idx) => {
     if (s.gb < N) ctx.rng.shuffle(order);
@@ -141,7 +150,13 @@ interface IterationResult {
 
 /** One HF update on gradient rows gd with curvature rows cd; θ moves in place. */
 function hfIteration(
-  obj: Objective, gd: Rows, cd: Rows, scalars: Float64Array, dPrev: number, o: HessianFreeConfig, count: boolean,
+  obj: Objective,
+  gd: Rows,
+  cd: Rows,
+  scalars: Float64Array,
+  dPrev: number,
+  o: HessianFreeConfig,
+  count: boolean,
 ): IterationResult {
   const model = obj.model;
   const { k } = model.backend;

@@ -17,10 +17,18 @@ export const CHUNK_ROWS = 1024;
  * out = M·v summed over the rows in chunks (M = H or G of the batch-mean loss), v, out, tmp packed
  * P floats. The engine is re-linearized chunk by chunk.
  */
-export function curvatureProduct(engine: CurvatureEngine, d: Rows, kind: 'hessian' | 'gaussNewton', v: number, out: number, tmp: number): void {
+export function curvatureProduct(
+  engine: CurvatureEngine,
+  d: Rows,
+  kind: 'hessian' | 'gaussNewton',
+  v: number,
+  out: number,
+  tmp: number,
+): void {
   const { k, heap } = engine.be;
   const P = engine.P;
-  const nin = engine.model.inputUnits, nout = engine.model.outputUnits;
+  const nin = engine.model.inputUnits,
+    nout = engine.model.outputUnits;
   if (d.rows <= engine.capacity) {
     engine.linearize(d.x, d.y, d.rows);
     if (kind === 'hessian') engine.hessianVector(v, out);
@@ -44,7 +52,8 @@ export function curvatureProduct(engine: CurvatureEngine, d: Rows, kind: 'hessia
 export function assembleHessian(engine: CurvatureEngine, d: Rows, H: number, v: number, tmp: number): void {
   const { k, heap } = engine.be;
   const P = engine.P;
-  const nin = engine.model.inputUnits, nout = engine.model.outputUnits;
+  const nin = engine.model.inputUnits,
+    nout = engine.model.outputUnits;
   heap.f32.fill(0, H >> 2, (H >> 2) + P * P);
   heap.f32.fill(0, v >> 2, (v >> 2) + P);
   for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {
@@ -100,12 +109,21 @@ function withData<T>(where: string, model: Network, x: Input, y: Labels, exact: 
   }
 }
 
-function product(where: string, kind: 'hessian' | 'gaussNewton', model: CompiledModel, x: Input, y: Labels, v: ArrayLike<number>): Float32Array {
+function product(
+  where: string,
+  kind: 'hessian' | 'gaussNewton',
+  model: CompiledModel,
+  x: Input,
+  y: Labels,
+  v: ArrayLike<number>,
+): Float32Array {
   return withData(where, compiledNetwork(where, model), x, y, kind === 'hessian', (engine, d) => {
     const P = engine.P;
     if (v.length !== P) throw new Error(`${where}: v has ${v.length} values but the model has ${P} parameters.`);
     const heap = engine.be.heap;
-    const vp = heap.allocF32(P), out = heap.allocF32(P), tmp = heap.allocF32(P);
+    const vp = heap.allocF32(P),
+      out = heap.allocF32(P),
+      tmp = heap.allocF32(P);
     try {
       heap.f32.set(v, vp >> 2);
       curvatureProduct(engine, d, kind, vp, out, tmp);
@@ -149,7 +167,9 @@ export function hessian(model: CompiledModel, x: Input, y: Labels, options: Hess
   return withData('hessian', net, x, y, true, (engine, d) => {
     const P = engine.P;
     const heap = engine.be.heap;
-    const H = heap.allocF32(P * P), v = heap.allocF32(P), tmp = heap.allocF32(P);
+    const H = heap.allocF32(P * P),
+      v = heap.allocF32(P),
+      tmp = heap.allocF32(P);
     try {
       assembleHessian(engine, d, H, v, tmp);
       return heap.readF32(H, P * P);

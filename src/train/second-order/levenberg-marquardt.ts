@@ -67,7 +67,8 @@ export function levenbergMarquardt(options: LevenbergMarquardtOptions = {}): Sec
   const goal = options.goal ?? 0;
   if (typeof goal !== 'number' || !(goal >= 0)) throw new Error(`${w}: goal must be a number ≥ 0, got ${String(options.goal)}.`);
   const minGrad = options.minGrad ?? 1e-7;
-  if (typeof minGrad !== 'number' || !(minGrad >= 0)) throw new Error(`${w}: minGrad must be a number ≥ 0, got ${String(options.minGrad)}.`);
+  if (typeof minGrad !== 'number' || !(minGrad >= 0))
+    throw new Error(`${w}: minGrad must be a number ≥ 0, got ${String(options.minGrad)}.`);
   const config: LevenbergMarquardtConfig = {
     type: 'levenbergMarquardt',
     mu: positive(w, 'mu', options.mu ?? 0.001),
@@ -116,7 +117,7 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     k.scale_f32(g, sE, P);
     const logs: Record<string, number | string> = {};
     const stop = (why: string): void => {
-            logs.stopReason = why;
+      logs.stopReason = why;
     };
     if (gradNorm < o.minGrad) {
       stop(`‖∇C‖ = ${gradNorm.toExponential(2)} fell below minGrad (${o.minGrad})`);
@@ -129,7 +130,8 @@ function lmEpoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, best:
     logs.gradient = gradNorm;
     if (!r.accepted) stop(`mu exceeded muMax (${o.muMax})`);
     else if (r.loss <= o.goal) stop(`the loss reached goal (${o.goal})`);
-    let loss = r.loss, correct = r.correct;
+    let loss = r.loss,
+      correct = r.correct;
     if (val && r.accepted) {
       const v = evaluateRows(model, val.x, val.y, val.rows, 256, false).loss;
       if (v < scalars[S_BEST_VAL]!) {
@@ -160,7 +162,8 @@ function accumulateJtJ(obj: Objective, d: { x: number; y: number; rows: number }
   const model = obj.model;
   const { k, heap } = model.backend;
   const P = obj.P;
-  const m = model.outputUnits, nin = model.inputUnits;
+  const m = model.outputUnits,
+    nin = model.inputUnits;
   const curvature = engine.out;
   let first = true;
   for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {

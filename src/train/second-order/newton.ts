@@ -69,7 +69,7 @@ export function newton(options: NewtonOptions = {}): SecondOrderOptimizer {
         scalars[S_DAMPING] = r.mu;
         const logs: Record<string, number | string> = { mu: r.mu };
         if (!r.accepted) {
-                    logs.stopReason = `mu exceeded muMax (${config.muMax}): no damped Newton step lowers the loss`;
+          logs.stopReason = `mu exceeded muMax (${config.muMax}): no damped Newton step lowers the loss`;
         }
         return { loss: r.loss, accuracy: count ? r.correct / ctx.rows : undefined, logs };
       });

@@ -28,7 +28,8 @@ export class Objective {
   /** Runs `each(x, y, m)` over the rows in chunks of the engine's capacity. */
   private chunks(d: Rows, each: (x: number, y: number, m: number) => void): void {
     const cap = this.engine.capacity;
-    const nin = this.model.inputUnits, nout = this.model.outputUnits;
+    const nin = this.model.inputUnits,
+      nout = this.model.outputUnits;
     for (let r0 = 0; r0 < d.rows; r0 += cap) {
       const m = Math.min(cap, d.rows - r0);
       each(d.x + 4 * r0 * nin, d.y + 4 * r0 * nout, m);
@@ -58,7 +59,9 @@ export class Objective {
     this.chunks(d, (x, y, rows) => {
       sum += this.engine.linearize(x, y, rows);
       const w = rows / d.rows;
-      m.tensors.forEach((t, i) => k.axpy_f32(w, t.grad, g + 4 * this.engine.offsets[i]!, t.size));
+      m.tensors.forEach((t, i) => {
+        k.axpy_f32(w, t.grad, g + 4 * this.engine.offsets[i]!, t.size);
+      });
     });
     this.addL2('theta', g, 1);
     return sum / d.rows + m.penalty();
@@ -78,19 +81,25 @@ export class Objective {
   /** dst ← θ (packed). */
   readTheta(dst: number): void {
     const k = this.model.backend.k;
-    this.model.tensors.forEach((t, i) => k.copy_f32(t.param, dst + 4 * this.engine.offsets[i]!, t.size));
+    this.model.tensors.forEach((t, i) => {
+      k.copy_f32(t.param, dst + 4 * this.engine.offsets[i]!, t.size);
+    });
   }
 
   /** θ ← src (packed). */
   writeTheta(src: number): void {
     const k = this.model.backend.k;
-    this.model.tensors.forEach((t, i) => k.copy_f32(src + 4 * this.engine.offsets[i]!, t.param, t.size));
+    this.model.tensors.forEach((t, i) => {
+      k.copy_f32(src + 4 * this.engine.offsets[i]!, t.param, t.size);
+    });
   }
 
   /** θ ← θ + alpha·src (packed). */
   addTheta(alpha: number, src: number): void {
     const k = this.model.backend.k;
-    this.model.tensors.forEach((t, i) => k.axpy_f32(alpha, src + 4 * this.engine.offsets[i]!, t.param, t.size));
+    this.model.tensors.forEach((t, i) => {
+      k.axpy_f32(alpha, src + 4 * this.engine.offsets[i]!, t.param, t.size);
+    });
   }
 
   /** Whether some weight tensor has an L1 coefficient (refused: not smooth). */

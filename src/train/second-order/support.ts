@@ -39,7 +39,11 @@ export function checkMatrixSize(where: string, what: string, P: number, maxParam
  * second derivative (exact Hessian only).
  */
 export function checkSupport(
-  where: string, model: Network, loss: LossDef, exactHessian: boolean, regularization?: { l1: number; l2: number },
+  where: string,
+  model: Network,
+  loss: LossDef,
+  exactHessian: boolean,
+  regularization?: { l1: number; l2: number },
 ): void {
   model.layers.forEach((l, i) => {
     if (l.type === 'dropout') {
@@ -58,12 +62,14 @@ export function checkSupport(
   if (exactHessian) {
     layers.forEach((l, i) => {
       if (!hasSecondDerivative(l.activation.name)) {
-        throw new Error(`${where}: the exact Hessian needs f'' of activation '${l.activation.name}' (layer ${i}), which is not known; use levenbergMarquardt() or hessianFree().`);
+        throw new Error(
+          `${where}: the exact Hessian needs f'' of activation '${l.activation.name}' (layer ${i}), which is not known; use levenbergMarquardt() or hessianFree().`,
+        );
       }
     });
   }
-  const l1 = (regularization?.l1 ?? 0) > 0 || model.params.some((p) => p.spec.decay && (p.spec.l1 ?? 0) > 0) ||
-    model.tensors.some((t) => t.l1 > 0);
+  const l1 =
+    (regularization?.l1 ?? 0) > 0 || model.params.some((p) => p.spec.decay && (p.spec.l1 ?? 0) > 0) || model.tensors.some((t) => t.l1 > 0);
   if (l1) {
     throw new Error(
       `${where}: L1 regularization is not smooth (|w| has no second derivative at 0), so it has no curvature; ` +

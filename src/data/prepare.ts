@@ -12,8 +12,11 @@ export interface MatrixLike {
 
 /** Inputs: rows of numbers, or a row-major matrix with its shape. */
 export type Input = number[][] | MatrixLike;
-/** Labels: class indices (one per row), or targets/one-hot rows. */
-export type Labels = number[] | Int32Array | Uint8Array | Uint16Array | number[][] | MatrixLike;
+/**
+ * Labels: class indices (one per row; integral values of any numeric array), target values of a
+ * one-output regression (one per row), or target / one-hot rows.
+ */
+export type Labels = number[] | Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array | number[][] | MatrixLike;
 
 export interface Matrix {
   data: Float32Array;
@@ -40,6 +43,7 @@ export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
     if (x.data.length !== rows * c) {
       throw new Error(`${what}.data has ${x.data.length} values but shape [${rows}, ${c}] needs ${rows * c}.`);
     }
+    if (!ArrayBuffer.isView(x.data)) checkNumbers(x.data as ArrayLike<unknown>, -1, `${what}.data`);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data as ArrayLike<number>);
     m = { data, rows, cols: c };
   } else if (Array.isArray(x)) {
@@ -53,6 +57,7 @@ export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
       }
       if (row.length !== c)
         throw new Error(`${what}[${r}] has ${row.length} values but ${what}[0] has ${c}: rows must all have the same length.`);
+      if (!ArrayBuffer.isView(row)) checkNumbers(row, r, what);
       for (let j = 0; j < c; j++) data[r * c + j] = row[j] as number;
     }
     m = { data, rows, cols: c };
@@ -74,6 +79,26 @@ export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
   return m;
 }
 
+/** How a value that is not a number is described: `the string 'a'`, `null`, `the boolean true`. */
+function described(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string '${v.length > 20 ? `${v.slice(0, 17)}...` : v}'`;
+  return `${typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object') : `the ${typeof v}`}${typeof v === 'object' ? '' : ` ${String(v)}`}`;
+}
+
+/**
+ * Refuses anything but numbers in a row (row ≥ 0) or a flat array (row −1): strings, booleans,
+ * null and '' would otherwise be coerced silently (null and '' to 0).
+ */
+function checkNumbers(a: ArrayLike<unknown>, row: number, what: string): void {
+  for (let j = 0; j < a.length; j++) {
+    const v = a[j];
+    if (typeof v === 'number') continue;
+    const at = row >= 0 ? `${what}[${row}][${j}] (row ${row}, column ${j})` : `${what}[${j}]`;
+    throw new Error(`${at} is ${described(v)}: inputs must be numbers; parse or encode the column first (parseCsv reads numeric columns).`);
+  }
+}
+
 /** Index of the first NaN/±Infinity, or −1. */
 export function firstNonFinite(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) {
@@ -83,23 +108,43 @@ export function firstNonFinite(a: ArrayLike<number>): number {
   return -1;
 }
 
+/** A flat array of per-row labels (not rows): number[] or any numeric typed array. */
+function isFlat(y: unknown): boolean {
+  if (ArrayBuffer.isView(y)) return !(y instanceof DataView);
+  return Array.isArray(y) && (y.length === 0 || !(Array.isArray(y[0]) || ArrayBuffer.isView(y[0])));
+}
+
 /**
- * Converts labels to target rows [rows × outputs]: class indices become one-hot rows (or the 0/1
- * value itself for a single sigmoid output); target rows are checked for width and finiteness.
+ * Converts labels to target rows [rows × outputs]. A flat array holds one label per row: class
+ * indices become one-hot rows (or the 0/1 value itself for a single sigmoid output); with one output
+ * and `values` (a loss that fits real-valued targets, e.g. meanSquaredError) the numbers are the
+ * targets themselves. Target rows are checked for width and finiteness.
  */
-export function toTargets(y: Labels, rows: number, outputs: number, what = 'y'): Float32Array {
-  const isIndexArray =
-    y instanceof Int32Array ||
-    y instanceof Uint8Array ||
-    y instanceof Uint16Array ||
-    (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number'));
-  if (isIndexArray) {
-    const labels = y as ArrayLike<number>;
+export function toTargets(y: Labels, rows: number, outputs: number, what = 'y', values = false): Float32Array {
+  if (isFlat(y)) {
+    const labels = y as ArrayLike<unknown>;
     if (labels.length !== rows) throw new Error(`x has ${rows} rows but ${what} has ${labels.length} labels.`);
     const classes = outputs === 1 ? 2 : outputs;
+    for (let r = 0; r < rows; r++) {
+      const v = labels[r];
+      if (typeof v !== 'number') {
+        throw new Error(
+          `${what}[${r}] is ${described(v)}: labels must be numbers — class indices 0…${classes - 1}` +
+            `${outputs === 1 && values ? ' or target values' : ''}, or target rows; map class names to indices first ` +
+            '(parseCsv does this for a label column).',
+        );
+      }
+    }
+    const nums = labels as ArrayLike<number>;
+    if (outputs === 1 && values) {
+      const t = Float32Array.from(nums);
+      const bad = firstNonFinite(t);
+      if (bad >= 0) throw new Error(`non-finite value in ${what} at row ${bad}: ${nums[bad]}.`);
+      return t;
+    }
     const t = new Float32Array(rows * outputs);
     for (let r = 0; r < rows; r++) {
-      const c = labels[r]!;
+      const c = nums[r]!;
       if (!Number.isInteger(c) || c < 0 || c >= classes) {
         throw new Error(`label ${c} at row ${r} is out of range for ${classes} classes: expected an integer in [0, ${classes}).`);
       }
@@ -111,8 +156,8 @@ export function toTargets(y: Labels, rows: number, outputs: number, what = 'y'):
   if (!isMatrixLike(y) && !Array.isArray(y)) {
     throw new Error(`${what} must be class indices (number[] / Int32Array) or target rows (number[][] / { data, shape }).`);
   }
-  if (!isMatrixLike(y) && Array.isArray(y) && y.length !== rows) {
-    throw new Error(`x has ${rows} rows but ${what} has ${y.length}.`);
+  if (!isMatrixLike(y) && Array.isArray(y) && (y as unknown[]).length !== rows) {
+    throw new Error(`x has ${rows} rows but ${what} has ${(y as unknown[]).length}.`);
   }
   if (isMatrixLike(y) && y.shape[0] !== rows) {
     throw new Error(`x has ${rows} rows but ${what} has ${y.shape[0]}.`);
@@ -132,6 +177,7 @@ function toMatrixLoose(y: number[][] | MatrixLike, what: string): Matrix {
     if (y.shape.length !== 2 || y.data.length !== rows * cols) {
       throw new Error(`${what}: shape [${[...y.shape].join(', ')}] does not match ${y.data.length} values.`);
     }
+    if (!ArrayBuffer.isView(y.data)) checkNumbers(y.data as ArrayLike<unknown>, -1, `${what}.data`);
     return { data: y.data instanceof Float32Array ? y.data : Float32Array.from(y.data as ArrayLike<number>), rows, cols };
   }
   const rows = y.length;
@@ -142,6 +188,7 @@ function toMatrixLoose(y: number[][] | MatrixLike, what: string): Matrix {
     if (!Array.isArray(row) || row.length !== cols) {
       throw new Error(`${what}[${r}] has ${Array.isArray(row) ? row.length : 'no'} values but ${what}[0] has ${cols}.`);
     }
+    checkNumbers(row, r, what);
     for (let j = 0; j < cols; j++) data[r * cols + j] = row[j]!;
   }
   return { data, rows, cols };

@@ -178,11 +178,14 @@ export class Network {
     return s;
   }
 
-  /** Labels → target rows for this network's output and loss (hinge maps 0/1 labels to ∓1). */
+  /**
+   * Labels → target rows for this network's output and loss (hinge maps 0/1 labels to ∓1); with one
+   * output and a loss that fits values (meanSquaredError, quadratic), a flat array holds the targets.
+   */
   targets(y: Labels, rows: number, what = 'y'): Float32Array {
     const loss = this.loss;
     const nout = this.outputUnits;
-    const t = toTargets(loss.prepareLabels ? loss.prepareLabels(y, nout) : y, rows, nout, what);
+    const t = toTargets(loss.prepareLabels ? loss.prepareLabels(y, nout) : y, rows, nout, what, loss.valueOutput !== undefined);
     return loss.prepareTargets ? loss.prepareTargets(t, rows, nout) : t;
   }
 

@@ -193,6 +193,11 @@ export function registerActivation(def: ActivationDef): void {
   registry.set(def.name, def);
 }
 
+/** The activation of that name (or alias), or undefined (e.g. for the output of a prelu or maxout layer). */
+export function findActivation(name: string): ActivationDef | undefined {
+  return registry.get(aliases[name] ?? name);
+}
+
 /** Looks an activation up by name; unknown names get an error listing the known ones. */
 export function getActivation(name: string): ActivationDef {
   const d = registry.get(aliases[name] ?? name);

@@ -10,7 +10,8 @@
  * and stop once `patience` epochs in a row have not improved (patience 0 behaves as 1: stop at the
  * first epoch that does not improve). With `baseline`, an epoch that improves on the best but not on
  * the baseline still counts as not improving. With `restoreBestWeights`, the weights of the best
- * epoch are put back when training ends — whether it was stopped or ran all its epochs.
+ * epoch are put back when training ends — whether it was stopped, ran all its epochs, or ended in
+ * an error (a DivergenceError).
  */
 import type { Callbacks, EpochLogs, FitModel, History, TrainContext } from './logs.js';
 import { boolean, finiteNumber, integer, nonNegativeNumber, oneOf } from '../validate.js';
@@ -115,13 +116,20 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
       stopIfOut(epoch);
     },
     onTrainEnd(_history: History) {
-      if (restoreBestWeights && bestWeights) {
-        model!.setWeights(bestWeights);
-        cb.restored = true;
-      }
-      bestWeights = undefined;
+      restore();
+    },
+    // A fit that ends in an error (a divergence) still gets the best weights back.
+    onTrainAbort() {
+      restore();
     },
   };
+  function restore(): void {
+    if (restoreBestWeights && bestWeights) {
+      model!.setWeights(bestWeights);
+      cb.restored = true;
+    }
+    bestWeights = undefined;
+  }
   function stopIfOut(epoch: number): void {
     if (wait >= Math.max(1, patience)) {
       cb.stoppedEpoch = epoch;

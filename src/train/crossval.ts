@@ -11,6 +11,7 @@
  */
 import type { Input, Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
+import { DivergenceError } from './divergence.js';
 import type { FitOptions, History } from './fit.js';
 import { anyInteger, positiveInteger } from '../validate.js';
 
@@ -59,6 +60,8 @@ export function complement(n: number, test: Int32Array): Int32Array {
 /** What crossValidate and search train and score: a compiled model (a Sequential). */
 export interface TrainableModel {
   readonly compiled: boolean;
+  /** Metrics compile fixed (['accuracy'] or []), when the model tells. */
+  readonly metrics?: readonly string[];
   fit(x: Input, y: Labels, options?: FitOptions): Promise<History>;
   evaluate(x: Input, y: Labels): { loss: number; accuracy?: number };
   dispose(): void;
@@ -91,6 +94,11 @@ export interface FoldResult {
   epochs: number;
   /** Wall time of the fold (fit + evaluate) in seconds. */
   seconds: number;
+  /**
+   * Set when the fold's fit ended in a DivergenceError: its message. The fold's loss (and accuracy)
+   * are then NaN, so the means are NaN and search ranks the candidate last.
+   */
+  diverged?: string;
 }
 
 export interface MeanStd {
@@ -107,6 +115,8 @@ export interface CrossValidationResult {
   accuracy?: MeanStd;
   /** 'sample' (k − 1): how std is computed. */
   std: 'sample';
+  /** Folds whose training diverged (their scores are NaN). */
+  diverged: number;
 }
 
 /** A row-major view of any Input, without knowing the model yet. */
@@ -168,6 +178,37 @@ export function meanStd(values: number[]): MeanStd {
 }
 
 /**
+ * Trains `model` on the fold's training rows and scores it on its test rows. A fit that diverges
+ * (DivergenceError) gives a fold with NaN scores and the reason, instead of failing the whole run.
+ */
+async function scoreFold(
+  model: TrainableModel,
+  fold: number,
+  X: Rows,
+  Y: Rows,
+  y: Labels,
+  train: Int32Array,
+  test: Int32Array,
+  fitOptions: FitOptions,
+): Promise<FoldResult> {
+  const r: FoldResult = { fold, trainRows: train.length, testRows: test.length, loss: Number.NaN, epochs: 0, seconds: 0 };
+  try {
+    const history = await model.fit(takeRows(X, train), takeLabels(y, Y, train), fitOptions);
+    r.epochs = history.epoch.length;
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    r.diverged = e.message;
+    r.epochs = e.history?.epoch.length ?? e.epoch;
+    if (model.compiled && model.metrics?.includes('accuracy')) r.accuracy = Number.NaN;
+    return r;
+  }
+  const score = model.evaluate(takeRows(X, test), takeLabels(y, Y, test));
+  r.loss = score.loss;
+  if (score.accuracy !== undefined) r.accuracy = score.accuracy;
+  return r;
+}
+
+/**
  * Trains and scores one fresh model per fold; see the module comment. `buildModel(fold)` returns a
  * compiled model (a new one each call: weights must not leak between folds); each is disposed after
  * scoring.
@@ -200,24 +241,21 @@ export async function crossValidate(
     try {
       const test = folds[i]!;
       const train = complement(X.rows, test);
-      const history = await model.fit(takeRows(X, train), takeLabels(y, Y, train), options.fitOptions ?? {});
-      const score = model.evaluate(takeRows(X, test), takeLabels(y, Y, test));
-      const r: FoldResult = {
-        fold: i,
-        trainRows: train.length,
-        testRows: test.length,
-        loss: score.loss,
-        epochs: history.epoch.length,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      if (score.accuracy !== undefined) r.accuracy = score.accuracy;
+      const r = await scoreFold(model, i, X, Y, y, train, test, options.fitOptions ?? {});
+      r.seconds = (performance.now() - t0) / 1000;
       results.push(r);
       options.onFold?.(r);
     } finally {
       model.dispose();
     }
   }
-  const out: CrossValidationResult = { k, folds: results, loss: meanStd(results.map((r) => r.loss)), std: 'sample' };
+  const out: CrossValidationResult = {
+    k,
+    folds: results,
+    loss: meanStd(results.map((r) => r.loss)),
+    std: 'sample',
+    diverged: results.filter((r) => r.diverged !== undefined).length,
+  };
   if (results.every((r) => r.accuracy !== undefined)) out.accuracy = meanStd(results.map((r) => r.accuracy!));
   return out;
 }

@@ -5,18 +5,24 @@
  */
 import type { Network, Plan } from '../network/network.js';
 import type { HealthReport } from './health-report.js';
+import type { History } from './logs.js';
 import type { Session } from './session.js';
 
-/** Training stopped because values became non-finite or gradients exploded; names the layer. */
+/**
+ * Training stopped because values became non-finite, the loss or the weights exploded, or the
+ * network collapsed (every unit of a ReLU layer dead); names the layer and what to change.
+ */
 export class DivergenceError extends Error {
+  /** The epochs fit completed before the error (set by fit). */
+  history?: History;
   constructor(
     message: string,
     /** Index in model.layers of the layer named as the culprit (−1: the loss itself). */
     readonly layer: number,
     /** 0-based epoch. */
     readonly epoch: number,
-    /** The health report of that epoch, when the diagnostics found it. */
-    readonly report?: HealthReport,
+    /** The health report of that epoch (or the last one before it), when diagnostics were on. */
+    public report?: HealthReport,
   ) {
     super(message);
     this.name = 'DivergenceError';
@@ -28,14 +34,22 @@ export function layerLabel(net: Network, i: number): string {
   return `layer ${i} (${net.layers[i]!.describe()})`;
 }
 
-/** What to change after a divergence: a lower learning rate (the session's, divided by 10), or the initialization. */
-export function advice(session: Session | undefined): string {
+/** A lower learning rate to suggest: the session's divided by 10, as text (empty when unknown). */
+function lowerRate(session: Session | undefined): string {
   const lr = session && session.optimizer.kind === 'step' ? session.learningRate() : NaN;
-  const lower = Number.isFinite(lr) && lr > 0 ? ` (e.g. ${fmt(lr)} → ${fmt(lr / 10)})` : '';
-  return (
-    `Lower the learning rate${lower}, or use a different initialization ` +
-    "(heNormal for ReLU layers, lecunNormal or glorotNormal for sigmoid/tanh; not 'standardNormal')."
-  );
+  return Number.isFinite(lr) && lr > 0 ? ` (e.g. ${fmt(lr)} → ${fmt(lr / 10)})` : '';
+}
+
+/**
+ * What to change after a divergence, for its cause: 'training' (the steps are too large: the
+ * learning rate first, then the initialization), 'weights' (the initial weights are too large) or
+ * 'bias' (the initial biases are).
+ */
+export function advice(session: Session | undefined, cause: 'training' | 'weights' | 'bias' = 'training'): string {
+  if (cause === 'bias') return "Initialize the biases with 'zeros' (biasInitializer) or small constants.";
+  const init = "heNormal for ReLU layers, lecunNormal or glorotNormal for sigmoid/tanh; not 'standardNormal'";
+  if (cause === 'weights') return `Use a scaled initialization (kernelInitializer: ${init}).`;
+  return `Lower the learning rate${lowerRate(session)}, or use a different initialization (${init}).`;
 }
 
 export function fmt(v: number): string {

@@ -7,9 +7,10 @@
  */
 import { toMatrix, type Input, type Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
-import { anyInteger, fraction, positiveInteger } from '../validate.js';
-import { divergenceError } from './divergence.js';
+import { anyInteger, fraction, oneOf, positiveInteger } from '../validate.js';
+import { DivergenceError, divergenceError } from './divergence.js';
 import { trainingHealth, type TrainingHealthOptions } from './health.js';
+import { DivergenceWatch } from './watch.js';
 import { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
 import { evaluateRows } from '../network/batches.js';
 
@@ -44,10 +45,17 @@ export interface FitOptions {
   yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
   /**
    * Training health each epoch (gradient norms, update ratios, dead/saturated units, vanishing and
-   * exploding warnings; see train/diagnostics.ts): true, or options. Reports land in
+   * exploding warnings; see train/health.ts): true, or options. Reports land in
    * `logs.diagnostics` (callbacks, history.logs). Default: false.
    */
   diagnostics?: boolean | TrainingHealthOptions;
+  /**
+   * What the checks that run every epoch without diagnostics (train/watch.ts: an exploding training
+   * loss, a collapsed network with every ReLU of a layer dead) do: 'throw' a DivergenceError (fit
+   * rejects with it), 'warn' once per fit (console.warn) and go on, or 'off'. A non-finite loss
+   * always throws. Default: 'throw'.
+   */
+  divergence?: 'throw' | 'warn' | 'off';
 }
 
 const yieldToEventLoop = (): Promise<void> =>
@@ -64,6 +72,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
   const session = model.session;
   const seed = anyInteger('fit', 'seed', options.seed ?? net.seed + 1);
   const split = fraction('fit', 'validationSplit', options.validationSplit ?? 0);
+  const divergence = oneOf('fit', 'divergence', options.divergence ?? 'throw', ['throw', 'warn', 'off'] as const);
   const yieldEvery = options.yieldEvery ?? 'auto';
   if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery >= 0))) {
     throw new Error(`fit: yieldEvery must be 'auto', 'batch', 'epoch', 'never' or milliseconds ≥ 0, got ${String(yieldEvery)}.`);
@@ -123,73 +132,88 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
       batchSize,
     };
     for (const c of cbs) c.setContext?.(context);
-    for (const c of cbs) await c.onTrainBegin?.();
-    let lastYield = now();
-    for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
-      for (const c of cbs) await c.onEpochBegin?.(epoch);
-      const t0 = now();
-      if (shuffle) rng.shuffle(order);
-      heap.i32.set(order, idx >> 2);
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      const taken = trainer?.fitEpoch({
-        network: net,
-        state: session.state,
-        x: xAll,
-        y: yAll,
-        rows: nTrain,
-        epoch,
-        accuracy: withAcc,
-        batchSize,
-        rng,
-        validation: val,
-      });
-      // An epoch trainer that can make no more progress says why in logs.stopReason, and training stops.
-      if (taken?.logs?.stopReason !== undefined) model.stopTraining = true;
-      if (taken) [lossSum, correct, seen] = [taken.loss * nTrain, (taken.accuracy ?? 0) * nTrain, nTrain];
-      for (let b = 0; b < batches && !model.stopTraining && !taken; b++) {
-        const r0 = b * rows;
-        const m = Math.min(rows, nTrain - r0);
-        k.gather_rows_f32(xAll, idx + 4 * r0, plan.x, m, nin);
-        k.gather_rows_f32(yAll, idx + 4 * r0, plan.y, m, nout);
-        const { loss, correct: c } = net.trainStep(plan, m, session.step, withAcc);
-        // Names the first layer with non-finite weights or output, and what to change.
-        if (!Number.isFinite(loss)) throw divergenceError(net, session, plan, m, epoch, b, loss);
-        session.update(epoch);
-        lossSum += loss;
-        correct += c;
-        seen += m;
-        if (cbs.length) {
-          const logs: BatchLogs = { loss: loss / m, size: m, batches };
-          if (withAcc) logs.accuracy = c / m;
-          for (const cb of cbs) {
-            const r = cb.onBatchEnd?.(b, logs);
-            if (r) await r;
+    const watch = divergence === 'off' ? undefined : new DivergenceWatch(net, session, xAll, yAll, nTrain);
+    watch?.start();
+    let warned = false;
+    try {
+      for (const c of cbs) await c.onTrainBegin?.();
+      let lastYield = now();
+      for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+        for (const c of cbs) await c.onEpochBegin?.(epoch);
+        const t0 = now();
+        if (shuffle) rng.shuffle(order);
+        heap.i32.set(order, idx >> 2);
+        let lossSum = 0;
+        let correct = 0;
+        let seen = 0;
+        const taken = trainer?.fitEpoch({
+          network: net,
+          state: session.state,
+          x: xAll,
+          y: yAll,
+          rows: nTrain,
+          epoch,
+          accuracy: withAcc,
+          batchSize,
+          rng,
+          validation: val,
+        });
+        // An epoch trainer that can make no more progress says why in logs.stopReason, and training stops.
+        if (taken?.logs?.stopReason !== undefined) model.stopTraining = true;
+        if (taken) [lossSum, correct, seen] = [taken.loss * nTrain, (taken.accuracy ?? 0) * nTrain, nTrain];
+        for (let b = 0; b < batches && !model.stopTraining && !taken; b++) {
+          const r0 = b * rows;
+          const m = Math.min(rows, nTrain - r0);
+          k.gather_rows_f32(xAll, idx + 4 * r0, plan.x, m, nin);
+          k.gather_rows_f32(yAll, idx + 4 * r0, plan.y, m, nout);
+          const { loss, correct: c } = net.trainStep(plan, m, session.step, withAcc);
+          // Names the first layer with non-finite weights or output, and what to change.
+          if (!Number.isFinite(loss)) throw divergenceError(net, session, plan, m, epoch, b, loss);
+          session.update(epoch);
+          lossSum += loss;
+          correct += c;
+          seen += m;
+          if (cbs.length) {
+            const logs: BatchLogs = { loss: loss / m, size: m, batches };
+            if (withAcc) logs.accuracy = c / m;
+            for (const cb of cbs) {
+              const r = cb.onBatchEnd?.(b, logs);
+              if (r) await r;
+            }
+          }
+          if (yieldEvery !== 'never' && yieldEvery !== 'epoch') {
+            const t = now();
+            const due = yieldEvery === 'batch' ? true : t - lastYield >= (yieldEvery === 'auto' ? AUTO_YIELD_MS : yieldEvery);
+            if (due) {
+              await yieldToEventLoop();
+              lastYield = now();
+            }
           }
         }
-        if (yieldEvery !== 'never' && yieldEvery !== 'epoch') {
-          const t = now();
-          const due = yieldEvery === 'batch' ? true : t - lastYield >= (yieldEvery === 'auto' ? AUTO_YIELD_MS : yieldEvery);
-          if (due) {
-            await yieldToEventLoop();
-            lastYield = now();
-          }
+        const trainSeconds = (now() - t0) / 1000;
+        const logs: EpochLogs = { loss: lossSum / Math.max(seen, 1), seconds: 0, samplesPerSecond: seen / Math.max(trainSeconds, 1e-9) };
+        if (withAcc) logs.accuracy = correct / Math.max(seen, 1);
+        if (taken?.logs) Object.assign(logs, taken.logs);
+        if (val) {
+          const v = evaluateRows(net, val.x, val.y, val.rows, Math.max(batchSize, 256), withAcc);
+          logs.valLoss = v.loss;
+          if (withAcc) logs.valAccuracy = v.correct / val.rows;
         }
+        logs.seconds = (now() - t0) / 1000;
+        history.record(epoch, logs);
+        for (const c of cbs) await c.onEpochEnd?.(epoch, logs);
+        const diverged = watch?.check(epoch, logs.loss);
+        if (diverged && divergence === 'throw') throw diverged;
+        if (diverged && !warned) {
+          warned = true;
+          console.warn(`simdnn: ${diverged.message}`);
+        }
+        if (yieldEvery === 'epoch') await yieldToEventLoop();
       }
-      const trainSeconds = (now() - t0) / 1000;
-      const logs: EpochLogs = { loss: lossSum / Math.max(seen, 1), seconds: 0, samplesPerSecond: seen / Math.max(trainSeconds, 1e-9) };
-      if (withAcc) logs.accuracy = correct / Math.max(seen, 1);
-      if (taken?.logs) Object.assign(logs, taken.logs);
-      if (val) {
-        const v = evaluateRows(net, val.x, val.y, val.rows, Math.max(batchSize, 256), withAcc);
-        logs.valLoss = v.loss;
-        if (withAcc) logs.valAccuracy = v.correct / val.rows;
-      }
-      logs.seconds = (now() - t0) / 1000;
-      history.record(epoch, logs);
-      for (const c of cbs) await c.onEpochEnd?.(epoch, logs);
-      if (yieldEvery === 'epoch') await yieldToEventLoop();
+    } catch (e) {
+      if (e instanceof DivergenceError) e.history ??= history;
+      for (const c of cbs) await c.onTrainAbort?.(e, history);
+      throw e;
     }
     for (const c of cbs) await c.onTrainEnd?.(history);
   } finally {

@@ -5,7 +5,7 @@
  * Which units count as dead or saturated is the activation's own rule (registries/activations.ts).
  */
 import type { Network } from '../network/network.js';
-import { getActivation } from '../registries/activations.js';
+import { findActivation } from '../registries/activations.js';
 import { locateNonFinite } from './divergence.js';
 import type { HealthReport, LayerHealth } from './health-report.js';
 
@@ -73,7 +73,7 @@ export function probeHealth(
     };
     const act = layer.outputActivation();
     if (act) h.activation = act;
-    const def = act === undefined ? undefined : getActivation(act);
+    const def = act === undefined ? undefined : findActivation(act);
     const a = plan.layers[i]!.a;
     const units = layer.outUnits;
     if (a && def?.dead) h.dead = deadFraction(f, a >> 2, rows, units);

@@ -29,9 +29,13 @@
  *               loss; a layer's ‖θₗ‖ grown ≥ weightGrowthLimit× (default 100) since the start of fit
  *               (healthy runs measured ≤ 8×; a ReLU net at η = 10 grew 250× to 10⁹× in one epoch,
  *               then its units died and the loss stayed finite); or a layer's gradient norm growing
- *               ≥ explodeFactor× (default 10) per epoch for explodeEpochs (default 2) epochs in a row.
- *               By default training stops with a `DivergenceError` that names the layer and suggests
- *               a lower learning rate or a different initialization.
+ *               ≥ explodeFactor× (default 10) per epoch for explodeEpochs (default 2) epochs in a row;
+ *               at initialization (checked before the first step): a kernel whose RMS is ≥ 30× heNormal's
+ *               √(2/fan_in), or a bias whose RMS is ≥ 10. By default training stops with a
+ *               `DivergenceError` that names the layer and gives the advice for the cause: a lower
+ *               learning rate when training blew up, a scaled initialization for huge initial weights,
+ *               zero biases for huge initial biases. When fit ends in an error, the error keeps the
+ *               last report (`error.report`).
  *
  * Enable with `fit(x, y, { diagnostics: true })` (or options instead of true), or pass
  * `trainingHealth(options)` among the callbacks. Each epoch's report is `logs.diagnostics` in the
@@ -57,6 +61,10 @@ export const VANISH_FACTOR = 100;
 export const WEIGHT_GROWTH_LIMIT = 100;
 /** Default per-epoch growth factor of the exploding-gradient check. */
 export const EXPLODE_FACTOR = 10;
+/** Kernel RMS at initialization, in units of heNormal's √(2/fan_in), counted as exploding. */
+export const INIT_SCALE_LIMIT = 30;
+/** Bias RMS at initialization counted as exploding. */
+export const INIT_BIAS_LIMIT = 10;
 /** Default consecutive explosive epochs before the exploding warning. */
 export const EXPLODE_EPOCHS = 2;
 /** Default rows of the probe batch. */
@@ -160,6 +168,12 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
       initial.layers.forEach((l) => {
         l.updateRatio = 0;
       });
+      // Weights or biases far too large to train, before the first step.
+      checkInitialScale(model, initial);
+    },
+    // A fit that ends in an error keeps the last report (or the initial one) on the error.
+    onTrainAbort(error: unknown) {
+      if (error instanceof DivergenceError && !error.report) error.report = reports[reports.length - 1] ?? initial;
     },
     onEpochBegin() {
       batchesEnded = 0;
@@ -184,15 +198,57 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
     },
   };
 
-  /** Runs every check on `probe` (a report), recording warnings in `into`; throws or stops on explosion. */
-  function check(m: FitModel, r: ReportWithFlags, into: HealthReport, when: string): void {
-    const epoch = into.epoch;
-    const explode = (msg: string, layer: number): void => {
-      const full = `${msg} ${advice(m.session)}`;
-      if (onExplode === 'throw') throw new DivergenceError(`trainingHealth: ${full}`, layer, epoch, into);
+  /** Throws (or warns, or stops) with the advice for the cause: the 'exploding' outcome of every check. */
+  function exploder(m: FitModel, into: HealthReport): (msg: string, layer: number, cause?: 'training' | 'weights' | 'bias') => void {
+    return (msg, layer, cause = 'training') => {
+      const full = `${msg} ${advice(m.session, cause)}`;
+      if (onExplode === 'throw') throw new DivergenceError(`trainingHealth: ${full}`, layer, into.epoch, into);
       warn('exploding', full, into);
       if (onExplode === 'stop') m.stopTraining = true;
     };
+  }
+
+  /**
+   * At initialization: a layer whose kernel RMS is ≥ INIT_SCALE_LIMIT × heNormal's √(2/fan_in) (the
+   * largest of the usual scales), or whose bias RMS is ≥ INIT_BIAS_LIMIT, is exploding before the first
+   * step (its outputs saturate or blow up); the advice names the tensor at fault.
+   */
+  function checkInitialScale(m: FitModel, r: ReportWithFlags): void {
+    const explode = exploder(m, r);
+    const net = m.network;
+    if (r.nonFinite) {
+      const { layer, what } = r.nonFinite;
+      const label = layer >= 0 ? layerLabel(net, layer) : 'the probe loss';
+      explode(`exploding values at initialization: ${label} has non-finite values (${what}).`, layer, 'weights');
+      return;
+    }
+    for (const [t, p] of net.params.entries()) {
+      const { ptr, size } = net.paramView(t);
+      const rms = Math.sqrt(net.backend.k.dot_f32(ptr, ptr, size) / Math.max(size, 1));
+      const label = layerLabel(net, p.layer);
+      if (p.spec.name === 'kernel' && p.spec.fanIn > 0) {
+        const he = Math.sqrt(2 / p.spec.fanIn);
+        if (rms >= INIT_SCALE_LIMIT * he) {
+          explode(
+            `exploding weights at initialization: the kernel of ${label} has RMS ${fmt(rms)}, ${fmt(rms / he)}× heNormal's ` +
+              `√(2/fan_in) = ${fmt(he)}.`,
+            p.layer,
+            'weights',
+          );
+          return;
+        }
+      }
+      if (p.spec.name === 'bias' && rms >= INIT_BIAS_LIMIT) {
+        explode(`exploding biases at initialization: the bias of ${label} has RMS ${fmt(rms)}.`, p.layer, 'bias');
+        return;
+      }
+    }
+  }
+
+  /** Runs every check on `probe` (a report), recording warnings in `into`; throws or stops on explosion. */
+  function check(m: FitModel, r: ReportWithFlags, into: HealthReport, when: string): void {
+    const epoch = into.epoch;
+    const explode = exploder(m, into);
     const at = when || ` at epoch ${epoch + 1}`;
     if (r.nonFinite) {
       const { layer, what } = r.nonFinite;
@@ -243,9 +299,10 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
       const first = r.layers[0]!;
       const last = r.layers[r.layers.length - 1]!;
       const rel = Number.isFinite(first.relGrad) && Number.isFinite(last.relGrad) && last.weightNorm > 0;
+      const slower = r.gradRatio > 0 ? `learns ${fmt(1 / r.gradRatio)}× slower than` : 'gets no gradient at all, unlike';
       warn(
         'vanishing',
-        `vanishing gradients${at}: ${layerLabel(m.network, first.layer)} learns ${fmt(1 / r.gradRatio)}× slower than ` +
+        `vanishing gradients${at}: ${layerLabel(m.network, first.layer)} ${slower} ` +
           `${layerLabel(m.network, last.layer)} (${rel ? '‖∇W‖/‖W‖' : '‖∇W‖'} ${fmt(rel ? first.relGrad : first.gradNorm)} vs ` +
           `${fmt(rel ? last.relGrad : last.gradNorm)}): the early layers barely learn. Use ReLU-family hidden activations, ` +
           'a scaled initialization (lecunNormal/glorotNormal for sigmoid/tanh, heNormal for ReLU) or fewer layers.',

@@ -62,6 +62,11 @@ export interface Callbacks {
   setContext?(ctx: TrainContext): void;
   onTrainBegin?(): void | Promise<void>;
   onTrainEnd?(history: History): void | Promise<void>;
+  /**
+   * Called instead of onTrainEnd when fit ends in an error (a DivergenceError, or an error thrown by
+   * a callback), before fit rejects with it: e.g. early stopping puts the best weights back.
+   */
+  onTrainAbort?(error: unknown, history: History): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;

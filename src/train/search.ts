@@ -76,6 +76,8 @@ export interface Trial {
   /** Wall time of its k fits, in seconds. */
   seconds: number;
   crossValidation: CrossValidationResult;
+  /** Folds whose training diverged: the score is then NaN and the candidate ranks last. */
+  diverged: number;
 }
 
 export interface SearchResult {
@@ -209,6 +211,7 @@ export async function search(
       score: metric === 'accuracy' ? cv.accuracy!.mean : cv.loss.mean,
       seconds: (performance.now() - t0) / 1000,
       crossValidation: cv,
+      diverged: cv.diverged,
     };
     if (cv.accuracy) trial.accuracy = cv.accuracy;
     trials.push(trial);

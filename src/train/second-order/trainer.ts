@@ -8,6 +8,7 @@ import type { LossDef } from '../../registries/losses.js';
 import type { Network } from '../../network/network.js';
 import type { EpochContext, EpochResult, EpochTrainer } from '../epoch-trainer.js';
 import type { ParamTensor } from '../../network/network.js';
+import { DivergenceError } from '../divergence.js';
 import { CurvatureEngine } from './curvature.js';
 import { CHUNK_ROWS } from './hessian.js';
 import { Objective } from './objective.js';
@@ -58,7 +59,11 @@ export function secondOrderOptimizer(config: { type: string }, parts: SecondOrde
         const r = parts.epoch(ctx, new Objective(engine), scalars, vec);
         heap.f32.set(scalars, sp >> 2);
         if (!Number.isFinite(r.loss)) {
-          throw new Error(`${parts.where}: the loss became ${r.loss} at epoch ${ctx.epoch + 1}: training diverged.`);
+          throw new DivergenceError(
+            `${parts.where}: the loss became ${r.loss} at epoch ${ctx.epoch + 1}: training diverged.`,
+            -1,
+            ctx.epoch,
+          );
         }
         return r;
       } finally {

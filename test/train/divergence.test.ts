@@ -1,0 +1,267 @@
+/**
+ * Divergence is never silent (src/train/watch.ts, divergence.ts, health.ts, callbacks.ts,
+ * crossval.ts, search.ts): the per-epoch checks that run without diagnostics, early stopping's
+ * restore when fit ends in an error, search and k-fold ranking a diverging candidate last while
+ * keeping the others, and the diagnostics' checks at initialization and their report on the error.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  crossValidate,
+  DivergenceError,
+  dense,
+  earlyStopping,
+  gridSearch,
+  type HealthReport,
+  init,
+  loadMnist,
+  sequential,
+  sgd,
+  type Backend,
+  type Sequential,
+} from '../../src/index.js';
+
+let data: Awaited<ReturnType<typeof loadMnist>>['train'] | undefined;
+let be: Backend | undefined;
+async function mnist(): Promise<{ x: { data: Float32Array; shape: [number, number] }; y: Int32Array; b: Backend }> {
+  be ??= await init({ backend: 'wasm' });
+  data ??= (await loadMnist({ trainLimit: 2000, testLimit: 0 })).train;
+  return { x: { data: data.x.data, shape: [2000, 784] }, y: data.labels, b: be };
+}
+
+/** The course's ReLU net at η = 10: every ReLU dies within the first epoch (measured). */
+function reluAtEta10(b: Backend): Sequential {
+  const m = sequential(
+    [
+      dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [784] }),
+      dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
+      dense({ units: 10, activation: 'softmax' }),
+    ],
+    { backend: b },
+  );
+  m.compile({ loss: 'crossentropy', optimizer: sgd({ learningRate: 10 }), metrics: ['accuracy'] });
+  return m;
+}
+
+/** y = x₀ − 2x₁ + 0.5 on a grid: a linear regression any small η fits. */
+const X = Array.from({ length: 40 }, (_, i) => [(i % 8) / 4 - 1, Math.floor(i / 8) / 2 - 1]);
+const Y = X.map(([a, c]) => [a! - 2 * c! + 0.5]);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('without diagnostics, a diverging run is never silent', () => {
+  it('η = 10 on MNIST: fit rejects with a DivergenceError naming the cause and the fix, with the history so far', async () => {
+    const { x, y, b } = await mnist();
+    const m = reluAtEta10(b);
+    const err = await m.fit(x, y, { epochs: 5, batchSize: 10, yieldEvery: 'never' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DivergenceError);
+    const e = err as DivergenceError;
+    expect(e.message).toMatch(/collapsed at epoch \d|exploded at epoch \d|the loss became (NaN|Infinity|-Infinity)/);
+    expect(e.message).toContain('Lower the learning rate (e.g. 10 → 1)');
+    expect(e.history).toBeDefined();
+    m.dispose();
+  });
+
+  it("divergence: 'warn' trains on and warns once; 'off' is silent", async () => {
+    const { x, y, b } = await mnist();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const m = reluAtEta10(b);
+    // A non-finite loss still throws: accept either outcome, but a finite run must have warned.
+    const h = await m.fit(x, y, { epochs: 3, batchSize: 10, yieldEvery: 'never', divergence: 'warn' }).catch((e: unknown) => e);
+    if (!(h instanceof DivergenceError)) {
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/^simdnn: fit: the (network collapsed|training loss exploded)/);
+    }
+    m.dispose();
+    warn.mockClear();
+    const quiet = sequential([dense({ units: 1, inputShape: [2] })], { backend: b });
+    quiet.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.1 }) });
+    await quiet.fit(X, Y, { epochs: 2, yieldEvery: 'never', divergence: 'off' });
+    expect(warn).not.toHaveBeenCalled();
+    quiet.dispose();
+  });
+
+  it('a healthy run passes every check', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential([dense({ units: 8, activation: 'relu', inputShape: [2] }), dense({ units: 1 })], { backend: b, seed: 4 });
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.05 }) });
+    const h = await m.fit(X, Y, { epochs: 30, batchSize: 8, yieldEvery: 'never' });
+    expect(h.history.loss[29]!).toBeLessThan(h.history.loss[0]!);
+    m.dispose();
+  });
+});
+
+describe('early stopping restores the best weights when fit ends in an error', () => {
+  it('weights poisoned after epoch 3: fit rejects, and the model holds the best epoch again', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential([dense({ units: 1, inputShape: [2] })], { backend: b, seed: 2 });
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.05 }) });
+    const es = earlyStopping({ monitor: 'loss', patience: 20, restoreBestWeights: true });
+    const snapshots: Float32Array[][] = [];
+    const losses: number[] = [];
+    const err = await m
+      .fit(X, Y, {
+        epochs: 10,
+        batchSize: 8,
+        yieldEvery: 'never',
+        callbacks: [
+          es,
+          {
+            onEpochEnd: (epoch, logs) => {
+              snapshots.push(m.getWeights());
+              losses.push(logs.loss);
+              if (epoch === 2) m.setWeights(m.getWeights().map((w) => w.fill(Number.NaN)));
+            },
+          },
+        ],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect((err as DivergenceError).message).toMatch(/the loss became NaN at epoch 4, batch 1/);
+    expect(es.restored).toBe(true);
+    const best = losses.indexOf(Math.min(...losses));
+    expect(es.bestEpoch).toBe(best);
+    expect(m.getWeights().map((w) => Array.from(w))).toEqual(snapshots[best]!.map((w) => Array.from(w)));
+    m.dispose();
+  });
+});
+
+describe('k-fold and search keep the other candidates when one diverges', () => {
+  const build = (b: Backend) => (p: { learningRate?: unknown }) => {
+    const m = sequential([dense({ units: 1, inputShape: [2] })], { backend: b, seed: 1 });
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: p.learningRate as number }) });
+    return m;
+  };
+
+  it('crossValidate: the diverged folds have NaN scores and the reason; the result counts them', async () => {
+    const b = await init({ backend: 'wasm' });
+    const cv = await crossValidate(() => build(b)({ learningRate: 1e6 }), X, Y, {
+      k: 4,
+      fitOptions: { epochs: 5, batchSize: 8, yieldEvery: 'never' },
+    });
+    expect(cv.diverged).toBe(4);
+    for (const f of cv.folds) {
+      expect(f.loss).toBeNaN();
+      expect(f.diverged).toMatch(/training diverged|exploded|collapsed/);
+    }
+    expect(cv.loss.mean).toBeNaN();
+  });
+
+  it('search: a candidate at η = 10⁶ ranks last; the others are scored as usual', async () => {
+    const b = await init({ backend: 'wasm' });
+    const seen: number[] = [];
+    const r = await gridSearch(build(b), X, Y, {
+      space: { learningRate: [0.05, 1e6, 0.1] },
+      k: 3,
+      fitOptions: { epochs: 20, batchSize: 8, yieldEvery: 'never' },
+      onTrial: (t) => seen.push(t.index),
+    });
+    expect(seen).toEqual([0, 1, 2]);
+    expect(r.trials).toHaveLength(3);
+    const bad = r.trials[1]!;
+    expect(bad.diverged).toBe(3);
+    expect(bad.score).toBeNaN();
+    expect(r.ranked[2]).toBe(bad);
+    for (const t of [r.trials[0]!, r.trials[2]!]) {
+      expect(t.diverged).toBe(0);
+      expect(Number.isFinite(t.score)).toBe(true);
+    }
+    expect(r.best.params.learningRate).not.toBe(1e6);
+  });
+});
+
+describe('diagnostics: checks at initialization, advice for the cause, the report on the error', () => {
+  it('huge initial biases stop fit before the first step, advising zero biases (not heNormal)', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential(
+      [
+        dense({
+          units: 8,
+          activation: 'relu',
+          kernelInitializer: 'heNormal',
+          biasInitializer: { name: 'constant', value: 500 },
+          inputShape: [2],
+        }),
+        dense({ units: 1 }),
+      ],
+      { backend: b },
+    );
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.01 }) });
+    const before = m.getWeights().map((w) => Array.from(w));
+    const err = await m.fit(X, Y, { epochs: 3, batchSize: 8, yieldEvery: 'never', diagnostics: { onWarning: () => {} } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DivergenceError);
+    const e = err as DivergenceError;
+    expect(e.message).toMatch(/exploding biases at initialization: the bias of layer 0 \(dense 2→8 relu\) has RMS 500/);
+    expect(e.message).toContain("Initialize the biases with 'zeros'");
+    expect(e.message).not.toContain('heNormal');
+    expect(e.report?.epoch).toBe(-1);
+    expect(m.getWeights().map((w) => Array.from(w))).toEqual(before); // no step was taken
+    m.dispose();
+  });
+
+  it('huge initial weights are named as such, with the initialization advice', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential(
+      [dense({ units: 8, activation: 'tanh', kernelInitializer: { name: 'constant', value: 50 }, inputShape: [2] }), dense({ units: 1 })],
+      {
+        backend: b,
+      },
+    );
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.01 }) });
+    const err = await m.fit(X, Y, { epochs: 1, yieldEvery: 'never', diagnostics: { onWarning: () => {} } }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /exploding weights at initialization: the kernel of layer 0 \(dense 2→8 tanh\) has RMS 50, 50× heNormal/,
+    );
+    expect((err as Error).message).toContain('Use a scaled initialization');
+    m.dispose();
+  });
+
+  it('a layer without any gradient is reported as such (never "Infinity× slower")', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential(
+      [dense({ units: 4, activation: 'relu', kernelInitializer: 'zeros', biasInitializer: 'zeros', inputShape: [2] }), dense({ units: 1 })],
+      { backend: b },
+    );
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.01 }) });
+    const warnings: string[] = [];
+    await m.fit(X, Y, { epochs: 1, yieldEvery: 'never', divergence: 'off', diagnostics: { onWarning: (w) => warnings.push(w) } });
+    const vanishing = warnings.find((w) => w.startsWith('vanishing gradients'));
+    expect(vanishing).toMatch(/layer 0 \(dense 2→4 relu\) gets no gradient at all, unlike layer 1/);
+    expect(warnings.join('\n')).not.toContain('Infinity');
+    m.dispose();
+  });
+
+  it('when fit throws, the error keeps the last health report', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential([dense({ units: 1, inputShape: [2] })], { backend: b, seed: 2 });
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.05 }) });
+    const err = await m
+      .fit(X, Y, {
+        epochs: 5,
+        batchSize: 8,
+        yieldEvery: 'never',
+        diagnostics: { onWarning: () => {} },
+        callbacks: {
+          onEpochEnd: (epoch) => {
+            if (epoch === 1) m.setWeights(m.getWeights().map((w) => w.fill(Number.NaN)));
+          },
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DivergenceError);
+    const report = (err as DivergenceError).report as HealthReport;
+    expect(report.epoch).toBe(1);
+    expect(report.layers).toHaveLength(1);
+    m.dispose();
+  });
+});

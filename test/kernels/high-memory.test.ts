@@ -10,8 +10,11 @@
  * Each backend must give bit-identical results at both addresses, and the wasm builds must agree
  * with the js twin within the family's usual tolerance.
  *
- * Needs ~2.2 GB of address space (virtual memory); skipped, with a message, when the machine has
- * less than 3 GiB free or the engine cannot grow a memory past 2 GiB.
+ * Then a second block fills the heap up to its limit (4 GiB − 1 MiB) and the same kernels run on
+ * the topmost buffers the heap can hand out.
+ *
+ * Needs ~4 GB of address space but little RAM (the big blocks are never written); skipped, with a
+ * message, when the machine has less than 3 GiB free.
  */
 import { readFile } from 'node:fs/promises';
 import { freemem } from 'node:os';
@@ -417,6 +420,35 @@ describe.skipIf(!enoughMemory)('kernels on buffers above 2 GiB (one heap shared 
     const p = h.alloc(1 << 20);
     expect(p).toBeGreaterThanOrEqual(TWO_GIB);
     h.free(p);
+  });
+
+  it('at the top of the heap (just below 4 GiB − 1 MiB) every family still gives the same results', () => {
+    expect(dummy).not.toBe(0);
+    const h = heap!;
+    const probe = h.alloc(64);
+    h.free(probe);
+    const room = 256 * 1024;
+    const top = h.alloc(MAX_HEAP_BYTES - room - probe);
+    try {
+      expect(top).toBe(probe);
+      for (const [tag, b] of list) {
+        for (const c of all) {
+          // The low workspace (4 MiB does not fit in the room left); every other buffer is at the top.
+          const got = runKernel(b, c.kernel, {
+            ...c.call,
+            args: (p, be) => {
+              for (const [name, ptr] of Object.entries(p)) expect(ptr, `${c.label}: ${name}`).toBeGreaterThanOrEqual(MAX_HEAP_BYTES - room);
+              return c.call.args(p, be);
+            },
+          });
+          expectIdentical(got, low.get(`${tag} ${c.label}`)!, `${tag} ${c.label} (top)`);
+        }
+      }
+      expect(h.byteLength).toBeGreaterThan(MAX_HEAP_BYTES - room);
+      expect(h.byteLength).toBeLessThanOrEqual(MAX_HEAP_BYTES);
+    } finally {
+      h.free(top);
+    }
   });
 });
 

@@ -635,7 +635,7 @@ function biasBetaOnly(c: usize, m: i32, n: i32, bias: usize, beta: f32): void {
     const aBytes = matBytes(m, k);
     const bBytes = matBytes(k, n);
     const cBytes = matBytes(m, n);
-    const biasBytes: usize = bias != 0 ? <usize>n << 2 : 0;
+    const biasBytes: u64 = bias != 0 ? <u64>n << 2 : 0;
     assert(disjoint(c, cBytes, a, aBytes) && disjoint(c, cBytes, b, bBytes) && disjoint(c, cBytes, bias, biasBytes));
     if (m > TINY_M && n > 0 && k > 0) {
       assert(inMemory(ws, WS_BYTES_NEEDED));

@@ -82,14 +82,14 @@ export function runKernel(b: Backend, name: keyof Kernels, call: KernelCall): Ke
   const p: Record<string, number> = {};
   for (const [n, arr] of Object.entries(call.inputs)) {
     p[n] = b.heap.alloc(arr.length * 4 + 16);
-    if (arr instanceof Int32Array) b.heap.i32.set(arr, p[n]! >> 2);
-    else b.heap.f32.set(arr, p[n]! >> 2);
+    if (arr instanceof Int32Array) b.heap.i32.set(arr, p[n]! >>> 2);
+    else b.heap.f32.set(arr, p[n]! >>> 2);
   }
   for (const [n, len] of Object.entries(call.outputs)) {
     if (p[n] !== undefined) continue;
     p[n] = b.heap.alloc(len * 4 + 16);
     const initial = call.init?.[n];
-    if (initial) b.heap.f32.set(initial, p[n]! >> 2);
+    if (initial) b.heap.f32.set(initial, p[n]! >>> 2);
   }
   const fn = b.k[name] as unknown as (...a: number[]) => number;
   const ret = fn(...call.args(p, b));

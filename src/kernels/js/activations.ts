@@ -42,18 +42,18 @@ export function softplus(z: number): number {
 /** Applies a = f(z) over n floats. */
 function mapFwd(heap: Heap, z: number, a: number, n: number, f: (z: number) => number): void {
   const h = heap.f32;
-  const zi = z >> 2,
-    ai = a >> 2;
+  const zi = z >>> 2,
+    ai = a >>> 2;
   for (let i = 0; i < n; i++) h[ai + i] = f(h[zi + i]!);
 }
 
 /** Applies dz = da·f'(z, a) over n floats (each element read before it is written). */
 function mapBwd(heap: Heap, z: number, a: number, da: number, dz: number, n: number, df: (z: number, a: number) => number): void {
   const h = heap.f32;
-  const zi = z >> 2,
-    ai = a >> 2,
-    di = da >> 2,
-    oi = dz >> 2;
+  const zi = z >>> 2,
+    ai = a >>> 2,
+    di = da >>> 2,
+    oi = dz >>> 2;
   for (let i = 0; i < n; i++) h[oi + i] = h[di + i]! * df(h[zi + i]!, h[ai + i]!);
 }
 
@@ -95,9 +95,9 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** dz = da·[−1 < z < 1] */
     hard_tanh_bwd_f32(z, _a, da, dz, n) {
       const h = heap.f32;
-      const zi = z >> 2,
-        di = da >> 2,
-        oi = dz >> 2;
+      const zi = z >>> 2,
+        di = da >>> 2,
+        oi = dz >>> 2;
       for (let i = 0; i < n; i++) {
         const v = h[zi + i]!;
         h[oi + i] = v > -1 && v < 1 ? h[di + i]! : 0;
@@ -110,9 +110,9 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** dz = da·sgn(z), 0 at z = 0 */
     abs_bwd_f32(z, _a, da, dz, n) {
       const h = heap.f32;
-      const zi = z >> 2,
-        di = da >> 2,
-        oi = dz >> 2;
+      const zi = z >>> 2,
+        di = da >>> 2,
+        oi = dz >>> 2;
       for (let i = 0; i < n; i++) {
         const v = h[zi + i]!;
         h[oi + i] = v > 0 ? h[di + i]! : v < 0 ? -h[di + i]! : 0;
@@ -121,10 +121,10 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** a[r,j] = z > 0 ? z : slope[j]·z */
     prelu_fwd_f32(z, slope, a, rows, cols) {
       const h = heap.f32;
-      const si = slope >> 2;
+      const si = slope >>> 2;
       for (let r = 0; r < rows; r++) {
-        const zi = (z >> 2) + r * cols,
-          ai = (a >> 2) + r * cols;
+        const zi = (z >>> 2) + r * cols,
+          ai = (a >>> 2) + r * cols;
         for (let j = 0; j < cols; j++) {
           const v = h[zi + j]!;
           h[ai + j] = v > 0 ? v : h[si + j]! * v;
@@ -134,14 +134,14 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** dz = da·(z > 0 ? 1 : slope[j]);  dslope[j] = Σ_r da·min(z, 0) + beta·dslope[j] */
     prelu_bwd_f32(z, slope, da, dz, dslope, rows, cols, beta) {
       const h = heap.f32;
-      const si = slope >> 2,
-        gi = dslope >> 2;
+      const si = slope >>> 2,
+        gi = dslope >>> 2;
       if (scratch.length < cols) scratch = new Float64Array(cols);
       const acc = scratch.fill(0, 0, cols);
       for (let r = 0; r < rows; r++) {
-        const zi = (z >> 2) + r * cols,
-          di = (da >> 2) + r * cols,
-          oi = (dz >> 2) + r * cols;
+        const zi = (z >>> 2) + r * cols,
+          di = (da >>> 2) + r * cols,
+          oi = (dz >>> 2) + r * cols;
         for (let j = 0; j < cols; j++) {
           const v = h[zi + j]!;
           const d = h[di + j]!;
@@ -154,18 +154,18 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** a = z */
     linear_fwd_f32(z, a, n) {
       const f = heap.f32;
-      f.copyWithin(a >> 2, z >> 2, (z >> 2) + n);
+      f.copyWithin(a >>> 2, z >>> 2, (z >>> 2) + n);
     },
     /** dz = da */
     linear_bwd_f32(_z, _a, da, dz, n) {
       const f = heap.f32;
-      if (dz !== da) f.copyWithin(dz >> 2, da >> 2, (da >> 2) + n);
+      if (dz !== da) f.copyWithin(dz >>> 2, da >>> 2, (da >>> 2) + n);
     },
     /** a = max(z, 0) */
     relu_fwd_f32(z, a, n) {
       const f = heap.f32;
-      const zi = z >> 2,
-        ai = a >> 2;
+      const zi = z >>> 2,
+        ai = a >>> 2;
       for (let i = 0; i < n; i++) {
         const v = f[zi + i]!;
         f[ai + i] = Math.max(v, 0);
@@ -174,24 +174,24 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** dz = da · [z > 0] */
     relu_bwd_f32(z, _a, da, dz, n) {
       const f = heap.f32;
-      const zi = z >> 2,
-        di = da >> 2,
-        oi = dz >> 2;
+      const zi = z >>> 2,
+        di = da >>> 2,
+        oi = dz >>> 2;
       for (let i = 0; i < n; i++) f[oi + i] = f[zi + i]! > 0 ? f[di + i]! : 0;
     },
     /** a = 1/(1 + e^−z) */
     sigmoid_fwd_f32(z, a, n) {
       const f = heap.f32;
-      const zi = z >> 2,
-        ai = a >> 2;
+      const zi = z >>> 2,
+        ai = a >>> 2;
       for (let i = 0; i < n; i++) f[ai + i] = sigmoid(f[zi + i]!);
     },
     /** dz = da · a(1 − a) */
     sigmoid_bwd_f32(_z, a, da, dz, n) {
       const f = heap.f32;
-      const ai = a >> 2,
-        di = da >> 2,
-        oi = dz >> 2;
+      const ai = a >>> 2,
+        di = da >>> 2,
+        oi = dz >>> 2;
       for (let i = 0; i < n; i++) {
         const s = f[ai + i]!;
         f[oi + i] = f[di + i]! * s * (1 - s);
@@ -200,16 +200,16 @@ export function activationKernels(heap: Heap): Pick<Kernels, ActivationNames> {
     /** a = tanh z */
     tanh_fwd_f32(z, a, n) {
       const f = heap.f32;
-      const zi = z >> 2,
-        ai = a >> 2;
+      const zi = z >>> 2,
+        ai = a >>> 2;
       for (let i = 0; i < n; i++) f[ai + i] = Math.tanh(f[zi + i]!);
     },
     /** dz = da · (1 − a²) */
     tanh_bwd_f32(_z, a, da, dz, n) {
       const f = heap.f32;
-      const ai = a >> 2,
-        di = da >> 2,
-        oi = dz >> 2;
+      const ai = a >>> 2,
+        di = da >>> 2,
+        oi = dz >>> 2;
       for (let i = 0; i < n; i++) {
         const t = f[ai + i]!;
         f[oi + i] = f[di + i]! * (1 - t * t);

@@ -24,9 +24,9 @@ export function dropoutHash(i: number, key: number): number {
 export function dropoutKernels(heap: Heap): Pick<Kernels, 'dropout_fwd_f32' | 'dropout_mask_fwd_f32' | 'dropout_bwd_f32'> {
   const mul = (a: number, b: number, out: number, n: number): void => {
     const f = heap.f32;
-    const ai = a >> 2,
-      bi = b >> 2,
-      oi = out >> 2;
+    const ai = a >>> 2,
+      bi = b >>> 2,
+      oi = out >>> 2;
     for (let i = 0; i < n; i++) f[oi + i] = f[ai + i]! * f[bi + i]!;
   };
   return {
@@ -37,9 +37,9 @@ export function dropoutKernels(heap: Heap): Pick<Kernels, 'dropout_fwd_f32' | 'd
       const key = dropoutKey(seed | 0);
       const thr = Math.trunc(r * 16777216);
       const keep = Math.fround(1 / Math.fround(1 - r));
-      const xi = x >> 2,
-        mi = mask >> 2,
-        yi = y >> 2;
+      const xi = x >>> 2,
+        mi = mask >>> 2,
+        yi = y >>> 2;
       for (let i = 0; i < n; i++) {
         const m = dropoutHash(i, key) >>> 8 >= thr ? keep : 0;
         f[mi + i] = m;

@@ -50,10 +50,10 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
   ): void => {
     const f = heap.f32;
     const acc = rowOf(n);
-    const A0 = a >> 2;
-    const B0 = b >> 2;
-    const C0 = c >> 2;
-    const bi = bias ? bias >> 2 : -1;
+    const A0 = a >>> 2;
+    const B0 = b >>> 2;
+    const C0 = c >>> 2;
+    const bi = bias ? bias >>> 2 : -1;
     for (let i = 0; i < m; i++) {
       acc.fill(0, 0, n);
       const ai = A0 + i * rsa;
@@ -78,9 +78,9 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
     gemm_nt_f32(a, b, c, m, n, k, beta, _ws) {
       const f = heap.f32;
       const acc = rowOf(n);
-      const A0 = a >> 2;
-      const B0 = b >> 2;
-      const C0 = c >> 2;
+      const A0 = a >>> 2;
+      const B0 = b >>> 2;
+      const C0 = c >>> 2;
       for (let i = 0; i < m; i++) {
         const ai = A0 + i * k;
         for (let j = 0; j < n; j++) {

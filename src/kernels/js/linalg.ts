@@ -44,8 +44,8 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
   /** L·y = x in place (rows of L, dot-product form). */
   function trsvLower(l: number, x: number, n: number): void {
     const f = heap.f32;
-    const lo = l >> 2;
-    const xo = x >> 2;
+    const lo = l >>> 2;
+    const xo = x >>> 2;
     for (let i = 0; i < n; i++) {
       const ri = lo + i * n;
       f[xo + i] = (f[xo + i]! - dot(f, ri, xo, i)) / f[ri + i]!;
@@ -55,8 +55,8 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
   /** Lᵀ·z = x in place: z_i = (x_i − Σ_{k>i} L_ki·z_k) / L_ii (columns of L, dot-product form). */
   function trsvLowerT(l: number, x: number, n: number): void {
     const f = heap.f32;
-    const lo = l >> 2;
-    const xo = x >> 2;
+    const lo = l >>> 2;
+    const xo = x >>> 2;
     for (let i = n - 1; i >= 0; i--) {
       let s = f[xo + i]!;
       for (let k = i + 1; k < n; k++) s -= f[lo + k * n + i]! * f[xo + k]!;
@@ -73,7 +73,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
      */
     cholesky_f32(a: number, n: number, shift: number): number {
       const f = heap.f32;
-      const o = a >> 2;
+      const o = a >>> 2;
       const sh = fround(shift);
       for (let j = 0; j < n; j++) {
         const rj = o + j * n;
@@ -100,8 +100,8 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
     /** Lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time (`ws` is not needed here). */
     syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number): void {
       const f = heap.f32;
-      const jo = j >> 2;
-      const ho = h >> 2;
+      const jo = j >>> 2;
+      const ho = h >>> 2;
       if (p <= 0) return;
       const b = fround(beta);
       const acc = new Float64Array(p);
@@ -119,36 +119,36 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
 
     dot_f32(x: number, y: number, n: number): number {
       const f = heap.f32;
-      const xo = x >> 2;
-      const yo = y >> 2;
+      const xo = x >>> 2;
+      const yo = y >>> 2;
       return fround(dot(f, xo, yo, n));
     },
 
     axpy_f32(alpha: number, x: number, y: number, n: number): void {
       const f = heap.f32;
       const a = fround(alpha);
-      const xo = x >> 2;
-      const yo = y >> 2;
+      const xo = x >>> 2;
+      const yo = y >>> 2;
       for (let i = 0; i < n; i++) f[yo + i] = f[yo + i]! + a * f[xo + i]!;
     },
 
     scale_f32(x: number, alpha: number, n: number): void {
       const f = heap.f32;
       const a = fround(alpha);
-      const xo = x >> 2;
+      const xo = x >>> 2;
       for (let i = 0; i < n; i++) f[xo + i] = f[xo + i]! * a;
     },
 
     copy_f32(src: number, dst: number, n: number): void {
       if (n <= 0) return;
       const f = heap.f32;
-      f.copyWithin(dst >> 2, src >> 2, (src >> 2) + n);
+      f.copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + n);
     },
 
     add_diag_f32(a: number, n: number, mu: number): void {
       const f = heap.f32;
       const m = fround(mu);
-      const o = a >> 2;
+      const o = a >>> 2;
       for (let i = 0; i < n; i++) f[o + i * n + i] = f[o + i * n + i]! + m;
     },
   };

@@ -9,7 +9,7 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** l1·Σ|w| + (l2/2)·Σw², sums in float64 */
     l1l2_penalty_f32(w, n, l1, l2) {
       const f = heap.f32;
-      const wi = w >> 2;
+      const wi = w >>> 2;
       let sa = 0;
       let sq = 0;
       for (let i = 0; i < n; i++) {
@@ -22,9 +22,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** Σ (a − y)², da = scale·(a − y) */
     sqerr_f32(a, y, da, n, scale) {
       const f = heap.f32;
-      const ai = a >> 2,
-        yi = y >> 2,
-        di = da >> 2;
+      const ai = a >>> 2,
+        yi = y >>> 2,
+        di = da >>> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const d = f[ai + i]! - f[yi + i]!;
@@ -36,10 +36,10 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** a = σ(z), dz = scale·(a − y), returns Σ max(z, 0) − z·y + log1p(e^−|z|) */
     bce_logits_f32(z, y, a, dz, n, scale) {
       const f = heap.f32;
-      const zi = z >> 2,
-        yi = y >> 2,
-        ai = a >> 2,
-        di = dz >> 2;
+      const zi = z >>> 2,
+        yi = y >>> 2,
+        ai = a >>> 2,
+        di = dz >>> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const zv = f[zi + i]!,
@@ -57,9 +57,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
       const f = heap.f32;
       const lo = Math.fround(eps),
         hi = Math.fround(1 - lo);
-      const ai = a >> 2,
-        yi = y >> 2,
-        di = da >> 2;
+      const ai = a >>> 2,
+        yi = y >>> 2,
+        di = da >>> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const raw = f[ai + i]!;
@@ -74,9 +74,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
     /** returns Σ max(0, 1 − y·a), da = y·a < 1 ? −scale·y : 0 */
     hinge_f32(a, y, da, n, scale) {
       const f = heap.f32;
-      const ai = a >> 2,
-        yi = y >> 2,
-        di = da >> 2;
+      const ai = a >>> 2,
+        yi = y >>> 2,
+        di = da >>> 2;
       let s = 0;
       for (let i = 0; i < n; i++) {
         const yv = f[yi + i]!;
@@ -91,9 +91,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, LossNames> {
       const f = heap.f32;
       let s = 0;
       for (let r = 0; r < rows; r++) {
-        const ai = (a >> 2) + r * cols,
-          yi = (y >> 2) + r * cols,
-          di = (da >> 2) + r * cols;
+        const ai = (a >>> 2) + r * cols,
+          yi = (y >>> 2) + r * cols,
+          di = (da >>> 2) + r * cols;
         let t = 0;
         for (let j = 1; j < cols; j++) if (f[yi + j]! > f[yi + t]!) t = j;
         let js = -1;

@@ -13,7 +13,7 @@ export function maxoutKernels(heap: Heap): Pick<Kernels, 'maxout_fwd_f32' | 'max
       const ix = heap.i32;
       const total = rows * units;
       for (let i = 0; i < total; i++) {
-        const zi = (z >> 2) + i * k;
+        const zi = (z >>> 2) + i * k;
         let best = f[zi]!;
         let bi = 0;
         for (let p = 1; p < k; p++) {
@@ -22,8 +22,8 @@ export function maxoutKernels(heap: Heap): Pick<Kernels, 'maxout_fwd_f32' | 'max
             bi = p;
           }
         }
-        f[(a >> 2) + i] = best;
-        ix[(idx >> 2) + i] = bi;
+        f[(a >>> 2) + i] = best;
+        ix[(idx >>> 2) + i] = bi;
       }
     },
     /** dz[r, u·k + p] = p == idx[r,u] ? da[r,u] : 0 */
@@ -32,9 +32,9 @@ export function maxoutKernels(heap: Heap): Pick<Kernels, 'maxout_fwd_f32' | 'max
       const ix = heap.i32;
       const total = rows * units;
       for (let i = 0; i < total; i++) {
-        const d = f[(da >> 2) + i]!;
-        const w = ix[(idx >> 2) + i]!;
-        const oi = (dz >> 2) + i * k;
+        const d = f[(da >>> 2) + i]!;
+        const w = ix[(idx >>> 2) + i]!;
+        const oi = (dz >>> 2) + i * k;
         for (let p = 0; p < k; p++) f[oi + p] = p === w ? d : 0;
       }
     },

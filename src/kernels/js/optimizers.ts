@@ -11,9 +11,9 @@ export function optimizerKernels(heap: Heap): Pick<Kernels, OptimizerNames> {
     /** v ← momentum·v − lr·(g + l2·w); w ← w + v */
     sgd_f32(w, g, v, n, lr, momentum, l2) {
       const f = heap.f32;
-      const wi = w >> 2,
-        gi = g >> 2,
-        vi = v >> 2;
+      const wi = w >>> 2,
+        gi = g >>> 2,
+        vi = v >>> 2;
       for (let i = 0; i < n; i++) {
         const wv = f[wi + i]!;
         const step = momentum * f[vi + i]! - lr * (f[gi + i]! + l2 * wv);
@@ -24,9 +24,9 @@ export function optimizerKernels(heap: Heap): Pick<Kernels, OptimizerNames> {
     /** v ← momentum·v − lr·(g + l2·w + l1·sgn w); w ← w + v */
     sgd_l1l2_f32(w, g, v, n, lr, momentum, l1, l2) {
       const f = heap.f32;
-      const wi = w >> 2,
-        gi = g >> 2,
-        vi = v >> 2;
+      const wi = w >>> 2,
+        gi = g >>> 2,
+        vi = v >>> 2;
       for (let i = 0; i < n; i++) {
         const wv = f[wi + i]!;
         const step = Math.fround(momentum * f[vi + i]! - lr * (f[gi + i]! + l2 * wv + l1 * sgn(wv)));
@@ -37,9 +37,9 @@ export function optimizerKernels(heap: Heap): Pick<Kernels, OptimizerNames> {
     /** ĝ = g + l2·w + l1·sgn w; v ← momentum·v − lr·ĝ; w ← w + momentum·v − lr·ĝ */
     nesterov_f32(w, g, v, n, lr, momentum, l1, l2) {
       const f = heap.f32;
-      const wi = w >> 2,
-        gi = g >> 2,
-        vi = v >> 2;
+      const wi = w >>> 2,
+        gi = g >>> 2,
+        vi = v >>> 2;
       for (let i = 0; i < n; i++) {
         const wv = f[wi + i]!;
         const step = lr * (f[gi + i]! + l2 * wv + l1 * sgn(wv));
@@ -51,10 +51,10 @@ export function optimizerKernels(heap: Heap): Pick<Kernels, OptimizerNames> {
     /** m ← β₁m + (1−β₁)ĝ; v ← β₂v + (1−β₂)ĝ²; w ← w − lr·c1·m/(√(c2·v) + eps) */
     adam_f32(w, g, m, v, n, lr, beta1, beta2, eps, c1, c2, l1, l2) {
       const f = heap.f32;
-      const wi = w >> 2,
-        gi = g >> 2,
-        mi = m >> 2,
-        vi = v >> 2;
+      const wi = w >>> 2,
+        gi = g >>> 2,
+        mi = m >>> 2,
+        vi = v >>> 2;
       for (let i = 0; i < n; i++) {
         const wv = f[wi + i]!;
         const gv = f[gi + i]! + l2 * wv + l1 * sgn(wv);

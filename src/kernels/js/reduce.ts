@@ -28,8 +28,8 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
     /** out[j] = Σ_r x[r,j] + beta·out[j] (beta = 0 ignores out's old content) */
     colsum_f32(x, out, rows, cols, beta) {
       const f = heap.f32;
-      const xi = x >> 2,
-        oi = out >> 2;
+      const xi = x >>> 2,
+        oi = out >>> 2;
       for (let j = 0; j < cols; j++) {
         let s = 0;
         for (let r = 0; r < rows; r++) s += f[xi + r * cols + j]!;
@@ -41,15 +41,15 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
       const f = heap.f32;
       const ix = heap.i32;
       for (let r = 0; r < count; r++) {
-        const s = (src >> 2) + ix[(idx >> 2) + r]! * cols;
-        f.copyWithin((dst >> 2) + r * cols, s, s + cols);
+        const s = (src >>> 2) + ix[(idx >>> 2) + r]! * cols;
+        f.copyWithin((dst >>> 2) + r * cols, s, s + cols);
       }
     },
     /** out[r] = first argmax of row r (i32) */
     argmax_rows_f32(x, out, rows, cols) {
       const f = heap.f32;
       const ix = heap.i32;
-      for (let r = 0; r < rows; r++) ix[(out >> 2) + r] = cols > 0 ? rowArgmax(f, (x >> 2) + r * cols, cols) : 0;
+      for (let r = 0; r < rows; r++) ix[(out >>> 2) + r] = cols > 0 ? rowArgmax(f, (x >>> 2) + r * cols, cols) : 0;
     },
     /** #rows with argmax a[r,:] == argmax y[r,:] */
     count_correct_f32(a, y, rows, cols) {
@@ -57,22 +57,22 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
       const f = heap.f32;
       let c = 0;
       for (let r = 0; r < rows; r++) {
-        if (rowArgmax(f, (a >> 2) + r * cols, cols) === rowArgmax(f, (y >> 2) + r * cols, cols)) c++;
+        if (rowArgmax(f, (a >>> 2) + r * cols, cols) === rowArgmax(f, (y >>> 2) + r * cols, cols)) c++;
       }
       return c;
     },
     /** first i with x[i] NaN or ±∞, else −1 */
     find_nonfinite_f32(x, n) {
       const f = heap.f32;
-      const xi = x >> 2;
+      const xi = x >>> 2;
       for (let i = 0; i < n; i++) if (!Number.isFinite(f[xi + i]!)) return i;
       return -1;
     },
     /** #i with (a_i > 0.5) == (y_i > 0.5) */
     count_correct_binary_f32(a, y, n) {
       const f = heap.f32;
-      const ai = a >> 2,
-        yi = y >> 2;
+      const ai = a >>> 2,
+        yi = y >>> 2;
       let c = 0;
       for (let i = 0; i < n; i++) if (f[ai + i]! > 0.5 === f[yi + i]! > 0.5) c++;
       return c;

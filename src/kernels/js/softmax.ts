@@ -32,8 +32,8 @@ export function softmaxKernels(heap: Heap): Pick<Kernels, SoftmaxNames> {
       const f = heap.f32;
       const e = rowBuf(cols);
       for (let r = 0; r < rows; r++) {
-        const zi = (z >> 2) + r * cols,
-          ai = (a >> 2) + r * cols;
+        const zi = (z >>> 2) + r * cols,
+          ai = (a >>> 2) + r * cols;
         const [, s] = rowExp(f, zi, cols, e);
         for (let j = 0; j < cols; j++) f[ai + j] = e[j]! / s;
       }
@@ -42,9 +42,9 @@ export function softmaxKernels(heap: Heap): Pick<Kernels, SoftmaxNames> {
     softmax_bwd_rows_f32(a, da, dz, rows, cols) {
       const f = heap.f32;
       for (let r = 0; r < rows; r++) {
-        const ai = (a >> 2) + r * cols,
-          di = (da >> 2) + r * cols,
-          oi = (dz >> 2) + r * cols;
+        const ai = (a >>> 2) + r * cols,
+          di = (da >>> 2) + r * cols,
+          oi = (dz >>> 2) + r * cols;
         let dot = 0;
         for (let j = 0; j < cols; j++) dot += f[di + j]! * f[ai + j]!;
         for (let j = 0; j < cols; j++) f[oi + j] = f[ai + j]! * (f[di + j]! - dot);
@@ -56,10 +56,10 @@ export function softmaxKernels(heap: Heap): Pick<Kernels, SoftmaxNames> {
       const e = rowBuf(cols);
       let total = 0;
       for (let r = 0; r < rows; r++) {
-        const zi = (z >> 2) + r * cols,
-          yi = (y >> 2) + r * cols;
-        const ai = (a >> 2) + r * cols,
-          oi = (dz >> 2) + r * cols;
+        const zi = (z >>> 2) + r * cols,
+          yi = (y >>> 2) + r * cols;
+        const ai = (a >>> 2) + r * cols,
+          oi = (dz >>> 2) + r * cols;
         const [m, s] = rowExp(f, zi, cols, e);
         const lse = m + Math.log(s);
         for (let j = 0; j < cols; j++) {

@@ -246,8 +246,8 @@ export class Sequential {
     const Y = net.targets(y, X.rows, 'y');
     const plan = net.plan(X.rows, true);
     const heap = net.backend.heap;
-    heap.f32.set(X.data, plan.x >> 2);
-    heap.f32.set(Y, plan.y >> 2);
+    heap.f32.set(X.data, plan.x >>> 2);
+    heap.f32.set(Y, plan.y >>> 2);
     net.forward(plan, plan.x, X.rows, true, this.session.step);
     const loss = net.lossOf(plan, plan.y, X.rows) / X.rows;
     net.backward(plan, plan.x, X.rows);

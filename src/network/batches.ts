@@ -26,8 +26,8 @@ export function evaluateRows(
   const nout = net.outputUnits;
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const m = Math.min(chunk, rows - r0);
-    heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >> 2);
-    heap.f32.set(y.subarray(r0 * nout, (r0 + m) * nout), plan.y >> 2);
+    heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >>> 2);
+    heap.f32.set(y.subarray(r0 * nout, (r0 + m) * nout), plan.y >>> 2);
     const a = net.forward(plan, plan.x, m, false);
     lossSum += net.lossOf(plan, plan.y, m);
     if (count) correct += net.countCorrect(a, plan.y, m);
@@ -45,9 +45,9 @@ export function predictRows(net: Network, x: Float32Array, rows: number, batchSi
   const out = new Float32Array(rows * nout);
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const m = Math.min(chunk, rows - r0);
-    heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >> 2);
+    heap.f32.set(x.subarray(r0 * nin, (r0 + m) * nin), plan.x >>> 2);
     const a = net.forward(plan, plan.x, m, false);
-    out.set(heap.f32.subarray(a >> 2, (a >> 2) + m * nout), r0 * nout);
+    out.set(heap.f32.subarray(a >>> 2, (a >>> 2) + m * nout), r0 * nout);
   }
   return out;
 }

@@ -285,7 +285,7 @@ export class Network {
     if (th === 0.5) return k.count_correct_binary_f32(a, y, rows);
     const f = this.backend.heap.f32;
     let c = 0;
-    for (let r = 0; r < rows; r++) if (f[(a >> 2) + r]! > th === f[(y >> 2) + r]! > th) c++;
+    for (let r = 0; r < rows; r++) if (f[(a >>> 2) + r]! > th === f[(y >>> 2) + r]! > th) c++;
     return c;
   }
 
@@ -293,8 +293,8 @@ export class Network {
   predictOne(x: ArrayLike<number>, out: Float32Array): Float32Array {
     const plan = this.plans.get('i1') ?? this.plan(1, false);
     const f = this.backend.heap.f32;
-    f.set(x, plan.x >> 2);
-    const a = this.forward(plan, plan.x, 1, false) >> 2;
+    f.set(x, plan.x >>> 2);
+    const a = this.forward(plan, plan.x, 1, false) >>> 2;
     // forward never allocates, so f is still the live view.
     for (let j = 0; j < out.length; j++) out[j] = f[a + j]!;
     return out;

@@ -116,8 +116,8 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
   const batches = Math.ceil(nTrain / rows);
   const withAcc = model.metrics.includes('accuracy');
   try {
-    heap.f32.set(X.data.subarray(0, nTrain * nin), xAll >> 2);
-    heap.f32.set(Y.subarray(0, nTrain * nout), yAll >> 2);
+    heap.f32.set(X.data.subarray(0, nTrain * nin), xAll >>> 2);
+    heap.f32.set(Y.subarray(0, nTrain * nout), yAll >>> 2);
     const plan = net.plan(rows, true);
     // Weight decay λ/n with n = the training rows of this fit; the logged loss adds the penalty.
     net.applyRegularization(nTrain);
@@ -142,7 +142,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
         for (const c of cbs) await c.onEpochBegin?.(epoch);
         const t0 = now();
         if (shuffle) rng.shuffle(order);
-        heap.i32.set(order, idx >> 2);
+        heap.i32.set(order, idx >>> 2);
         let lossSum = 0;
         let correct = 0;
         let seen = 0;

@@ -136,7 +136,7 @@ export function gradientCheck(model: CheckedModel, x: Input, y: Labels, options:
   const fd = net.params.map((p, t) => {
     const out = new Float64Array(samples[t]!.length);
     samples[t]!.forEach((j, s) => {
-      const at = (net.theta >> 2) + p.offset + j;
+      const at = (net.theta >>> 2) + p.offset + j;
       const orig = be.heap.f32[at]!;
       const plus = Math.fround(orig + epsilon);
       const minus = Math.fround(orig - epsilon);

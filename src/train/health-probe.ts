@@ -30,8 +30,8 @@ export function probeHealth(
   const k = be.k;
   const rows = probe.rows;
   const plan = m.plan(rows, true);
-  be.heap.f32.set(probe.x, plan.x >> 2);
-  be.heap.f32.set(probe.y, plan.y >> 2);
+  be.heap.f32.set(probe.x, plan.x >>> 2);
+  be.heap.f32.set(probe.y, plan.y >>> 2);
   let nonFinite = locateNonFinite(m, undefined, 0);
   m.forward(plan, plan.x, rows, true);
   const probeLoss = m.lossOf(plan, plan.y, rows) / rows;
@@ -52,7 +52,7 @@ export function probeHealth(
       const g = m.gradTheta + 4 * p.offset;
       g2 += k.dot_f32(g, g, p.size);
       w2 += k.dot_f32(w, w, p.size);
-      const base = w >> 2;
+      const base = w >>> 2;
       for (let j = 0; j < p.size; j++) {
         const w0 = before[p.offset + j]!;
         const d = f[base + j]! - w0;
@@ -76,8 +76,8 @@ export function probeHealth(
     const def = act === undefined ? undefined : findActivation(act);
     const a = plan.layers[i]!.a;
     const units = layer.outUnits;
-    if (a && def?.dead) h.dead = deadFraction(f, a >> 2, rows, units);
-    else if (a && def?.saturated) h.saturated = saturatedFraction(f, a >> 2, rows * units, def.saturated);
+    if (a && def?.dead) h.dead = deadFraction(f, a >>> 2, rows, units);
+    else if (a && def?.saturated) h.saturated = saturatedFraction(f, a >>> 2, rows * units, def.saturated);
     layers.push(h);
   });
   if (!nonFinite && !Number.isFinite(probeLoss)) nonFinite = { layer: -1, what: `the probe loss is ${probeLoss}` };

@@ -127,7 +127,7 @@ export function trainingHealth(options: TrainingHealthOptions = {}): Callbacks &
     const net = model!.network;
     const n = net.thetaLength;
     if (snapshot.length !== n) snapshot = new Float32Array(n);
-    snapshot.set(net.backend.heap.f32.subarray(net.theta >> 2, (net.theta >> 2) + n));
+    snapshot.set(net.backend.heap.f32.subarray(net.theta >>> 2, (net.theta >>> 2) + n));
   };
 
   const warn = (kind: string, message: string, report: HealthReport): void => {

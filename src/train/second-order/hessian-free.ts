@@ -75,7 +75,7 @@ export function hessianFree(options: HessianFreeOptions = {}): SecondOrderOptimi
     epoch(ctx, obj, scalars, dPrev): EpochResult {
       if (ctx.epoch === 0 || !(scalars[S_DAMPING]! > 0)) {
         scalars[S_DAMPING] = config.damping;
-        ctx.network.backend.heap.f32.fill(0, dPrev >> 2, (dPrev >> 2) + obj.P);
+        ctx.network.backend.heap.f32.fill(0, dPrev >>> 2, (dPrev >>> 2) + obj.P);
       }
       return hfEpoch(ctx, obj, scalars, dPrev, config, sizes(ctx.rows));
     },
@@ -114,7 +114,7 @@ function hfEpoch(
       const rows = Math.min(s.gb, N - r0);
       let gd: Rows = { x: ctx.x, y: ctx.y, rows: N };
       if (s.gb < N) {
-        heap.i32.set(order.subarray(r0, r0 + rows), idx >> 2);
+        heap.i32.set(order.subarray(r0, r0 + rows), idx >>> 2);
         k.gather_rows_f32(ctx.x, idx, gx, rows, nin);
         k.gather_rows_f32(ctx.y, idx, gy, rows, nout);
         gd = { x: gx, y: gy, rows };
@@ -124,7 +124,7 @@ function hfEpoch(
         const sub = new Int32Array(rows);
         for (let i = 0; i < rows; i++) sub[i] = i;
         ctx.rng.shuffle(sub);
-        heap.i32.set(sub.subarray(0, s.cb), idx >> 2);
+        heap.i32.set(sub.subarray(0, s.cb), idx >>> 2);
         k.gather_rows_f32(gd.x, idx, cx, s.cb, nin);
         k.gather_rows_f32(gd.y, idx, cy, s.cb, nout);
         cd = { x: cx, y: cy, rows: s.cb };

@@ -35,7 +35,7 @@ export function curvatureProduct(
     else engine.gaussNewtonVector(v, out);
     return;
   }
-  heap.f32.fill(0, out >> 2, (out >> 2) + P);
+  heap.f32.fill(0, out >>> 2, (out >>> 2) + P);
   for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {
     const m = Math.min(engine.capacity, d.rows - r0);
     engine.linearize(d.x + 4 * r0 * nin, d.y + 4 * r0 * nout, m);
@@ -54,20 +54,20 @@ export function assembleHessian(engine: CurvatureEngine, d: Rows, H: number, v: 
   const P = engine.P;
   const nin = engine.model.inputUnits,
     nout = engine.model.outputUnits;
-  heap.f32.fill(0, H >> 2, (H >> 2) + P * P);
-  heap.f32.fill(0, v >> 2, (v >> 2) + P);
+  heap.f32.fill(0, H >>> 2, (H >>> 2) + P * P);
+  heap.f32.fill(0, v >>> 2, (v >>> 2) + P);
   for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {
     const m = Math.min(engine.capacity, d.rows - r0);
     engine.linearize(d.x + 4 * r0 * nin, d.y + 4 * r0 * nout, m);
     for (let j = 0; j < P; j++) {
-      heap.f32[(v >> 2) + j] = 1;
+      heap.f32[(v >>> 2) + j] = 1;
       engine.hessianVector(v, tmp);
-      heap.f32[(v >> 2) + j] = 0;
+      heap.f32[(v >>> 2) + j] = 0;
       k.axpy_f32(m / d.rows, tmp, H + 4 * j * P, P);
     }
   }
   const f = heap.f32;
-  const h = H >> 2;
+  const h = H >>> 2;
   for (let i = 0; i < P; i++) {
     for (let j = 0; j < i; j++) {
       const s = 0.5 * (f[h + i * P + j]! + f[h + j * P + i]!);
@@ -99,8 +99,8 @@ function withData<T>(where: string, model: Network, x: Input, y: Labels, exact: 
   const yp = heap.allocF32(Y.length);
   const engine = new CurvatureEngine(model, Math.min(X.rows, CHUNK_ROWS));
   try {
-    heap.f32.set(X.data, xp >> 2);
-    heap.f32.set(Y, yp >> 2);
+    heap.f32.set(X.data, xp >>> 2);
+    heap.f32.set(Y, yp >>> 2);
     return body(engine, { x: xp, y: yp, rows: X.rows });
   } finally {
     engine.dispose();
@@ -125,7 +125,7 @@ function product(
       out = heap.allocF32(P),
       tmp = heap.allocF32(P);
     try {
-      heap.f32.set(v, vp >> 2);
+      heap.f32.set(v, vp >>> 2);
       curvatureProduct(engine, d, kind, vp, out, tmp);
       return heap.readF32(out, P);
     } finally {

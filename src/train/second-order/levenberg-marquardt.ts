@@ -169,10 +169,10 @@ function accumulateJtJ(obj: Objective, d: { x: number; y: number; rows: number }
   for (let r0 = 0; r0 < d.rows; r0 += engine.capacity) {
     const rows = Math.min(engine.capacity, d.rows - r0);
     engine.linearize(d.x + 4 * r0 * nin, d.y + 4 * r0 * m, rows);
-    const a = engine.outputs().a >> 2;
+    const a = engine.outputs().a >>> 2;
     for (let j = 0; j < m; j++) {
       const f = heap.f32;
-      const u = U >> 2;
+      const u = U >>> 2;
       f.fill(0, u, u + rows * m);
       for (let r = 0; r < rows; r++) curvature.factor(f, a + r * m, u + r * m, m, j);
       engine.jacobianRows(U, curvature.wrt === 'outputs', J);

@@ -82,7 +82,7 @@ export function addL2Diagonal(obj: Objective, M: number, s: number): void {
   const model = obj.model;
   const f = model.backend.heap.f32;
   const P = obj.P;
-  const m = M >> 2;
+  const m = M >>> 2;
   model.tensors.forEach((t, i) => {
     if (t.l2 === 0) return;
     const o = obj.engine.offsets[i]!;

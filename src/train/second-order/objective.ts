@@ -54,7 +54,7 @@ export class Objective {
   gradient(d: Rows, g: number): number {
     const m = this.model;
     const { k, heap } = m.backend;
-    heap.f32.fill(0, g >> 2, (g >> 2) + this.P);
+    heap.f32.fill(0, g >>> 2, (g >>> 2) + this.P);
     let sum = 0;
     this.chunks(d, (x, y, rows) => {
       sum += this.engine.linearize(x, y, rows);

@@ -52,12 +52,12 @@ export function secondOrderOptimizer(config: { type: string }, parts: SecondOrde
       parts.check?.(model);
       const heap = model.backend.heap;
       const [sp, vec] = ctx.state as [number, number];
-      const scalars = Float64Array.from(heap.f32.subarray(sp >> 2, (sp >> 2) + 16));
+      const scalars = Float64Array.from(heap.f32.subarray(sp >>> 2, (sp >>> 2) + 16));
       const cap = parts.capacity?.(ctx.rows, model) ?? Math.min(ctx.rows, CHUNK_ROWS);
       const engine = new CurvatureEngine(model, cap);
       try {
         const r = parts.epoch(ctx, new Objective(engine), scalars, vec);
-        heap.f32.set(scalars, sp >> 2);
+        heap.f32.set(scalars, sp >>> 2);
         if (!Number.isFinite(r.loss)) {
           throw new DivergenceError(
             `${parts.where}: the loss became ${r.loss} at epoch ${ctx.epoch + 1}: training diverged.`,

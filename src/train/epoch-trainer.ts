@@ -46,8 +46,23 @@ export interface EpochResult {
   loss: number;
   accuracy?: number;
   /**
-   * Method-specific numbers of the epoch, merged into the epoch logs (and `history.logs`): e.g.
-   * `mu` (damping), `gradNorm` (‖∇C‖ at the end of the epoch), `stopReason` when it asks to stop.
+   * Method-specific numbers of the epoch, merged into the epoch logs (`history.logs`; the numeric
+   * ones also into `history.history`). The second-order methods log:
+   *
+   * - `stopReason` (string, only on the last epoch): why the method stops; `fit` ends after it.
+   *   levenbergMarquardt: `mu exceeded muMax (…)` (no damped step lowers the loss), `the loss
+   *   reached goal`, `‖∇C‖ … fell below minGrad`, `‖Δθ‖ … fell below minStep·max(‖θ‖, 1)`, `the
+   *   validation loss has not improved for maxFail epochs …; restored the best weights`.
+   *   newton: `mu exceeded muMax (…)`. hessianFree never stops on its own (use epochs or
+   *   earlyStopping).
+   * - `mu` (newton, levenbergMarquardt): the damping μ after the epoch's step, i.e. what the next
+   *   epoch starts from; small μ = Gauss–Newton/Newton steps, large μ = short gradient steps. Above
+   *   muMax on the stopping epoch. hessianFree logs its Tikhonov damping as `damping` instead.
+   * - `gradNorm` (levenbergMarquardt; `gradient` is the same value under its older name): ‖∇C‖ at
+   *   the start of the epoch, C the mean training loss + L2 penalty, compared with minGrad.
+   * - levenbergMarquardt also: `stepNorm` ‖Δθ‖ of the accepted step (0 if none) and `rho`, the gain
+   *   ratio actual / predicted reduction (near 1: the quadratic model is trusted).
+   * - hessianFree: `cgIterations`, `rho` (its gain ratio), `damping`.
    */
   logs?: Record<string, number | string>;
 }

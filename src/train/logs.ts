@@ -72,7 +72,13 @@ export interface Callbacks {
   onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
 }
 
-/** What fit returns: per-epoch logs, keyed like Keras's History (camelCase). */
+/**
+ * What fit returns: per-epoch logs, keyed like Keras's History (camelCase). With a second-order
+ * method (newton, levenbergMarquardt, hessianFree) the epoch logs also carry that method's numbers —
+ * `mu` / `damping`, `gradNorm`, `stepNorm`, `rho`, `cgIterations` and, on the last epoch when the
+ * method stopped on its own, `stopReason` (a string, in `logs` only): see EpochResult.logs in
+ * train/epoch-trainer.ts for what each means.
+ */
 export class History {
   readonly epoch: number[] = [];
   readonly history: { loss: number[]; accuracy?: number[]; valLoss?: number[]; valAccuracy?: number[]; [k: string]: number[] | undefined } =

@@ -18,6 +18,8 @@ import { checkSupport } from './support.js';
 export const S_DAMPING = 0;
 export const S_BEST_VAL = 1;
 export const S_FAILS = 2;
+/** Levenberg–Marquardt: the trust-region bound's current multiple of its base (≥ 1). */
+export const S_RADIUS_SCALE = 3;
 
 export interface SecondOrderParts {
   /** Registry name of the method, for messages. */

@@ -11,9 +11,7 @@ import { dense, fromJSON, loadModel, newton, sequential } from '../../src/index.
 import { MAX_PARAMS } from '../../src/io/spec-check.js';
 import { allBackends } from '../helpers/conformance.js';
 import { xorModel } from '../helpers/models.js';
-
-/** Engine text that must never reach a user. */
-export const INTERNAL = /Cannot read properties|is not a function|is not iterable|undefined|RangeError|RuntimeError/;
+import { INTERNAL } from '../helpers/io.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -60,78 +58,63 @@ describe('loading checks every field before allocating', async () => {
       delete s.layers[0]!.activation;
     }, /^fromJSON: layers\[0\]\.activation is missing; it must be one of 'linear', .*'tanh'.*a saved dense layer always names its activation/);
     refused((s) => {
-      s.layers[0]!.activation = null;
+      Object.assign(s.layers[0]!, { activation: null });
     }, /layers\[0\]\.activation must be one of .*got null/);
   });
 
   it('every damaged field is named with its path and expectation', () => {
-    const cases: [string, (s: typeof saved) => void, RegExp][] = [
-      ['units', (s) => void (s.layers[0]!.units = 8.5), /layers\[0\]\.units must be an integer in \[1, 1048576\], got 8\.5/],
-      ['units type', (s) => void (s.layers[1]!.units = '2'), /layers\[1\]\.units must be an integer .*got '2'/],
-      ['useBias', (s) => void (s.layers[0]!.useBias = 1), /layers\[0\]\.useBias must be true or false, got 1/],
+    type Spec = typeof saved;
+    const layer = (i: number, o: object) => (s: Spec) => void Object.assign(s.layers[i] as object, o);
+    const top = (o: object) => (s: Spec) => void Object.assign(s, o);
+    const compile = (o: object) => (s: Spec) => void Object.assign(s.compile as object, o);
+    const tensor = (j: number, o: object) => (s: Spec) => void Object.assign((s.weights as object[])[j]!, o);
+    const cases: [string, (s: Spec) => void, RegExp][] = [
+      ['units', layer(0, { units: 8.5 }), /layers\[0\]\.units must be an integer in \[1, 1048576\], got 8\.5/],
+      ['units type', layer(1, { units: '2' }), /layers\[1\]\.units must be an integer .*got '2'/],
+      ['useBias', layer(0, { useBias: 1 }), /layers\[0\]\.useBias must be true or false, got 1/],
       ['useBias missing', (s) => void delete s.layers[0]!.useBias, /layers\[0\]\.useBias is missing/],
-      [
-        'initializer',
-        (s) => void (s.layers[0]!.kernelInitializer = 'orthogonal'),
-        /layers\[0\]\.kernelInitializer: unknown initializer 'orthogonal'/,
-      ],
+      ['initializer', layer(0, { kernelInitializer: 'orthogonal' }), /layers\[0\]\.kernelInitializer: unknown initializer 'orthogonal'/],
       [
         'constant value',
-        (s) => void (s.layers[0]!.biasInitializer = { name: 'constant' }),
+        layer(0, { biasInitializer: { name: 'constant' } }),
         /layers\[0\]\.biasInitializer\.value is missing; it must be a finite number/,
       ],
-      ['unknown key', (s) => void (s.layers[0]!.activaton = 'relu'), /layers\[0\]\.activaton is not a field here/],
-      ['layer type', (s) => void (s.layers[0]!.type = 'conv2d'), /layers\[0\]\.type: unknown layer type 'conv2d'/],
-      ['layer not object', (s) => void (s.layers[1] = 7 as never), /layers\[1\] must be an object/],
-      ['layers', (s) => void (s.layers = {} as never), /layers must be a list of 1 to/],
-      ['inputUnits', (s) => void (s.inputUnits = 3), /layers\[0\]\.inputShape is \[2\] but inputUnits is 3/],
-      ['inputUnits type', (s) => void (s.inputUnits = -1), /inputUnits must be an integer in \[1, 1048576\], got -1/],
-      ['seed', (s) => void (s.seed = 'x'), /seed must be an integer/],
-      ['name', (s) => void (s.name = 5), /name must be a string, got 5/],
-      ['checksum', (s) => void (s.weightsChecksum = 42), /weightsChecksum must be 8 hex digits, got 42/],
-      [
-        'weights shape',
-        (s) => void ((s.weights as { shape: number[] }[])[0]!.shape = [2, 9]),
-        /weights\[0\]\.shape must be \[2,8\] \(what layers\[0\] implies\), got \[2,9\]/,
-      ],
+      ['unknown key', layer(0, { activaton: 'relu' }), /layers\[0\]\.activaton is not a field here/],
+      ['layer type', layer(0, { type: 'conv2d' }), /layers\[0\]\.type: unknown layer type 'conv2d'/],
+      ['layer not object', (s) => void s.layers.splice(1, 1, 7 as never), /layers\[1\] must be an object/],
+      ['layers', top({ layers: {} }), /layers must be a list of 1 to/],
+      ['inputUnits', top({ inputUnits: 3 }), /layers\[0\]\.inputShape is \[2\] but inputUnits is 3/],
+      ['inputUnits type', top({ inputUnits: -1 }), /inputUnits must be an integer in \[1, 1048576\], got -1/],
+      ['seed', top({ seed: 'x' }), /seed must be an integer/],
+      ['name', top({ name: 5 }), /name must be a string, got 5/],
+      ['checksum', top({ weightsChecksum: 42 }), /weightsChecksum must be 8 hex digits, got 42/],
+      ['weights shape', tensor(0, { shape: [2, 9] }), /weights\[0\]\.shape must be \[2,8\] \(what layers\[0\] implies\), got \[2,9\]/],
       ['weights count', (s) => void (s.weights as unknown[]).pop(), /weights lists 3 tensors but the layers have 4/],
-      ['weights name', (s) => void ((s.weights as { name: string }[])[1]!.name = 'kernel'), /weights\[1\]\.name must be 'bias'/],
-      ['compile', (s) => void (s.compile = 'yes'), /compile must be an object like/],
-      ['compile.loss', (s) => void ((s.compile as Record<string, unknown>).loss = 'hinge2'), /compile\.loss: unknown loss 'hinge2'/],
+      ['weights name', tensor(1, { name: 'kernel' }), /weights\[1\]\.name must be 'bias'/],
+      ['compile', top({ compile: 'yes' }), /compile must be an object like/],
+      ['compile.loss', compile({ loss: 'hinge2' }), /compile\.loss: unknown loss 'hinge2'/],
       [
         'compile.loss missing',
         (s) => void delete (s.compile as Record<string, unknown>).loss,
         /compile\.loss is missing; it must be one of/,
       ],
-      ['optimizer', (s) => void ((s.compile as Record<string, unknown>).optimizer = 'sgd'), /compile\.optimizer must be an object like/],
-      ['optimizer.type', (s) => void ((s.compile as Record<string, unknown>).optimizer = {}), /compile\.optimizer\.type is missing/],
-      [
-        'optimizer name',
-        (s) => void ((s.compile as Record<string, unknown>).optimizer = { type: 'rmsprop' }),
-        /compile\.optimizer: unknown optimizer 'rmsprop'/,
-      ],
+      ['optimizer', compile({ optimizer: 'sgd' }), /compile\.optimizer must be an object like/],
+      ['optimizer.type', compile({ optimizer: {} }), /compile\.optimizer\.type is missing/],
+      ['optimizer name', compile({ optimizer: { type: 'rmsprop' } }), /compile\.optimizer: unknown optimizer 'rmsprop'/],
       [
         'optimizer option',
-        (s) => void ((s.compile as Record<string, unknown>).optimizer = { type: 'sgd', learningRate: -1 }),
+        compile({ optimizer: { type: 'sgd', learningRate: -1 } }),
         /compile\.optimizer: .*learningRate must be a finite number > 0/,
       ],
-      ['metrics', (s) => void ((s.compile as Record<string, unknown>).metrics = 'accuracy'), /compile\.metrics must be a list of metrics/],
-      [
-        'metric',
-        (s) => void ((s.compile as Record<string, unknown>).metrics = ['f1']),
-        /compile\.metrics\[0\] must be one of 'accuracy', 'acc', got 'f1'/,
-      ],
-      [
-        'regularization',
-        (s) => void ((s.compile as Record<string, unknown>).regularization = { l2: -1 }),
-        /compile\.regularization\.l2 must be a finite number ≥ 0, got -1/,
-      ],
+      ['metrics', compile({ metrics: 'accuracy' }), /compile\.metrics must be a list of metrics/],
+      ['metric', compile({ metrics: ['f1'] }), /compile\.metrics\[0\] must be one of 'accuracy', 'acc', got 'f1'/],
+      ['regularization', compile({ regularization: { l2: -1 } }), /compile\.regularization\.l2 must be a finite number ≥ 0, got -1/],
       [
         'loss vs output',
-        (s) => void ((s.compile as Record<string, unknown>).loss = 'binaryCrossentropy'),
+        compile({ loss: 'binaryCrossentropy' }),
         /^fromJSON: compile: loss 'binaryCrossentropy' does not fit output activation 'softmax'/,
       ],
-      ['format', (s) => void (s.format = 'keras'), /not a simdnn model \(expected format 'simdnn-model', got 'keras'\)/],
+      ['format', top({ format: 'keras' }), /not a simdnn model \(expected format 'simdnn-model', got 'keras'\)/],
       ['version', (s) => void delete s.version, /model format version null is not supported/],
     ];
     for (const [, mutate, message] of cases) refused(mutate, message);

@@ -199,11 +199,11 @@ function checkLayer(c: Check, path: string, l: Record<string, unknown>, schema: 
     }
     if (l.alpha !== undefined) c.finite(at('alpha'), l.alpha);
   }
-  if (type === 'maxout') c.int(at('pieces'), l.pieces, 2, 64);
+  if (type === 'maxout') c.int(at('pieces'), l.pieces, 2, MAX_UNITS);
   if (type === 'prelu') c.initializer(at('alphaInitializer'), l.alphaInitializer);
   if (type === 'dropout') {
     if (typeof l.rate !== 'number' || !(l.rate >= 0 && l.rate < 1)) c.fail(at('rate'), 'a number in [0, 1)', l.rate);
-    if (l.seed !== undefined) c.int(at('seed'), l.seed, -(2 ** 31), 2 ** 32 - 1);
+    if (l.seed !== undefined) c.int(at('seed'), l.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   }
   if (l.inputShape !== undefined) c.inputShape(at('inputShape'), l.inputShape);
   if (l.name !== undefined) c.string(at('name'), l.name);

@@ -1,50 +1,85 @@
 /**
- * Models in and out of the façade: `fromJSON` rebuilds a `Sequential` from a spec and its weights
- * (io/serialize.ts checks both), `loadModel` / `saveModel` read and write model.json + weights.bin
- * in a directory (Node; io/files.ts, loaded only when called).
+ * Models in and out of the façade: `fromJSON` rebuilds a `Sequential` from a spec and its weights,
+ * `loadModel` / `saveModel` read and write a model directory (Node; io/files.ts, loaded only when
+ * called).
+ *
+ * Loading checks everything before it allocates anything: the whole spec (io/spec-check.ts: every
+ * field, name and size, the weight tensor list against the layers) and then the weight bytes
+ * (length, checksum, finite values). Only then is the model built and compiled, which allocates θ
+ * in the backend's heap; a compile that refuses the model (an epoch trainer over its parameter
+ * cap) frees what it allocated. Every error names where it comes from and the field; an unexpected
+ * one is reworded so no engine text ("Cannot read properties of undefined …") reaches the caller.
  */
-import { decodeSpec, decodeWeights } from './io/serialize.js';
+import { checkModelSpec } from './io/spec-check.js';
+import { decodeWeights } from './io/serialize.js';
 import type { Backend } from './kernels/backend.js';
-import { layerFromConfig } from './layers/index.js';
-import { Sequential } from './sequential.js';
-import { optimizerFromConfig } from './train/optimizers.js';
+import { METRICS, Sequential } from './sequential.js';
+import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
+import type { EpochTrainer } from './train/epoch-trainer.js';
 
 /** Rebuilds a model from toJSON's output; compiled again when the spec has compile settings. */
 export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, options: { backend?: Backend } = {}): Sequential {
-  const s = decodeSpec(spec);
-  const layers = s.layers.map((c, i) => {
-    const cfg = i === 0 && s.inputUnits ? { ...c, inputShape: [s.inputUnits] } : c;
-    return layerFromConfig(cfg);
-  });
-  const model = new Sequential(layers, { seed: s.seed ?? 1, name: s.name ?? 'sequential', backend: options.backend });
-  const c = s.compile ?? { loss: 'meanSquaredError', optimizer: { type: 'sgd' }, metrics: [] };
-  model.compile({
-    loss: c.loss,
-    optimizer: optimizerFromConfig(c.optimizer),
-    metrics: c.metrics as ('accuracy' | 'acc')[],
-    regularization: c.regularization,
-  });
+  return rebuild(spec, weights, options, 'fromJSON', 'fromJSON');
+}
+
+/** An error message without engine text, prefixed with `where` unless it already names it. */
+function reworded(e: unknown, where: string): Error {
+  const m = e instanceof Error ? e.message : String(e);
+  if (/Cannot read properties|is not a function|is not iterable|undefined|RangeError|RuntimeError/.test(m) || !(e instanceof Error)) {
+    return new Error(`${where}: the model could not be rebuilt (${e instanceof Error ? e.name : typeof e}); the file is damaged.`);
+  }
+  return m.startsWith(where.split(':')[0]!) ? e : new Error(`${where}: ${m}`);
+}
+
+function rebuild(
+  spec: unknown,
+  weights: ArrayBuffer | ArrayBufferView,
+  options: { backend?: Backend },
+  specWhere: string,
+  weightsWhere: string,
+): Sequential {
+  // 1. Everything that needs no heap: the spec, the optimizer config, the weight bytes.
+  let optimizer: Optimizer | EpochTrainer | undefined;
+  let checked: ReturnType<typeof checkModelSpec>;
+  let flat: Float32Array;
   try {
-    model.setFlatWeights(decodeWeights(s, weights, model.paramCount));
+    checked = checkModelSpec(spec, specWhere, {
+      metrics: METRICS,
+      optimizer: (c) => {
+        optimizer = optimizerFromConfig(c);
+      },
+    });
+    flat = decodeWeights(checked.spec, weights, checked.paramCount, weightsWhere);
+  } catch (e) {
+    throw reworded(e, specWhere);
+  }
+  const s = checked.spec;
+  // 2. Build and compile (allocates θ); anything refused here is freed again.
+  const model = new Sequential(checked.layers, { seed: s.seed, name: s.name, backend: options.backend });
+  try {
+    const c = s.compile;
+    model.compile({
+      loss: c?.loss ?? 'meanSquaredError',
+      optimizer: optimizer ?? 'sgd',
+      metrics: (c?.metrics ?? []) as ('accuracy' | 'acc')[],
+      regularization: c?.regularization,
+    });
+    model.setFlatWeights(flat);
   } catch (e) {
     model.dispose();
-    throw e;
+    throw reworded(e, specWhere);
   }
   return model;
 }
 
-/** Writes model.json and weights.bin into `dir` atomically (Node only). */
+/** Writes the model into `dir` (model.json + its weights file); one rename commits it (Node only). */
 export function saveModel(model: Sequential, dir: string): Promise<void> {
   return model.save(dir);
 }
 
-/** Reads a model saved with `save` (Node only). */
+/** Reads a model saved with `save` (Node only); checks it fully before allocating anything. */
 export async function loadModel(dir: string, options: { backend?: Backend } = {}): Promise<Sequential> {
   const { readModelFiles } = await import('./io/files.js');
-  const { spec, weights } = await readModelFiles(dir);
-  try {
-    return fromJSON(spec, weights, options);
-  } catch (e) {
-    throw new Error(`loadModel: ${dir} is corrupt: ${(e as Error).message}`);
-  }
+  const { spec, weights, specPath, weightsPath } = await readModelFiles(dir);
+  return rebuild(spec, weights, options, `loadModel: ${specPath}`, `loadModel: ${weightsPath}`);
 }

@@ -1,19 +1,40 @@
 /**
- * The on-disk model directory: `model.json` (the spec, pretty-printed) and `weights.bin` (raw
- * bytes). Node only — the model's save/load import this module dynamically so browser bundles
- * never pull in `node:fs`.
+ * The on-disk model directory: `model.json` (the spec, pretty-printed) and its weights (raw bytes).
+ * Node only — the model's save/load import this module dynamically so browser bundles never pull
+ * in `node:fs`.
  *
- * Writes are atomic per file: each is written to a temporary name in the same directory, fsynced,
- * then renamed over the old one, so a crash or error never leaves a half-written file behind. On
- * failure the temporaries are removed and the previous model.json / weights.bin stay as they were.
- * Saves to the same directory from one process are serialised.
+ * One rename commits a save. The weights go first, under a name of their own content
+ * (`weights-<fnv1a>.bin`, written to a temporary, fsynced, renamed); model.json, which names that
+ * file in `weightsFile`, is written to a temporary, fsynced, and renamed over the old model.json:
+ * that rename is the commit point. Until it, the previous model.json still names the previous
+ * weights, which nothing has touched; from it on, the new model.json names weights that exist.
+ * After the commit the save tidies up (best effort, never undoing the commit): it renames the new
+ * weights to `weights.bin` (model.json names them by checksum, so a reader that misses
+ * `weights-<fnv1a>.bin` takes `weights.bin` once its checksum matches) and removes the previous
+ * weights file. A directory at rest thus holds model.json + weights.bin, as directories written by
+ * earlier versions did (those have no `weightsFile` and load as before).
+ *
+ * A save killed at any point leaves either the old or the new model loadable, plus perhaps
+ * temporaries and an unreferenced `weights-*.bin`; the next save removes those first (temporaries
+ * only when the process that wrote them is gone). Any failure before the commit (model.json being
+ * a directory, a read-only directory, a full disk) removes what this save wrote and leaves the
+ * previous files untouched. Saves to one directory from one process are queued; saving to one
+ * directory from several processes at once is not supported (the last commit wins, and one
+ * process's clean-up may remove another's uncommitted weights).
  */
 import type { FileHandle } from 'node:fs/promises';
+import { fnv1a } from './serialize.js';
 
 export const MODEL_FILE = 'model.json';
+/** The weights file of a directory at rest (and of directories written before `weightsFile`). */
 export const WEIGHTS_FILE = 'weights.bin';
 /** Prefix of temporary files (ignored by .gitignore). */
 export const TMP_PREFIX = '.simdnn-tmp';
+/** A content-addressed weights file: `weights-<8 hex digits of FNV-1a>.bin`. */
+export const WEIGHTS_NAME = /^weights-([0-9a-f]{8})\.bin$/;
+
+/** The content-addressed name of weights with checksum `sum`. */
+export const weightsName = (sum: string): string => `weights-${sum}.bin`;
 
 /** The temporary name used for `file` in `dir` by this process. */
 export async function tmpPath(dir: string, file: string): Promise<string> {
@@ -25,9 +46,10 @@ export async function tmpPath(dir: string, file: string): Promise<string> {
 const queues = new Map<string, Promise<unknown>>();
 
 /**
- * Writes `model.json` (from `spec`) and `weights.bin` into `dir`, creating it if needed.
- * The spec is serialised before anything touches the disk, so a spec JSON.stringify rejects
- * (e.g. one holding a BigInt) fails with nothing written.
+ * Writes `model.json` (from `spec`, plus `weightsFile`) and the weights into `dir`, creating it
+ * if needed; see the top of this file for the commit protocol. The spec is serialised before
+ * anything touches the disk, so a spec JSON.stringify rejects (e.g. one holding a BigInt) fails
+ * with nothing written.
  */
 export async function writeModelFiles(dir: string, spec: object, weights: Uint8Array): Promise<void> {
   const { resolve } = await import('node:path');
@@ -42,54 +64,53 @@ export async function writeModelFiles(dir: string, spec: object, weights: Uint8A
   }
 }
 
-async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise<void> {
-  if (!(weights instanceof Uint8Array)) {
-    throw new Error('writeModelFiles: weights must be a Uint8Array');
-  }
-  let json: string;
+/** Whether process `pid` is (probably) still running. */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
-    json = JSON.stringify(spec, null, 2);
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    throw new Error(`cannot save model to ${dir}: the spec is not serialisable as JSON: ${(e as Error).message}`);
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  if (typeof json !== 'string') throw new Error(`cannot save model to ${dir}: the spec is not a JSON object`);
+}
 
+/** The weights file the model.json in `dir` names, if any (undefined when unreadable). */
+async function referencedWeights(dir: string): Promise<string | undefined> {
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   try {
-    await fs.mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new Error(`cannot save model to ${dir}: ${(e as Error).message}`);
+    const spec = JSON.parse(await fs.readFile(join(dir, MODEL_FILE), 'utf8')) as { weightsFile?: unknown };
+    return typeof spec?.weightsFile === 'string' && WEIGHTS_NAME.test(spec.weightsFile) ? spec.weightsFile : undefined;
+  } catch {
+    return undefined;
   }
+}
 
-  const jobs: Array<[tmp: string, final: string, data: string | Uint8Array]> = [
-    [await tmpPath(dir, WEIGHTS_FILE), join(dir, WEIGHTS_FILE), weights],
-    [await tmpPath(dir, MODEL_FILE), join(dir, MODEL_FILE), `${json}\n`],
-  ];
-  const written: string[] = [];
-  try {
-    for (const [tmp, , data] of jobs) {
-      let fh: FileHandle | undefined;
-      try {
-        fh = await fs.open(tmp, 'w');
-        written.push(tmp);
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh?.close();
-      }
-    }
-    // Weights first, then the spec: a reader that sees the new model.json also sees its weights
-    // (fromJSON checks the weights length, which catches a crash between the two renames).
-    for (const [tmp, final] of jobs) {
-      await fs.rename(tmp, final);
-      written.splice(written.indexOf(tmp), 1);
-    }
-  } catch (e) {
-    for (const tmp of written) await fs.unlink(tmp).catch(() => undefined);
-    throw new Error(`cannot save model to ${dir}: ${(e as Error).message}`);
+/**
+ * Removes what killed saves left in `dir`: temporaries of processes that are gone (and this
+ * process's own model temporaries: its saves to `dir` are queued, so none is in flight), and
+ * `weights-*.bin` files the current model.json does not name. Best effort: errors are ignored.
+ */
+async function removeLeftovers(dir: string, keep: string | undefined): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const own = [`${TMP_PREFIX}-${process.pid}-${MODEL_FILE}`, `${TMP_PREFIX}-${process.pid}-${WEIGHTS_FILE}`];
+  for (const name of names) {
+    let stale = false;
+    if (name.startsWith(`${TMP_PREFIX}-`)) {
+      const pid = Number(name.slice(TMP_PREFIX.length + 1).split('-')[0]);
+      stale = own.includes(name) || (Number.isInteger(pid) && pid > 0 && !alive(pid));
+    } else if (WEIGHTS_NAME.test(name)) stale = name !== keep;
+    // unlink never removes a directory, so a directory in the way is left alone.
+    if (stale) await fs.unlink(join(dir, name)).catch(() => undefined);
   }
-  // Make the renames durable too (best effort: not every platform can fsync a directory).
+}
+
+/** fsync of a directory, so renames in it are durable (best effort: not every platform can). */
+async function syncDir(dir: string): Promise<void> {
+  const fs = await import('node:fs/promises');
   try {
     const d = await fs.open(dir, 'r');
     try {
@@ -102,16 +123,100 @@ async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise
   }
 }
 
-/**
- * Reads a model directory written by `writeModelFiles`. Throws, naming the path and the fix, when
- * the directory or model.json is missing, model.json is not valid JSON, or weights.bin is missing.
- * The weights come back in a fresh buffer starting at byte 0 (so `new Float32Array(w.buffer)` works).
- */
-export async function readModelFiles(dir: string): Promise<{ spec: unknown; weights: Uint8Array }> {
+/** Writes `data` to `path` (created or truncated) and fsyncs it. */
+async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  let fh: FileHandle | undefined;
+  try {
+    fh = await fs.open(path, 'w');
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh?.close();
+  }
+}
+
+async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise<void> {
+  if (!(weights instanceof Uint8Array)) {
+    throw new Error('writeModelFiles: weights must be a Uint8Array');
+  }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new Error(`cannot save model to ${dir}: the spec is not a JSON object`);
+  }
+  const sum = fnv1a(weights);
+  const name = weightsName(sum);
+  let json: string;
+  try {
+    json = JSON.stringify({ ...spec, weightsFile: name }, null, 2);
+  } catch (e) {
+    throw new Error(`cannot save model to ${dir}: the spec is not serialisable as JSON: ${(e as Error).message}`);
+  }
+
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   const specPath = join(dir, MODEL_FILE);
-  const weightsPath = join(dir, WEIGHTS_FILE);
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    const st = await fs.lstat(specPath).catch(() => undefined);
+    if (st?.isDirectory()) throw new Error(`${specPath} is a directory; remove it or save elsewhere`);
+  } catch (e) {
+    throw new Error(`cannot save model to ${dir}: ${(e as Error).message}`);
+  }
+
+  const previous = await referencedWeights(dir);
+  await removeLeftovers(dir, previous);
+
+  const weightsTmp = await tmpPath(dir, WEIGHTS_FILE);
+  const specTmp = await tmpPath(dir, MODEL_FILE);
+  const weightsPath = join(dir, name);
+  const written: string[] = [];
+  try {
+    written.push(weightsTmp);
+    await writeSynced(weightsTmp, weights);
+    if (name !== previous) written.push(weightsPath); // never remove the file the old model.json names
+    await fs.rename(weightsTmp, weightsPath);
+    written.splice(written.indexOf(weightsTmp), 1);
+    await syncDir(dir);
+    written.push(specTmp);
+    await writeSynced(specTmp, `${json}\n`);
+    await fs.rename(specTmp, specPath); // the commit point
+  } catch (e) {
+    for (const path of written) await fs.unlink(path).catch(() => undefined);
+    throw new Error(`cannot save model to ${dir}: ${(e as Error).message}`);
+  }
+  await syncDir(dir);
+
+  // Committed. Tidy up (best effort): the new weights become weights.bin, the previous ones go.
+  try {
+    await fs.rename(weightsPath, join(dir, WEIGHTS_FILE));
+    await syncDir(dir);
+  } catch {
+    // model.json names weights-<sum>.bin, which stays; the next save tidies again.
+  }
+  if (previous && previous !== name) await fs.unlink(join(dir, previous)).catch(() => undefined);
+}
+
+/**
+ * Reads a model directory written by `writeModelFiles` (or by earlier versions: model.json +
+ * weights.bin). Throws, naming the path and the fix, when the directory or model.json is missing,
+ * model.json is not valid JSON, or its weights are missing. The weights come back in a fresh
+ * buffer starting at byte 0 (so `new Float32Array(w.buffer)` works); the spec without
+ * `weightsFile`; and the paths read, for messages.
+ */
+export async function readModelFiles(dir: string): Promise<{ spec: unknown; weights: Uint8Array; specPath: string; weightsPath: string }> {
+  // A save in another process may commit between our two reads; then read again (a few times).
+  for (let attempt = 0; ; attempt++) {
+    const r = await readOnce(dir);
+    if (r.consistent || attempt >= 3) return r;
+  }
+}
+
+async function readOnce(
+  dir: string,
+): Promise<{ spec: unknown; weights: Uint8Array; specPath: string; weightsPath: string; consistent: boolean }> {
+  const fs = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const specPath = join(dir, MODEL_FILE);
 
   let text: string;
   try {
@@ -136,20 +241,38 @@ export async function readModelFiles(dir: string): Promise<{ spec: unknown; weig
       `${specPath} is corrupt: expected a JSON object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`,
     );
   }
-
-  let buf: Uint8Array;
-  try {
-    buf = await fs.readFile(weightsPath);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') {
-      throw new Error(
-        `incomplete model at ${dir}: ${WEIGHTS_FILE} not found next to ${MODEL_FILE}; save the model again with model.save(dir)`,
-      );
-    }
-    throw new Error(`cannot read ${weightsPath}: ${err.message}`);
+  const s = spec as { weightsFile?: unknown; weightsChecksum?: unknown };
+  const ref = s.weightsFile;
+  delete s.weightsFile;
+  if (ref !== undefined && (typeof ref !== 'string' || !WEIGHTS_NAME.test(ref))) {
+    throw new Error(
+      `${specPath} is corrupt: weightsFile must be a name like 'weights-0123abcd.bin', got ${JSON.stringify(ref) ?? typeof ref}`,
+    );
   }
-  return { spec, weights: new Uint8Array(buf) };
+  // The checksum the weights must have: the one model.json names them by, else the spec's own.
+  const expected = ref ? WEIGHTS_NAME.exec(ref)![1] : typeof s.weightsChecksum === 'string' ? s.weightsChecksum : undefined;
+
+  const candidates = ref ? [ref, WEIGHTS_FILE] : [WEIGHTS_FILE];
+  for (const name of candidates) {
+    const weightsPath = join(dir, name);
+    let buf: Uint8Array;
+    try {
+      buf = await fs.readFile(weightsPath);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ENOENT') continue;
+      throw new Error(`cannot read ${weightsPath}: ${err.message}`);
+    }
+    const weights = new Uint8Array(buf);
+    // weights.bin in place of the named file must be those weights (it is once a save has tidied
+    // up); when not, a save may have committed between our reads, and the caller reads again.
+    const consistent = expected === undefined || fnv1a(weights) === expected;
+    return { spec, weights, specPath, weightsPath, consistent };
+  }
+  throw new Error(
+    `incomplete model at ${dir}: ${ref ? `${ref} (or ${WEIGHTS_FILE})` : WEIGHTS_FILE} not found next to ${MODEL_FILE}; ` +
+      'save the model again with model.save(dir)',
+  );
 }
 
 /**

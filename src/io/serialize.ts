@@ -24,10 +24,12 @@ export interface ModelSpec {
   };
   weights: { layer: number; name: string; shape: number[] }[];
   /**
-   * FNV-1a hash of the weight bytes: model.json and weights.bin are each replaced atomically, and
-   * this ties the pair together, so a crash between the two renames is detected on load.
+   * FNV-1a hash of the weight bytes: ties model.json to its weights file, so a weights file of
+   * another save (or a damaged one) is detected on load.
    */
   weightsChecksum?: string;
+  /** The weights file this spec was saved with (set by the directory store; see io/files.ts). */
+  weightsFile?: string;
 }
 
 /** 32-bit FNV-1a over bytes, as 8 hex digits. */
@@ -73,38 +75,33 @@ export function encodeModel(m: ModelParts): { spec: ModelSpec; weights: ArrayBuf
   return { spec, weights };
 }
 
-/** Checks the spec's header (format, version, layers); returns it typed. */
-export function decodeSpec(spec: unknown): ModelSpec {
-  const s = spec as Partial<ModelSpec>;
-  if (!s || typeof s !== 'object' || s.format !== FORMAT) {
-    throw new Error(`fromJSON: not a simdnn model (expected format '${FORMAT}', got ${JSON.stringify(s?.format)}).`);
-  }
-  if (s.version !== FORMAT_VERSION) {
-    throw new Error(`fromJSON: model format version ${s.version} is not supported (this simdnn reads version ${FORMAT_VERSION}).`);
-  }
-  if (!Array.isArray(s.layers) || s.layers.length === 0) throw new Error('fromJSON: the spec has no layers.');
-  return s as ModelSpec;
-}
-
 /**
  * The weights of a spec as float32 values: `paramCount` of them, matching the spec's checksum,
  * all finite. Throws naming what does not fit.
  */
-export function decodeWeights(spec: ModelSpec, weights: ArrayBuffer | ArrayBufferView, paramCount: number): Float32Array {
+export function decodeWeights(
+  spec: ModelSpec,
+  weights: ArrayBuffer | ArrayBufferView,
+  paramCount: number,
+  where = 'fromJSON',
+): Float32Array {
+  if (!(weights instanceof ArrayBuffer) && !ArrayBuffer.isView(weights)) {
+    throw new Error(`${where}: the weights must be an ArrayBuffer or a typed array of little-endian float32, got ${typeof weights}.`);
+  }
   const bytes =
     weights instanceof ArrayBuffer ? weights : weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   if (bytes.byteLength !== paramCount * 4) {
     throw new Error(
-      `fromJSON: the weights have ${bytes.byteLength} bytes but the spec describes ${paramCount} parameters ` +
+      `${where}: the weights have ${bytes.byteLength} bytes but the spec describes ${paramCount} parameters ` +
         `(${paramCount * 4} bytes): weights.bin does not belong to this model.json, or is truncated.`,
     );
   }
   if (spec.weightsChecksum !== undefined && spec.weightsChecksum !== fnv1a(new Uint8Array(bytes))) {
-    throw new Error('fromJSON: the weights do not match the checksum in the spec: weights.bin belongs to another save, or is damaged.');
+    throw new Error(`${where}: the weights do not match the checksum in the spec: weights.bin belongs to another save, or is damaged.`);
   }
   const flat = new Float32Array(bytes.slice(0));
   for (let i = 0; i < flat.length; i++) {
-    if (!Number.isFinite(flat[i]!)) throw new Error(`fromJSON: weight ${i} is ${flat[i]}: the weights are corrupt.`);
+    if (!Number.isFinite(flat[i]!)) throw new Error(`${where}: weight ${i} is ${flat[i]}: the weights are corrupt.`);
   }
   return flat;
 }

@@ -26,9 +26,9 @@ describe('simdnn train: standardised CSV data', () => {
       cli('train', '--data', scaledRegression, '--no-standardize', '--json'),
     ]);
     expect(std.code, std.stderr).toBe(0);
-    expect(std.stdout).toContain("inputs and target standardised (the test loss is in the target's units)");
     const trained = JSON.parse(lastLine(std.stdout));
     expect(trained.testLoss).toBeLessThan(0.1 * v);
+    expect(std.stdout).toContain("inputs and target standardised (the test loss is in the target's units)");
     // --no-standardize: the raw values, as before (on the defaults this one learns nothing).
     expect(raw.code, raw.stderr).toBe(0);
     expect(raw.stdout).not.toContain('standardised');

@@ -8,6 +8,8 @@ import {
   DEFAULT_DATA,
   EARLY_STOPPING_VALIDATION_SPLIT,
   LABEL_TYPES,
+  LAYER_ACTIVATIONS,
+  PREDICT_OUTPUTS,
   SEARCH_DEFAULT_KFOLD,
   TRAIN_DEFAULTS,
 } from './defaults.js';
@@ -53,6 +55,12 @@ export const COMMANDS: Record<string, Command> = {
       'cross-entropy (one sigmoid unit per class with bce or mse/quadratic; one unit for two classes with\n' +
       'bce), linear for hinge and for numeric targets.\n' +
       '\n' +
+      'CSV inputs, and numeric targets, are standardised: z = (x − mean)/std per column, with the mean and\n' +
+      'std of the training split (a constant column gets std 1); --save keeps them in dataset.json, and\n' +
+      "evaluate and predict apply them (predictions back in the target's units). The test loss is in the\n" +
+      "target's units; progress, validation, k-fold and search losses are on the standardised target.\n" +
+      '--no-standardize trains on the raw values. MNIST keeps its [0, 1] pixels.\n' +
+      '\n' +
       'Training controls: --early-stopping <patience> watches the validation loss (of --validation-split,\n' +
       `default ${EARLY_STOPPING_VALIDATION_SPLIT} with it) and restores the best epoch's weights. --kfold <k> scores the settings with\n` +
       'k-fold cross-validation on the training split (mean ± sample std over the folds). --search <spec>\n' +
@@ -73,7 +81,14 @@ export const COMMANDS: Record<string, Command> = {
       activation: {
         type: 'string',
         arg: '<name[,name…]>',
-        help: `hidden activation, one for all layers or one per layer (default: ${TRAIN_DEFAULTS.activation})`,
+        help:
+          `hidden activation, one for all layers or one per layer (default: ${TRAIN_DEFAULTS.activation}); also the layers ` +
+          `${LAYER_ACTIVATIONS.join(' and ')}: prelu = dense (linear) + a learned slope per unit, maxout = the max of --pieces linear pieces per unit`,
+      },
+      pieces: {
+        type: 'string',
+        arg: '<k>',
+        help: `linear pieces per unit of --activation maxout, k ≥ 2 (default: ${TRAIN_DEFAULTS.pieces})`,
       },
       loss: {
         type: 'string',
@@ -116,8 +131,16 @@ export const COMMANDS: Record<string, Command> = {
         arg: '<n>',
         help: `seed of the initialisation, the shuffle and the CSV test split (default: ${TRAIN_DEFAULTS.seed})`,
       },
+      'no-standardize': {
+        type: 'boolean',
+        help: "train on the raw CSV values (default: inputs and numeric targets standardised with the training split's mean and std)",
+      },
       backend: BACKEND_FLAG,
-      save: { type: 'string', arg: '<dir>', help: 'save the trained model to this directory' },
+      save: {
+        type: 'string',
+        arg: '<dir>',
+        help: 'save the trained model (and dataset.json: columns, classes, standardisation) to this directory',
+      },
       json: {
         type: 'boolean',
         help: 'print {"testAccuracy","testLoss","epochs","trainSeconds","samplesPerSecond","backend","simd","history"} as the last line (history: the per-epoch logs)',
@@ -132,7 +155,10 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'loss and accuracy of a saved model',
     description:
       'Evaluates the model saved in <dir> (by `simdnn train --save <dir>` or model.save(dir)) on the\n' +
-      'MNIST test split (the default) or on every row of a CSV file.',
+      'MNIST test split (the default) or on every row of a CSV file. A CSV must have the training\n' +
+      'columns (dataset.json): missing or unknown columns are an error naming them, the same columns in\n' +
+      'another order are re-ordered by name. The standardisation of training is applied, and the loss\n' +
+      "of a regression is in the target's units.",
     positionals: ['dir'],
     flags: {
       data: { type: 'string', arg: 'mnist|<file.csv>', help: `'mnist' (its test split) or a CSV file (default: ${DEFAULT_DATA})` },
@@ -152,13 +178,24 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'simdnn predict <dir> <file.csv> [options]',
     summary: 'one prediction per CSV row',
     description:
-      'Prints one line per row of <file.csv>: the class index for a classifier, the value for a\n' +
-      'single-output model, or with --values every output, comma-separated. Every column is a\n' +
-      'feature except the label column of training (when the file has it) or --label.',
+      'Prints one line per row of <file.csv>. A classifier prints its class name (--output labels, the\n' +
+      'default; the index when the model has no class names, e.g. MNIST), the class index (--output\n' +
+      'indices) or every output comma-separated (--output probabilities: softmax probabilities with\n' +
+      "cross-entropy). A regression prints its value(s), in the target's units.\n" +
+      '\n' +
+      'Every column is a feature except the label column of training (when the file has it) or --label.\n' +
+      'The feature columns must be the training ones (dataset.json): missing or unknown columns are an\n' +
+      'error (exit 2) naming them; the same columns in another order are re-ordered by name. The\n' +
+      'standardisation of training is applied.',
     positionals: ['dir', 'file.csv'],
     flags: {
       label: { type: 'string', arg: '<column>', help: 'a column to ignore (e.g. the label of a training file)' },
-      values: { type: 'boolean', help: 'print all output values instead of the class index' },
+      output: {
+        type: 'string',
+        arg: PREDICT_OUTPUTS.join('|'),
+        help: 'for a classifier: class names, class indices or every output value (default: labels)',
+      },
+      values: { type: 'boolean', help: 'print every output value (the same as --output probabilities)' },
       backend: BACKEND_FLAG,
       help: HELP_FLAG,
     },

@@ -4,8 +4,9 @@ import { Rng } from '../random.js';
 import { readCsvColumns } from '../data/csv.js';
 import type { Tensor2D } from '../data/tensor.js';
 import { readJsonIfExists } from '../io/files.js';
-import { oneOf, type Values } from './args.js';
+import { UsageError, oneOf, type Values } from './args.js';
 import { BACKENDS, CSV_TEST_FRACTION, DATASET_FILE, TRAIN_DEFAULTS } from './defaults.js';
+import { checkScaler, type ColumnScaler, type Standardization } from './scaler.js';
 
 // ───────────────────────────── shared helpers ─────────────────────────────
 
@@ -22,7 +23,9 @@ export interface Split {
   test: Dataset;
   classes?: string[];
   /** How the CLI read the CSV (saved next to the model). */
-  csv?: { label: string; labelType: 'class' | 'value'; columns: string[]; classes?: string[] };
+  csv?: DatasetInfo & { label: string; labelType: 'class' | 'value'; columns: string[] };
+  /** With standardised regression targets: the test split's targets in their own units (test.targets are standardised). */
+  testTargetsInUnits?: Tensor2D;
 }
 
 export interface Io {
@@ -100,17 +103,84 @@ export async function initBackend(values: Values) {
   return init({ backend });
 }
 
+/** The dataset.json sidecar of a saved model: how `simdnn train` read the training CSV. */
 export interface DatasetInfo {
+  /** The label column. */
   label?: string;
+  /** Classes or numeric targets. */
   labelType?: 'class' | 'value';
+  /** The feature columns, in the model's input order. */
   columns?: string[];
+  /** Class names; output j of a classifier is classes[j]. */
   classes?: string[];
+  /** The standardisation of the inputs (and of a regression's target); absent: none (--no-standardize, or a model saved before it existed). */
+  standardize?: Standardization;
 }
 
 export async function datasetInfo(dir: string): Promise<DatasetInfo> {
   const { join } = await import('node:path');
   const info = await readJsonIfExists(join(dir, DATASET_FILE));
   return info && typeof info === 'object' ? (info as DatasetInfo) : {};
+}
+
+/** The checked scalers of a saved model's dataset.json (undefined when it has none). */
+export function scalersOf(info: DatasetInfo, inputUnits: number, outputUnits: number, dir: string): Partial<Standardization> {
+  const st = info.standardize;
+  if (st === undefined || st === null) return {};
+  const source = `${dir}/${DATASET_FILE}`;
+  const out: { x: ColumnScaler; y?: ColumnScaler } = { x: checkScaler(st.x, inputUnits, 'the inputs', source) };
+  if (st.y !== undefined && st.y !== null) out.y = checkScaler(st.y, outputUnits, 'the target', source);
+  return out;
+}
+
+/**
+ * A CSV's feature columns (its header without the label) checked by name against the training
+ * columns of dataset.json, when it has them; run on the header, before any cell is read. A different
+ * number of columns is a data error (exit 1) naming the missing and unknown columns; the same number
+ * with other names is a usage error (exit 2) naming them. The same names in another order pass
+ * (alignColumns re-orders them).
+ */
+export function checkColumnNames(have: string[], info: DatasetInfo, expected: number, source: string, hint = ''): void {
+  const trained = info.columns;
+  if (!Array.isArray(trained) || trained.length !== expected) return;
+  const missing = trained.filter((c) => !have.includes(c));
+  const unknown = have.filter((c) => !trained.includes(c));
+  if (!missing.length && !unknown.length) return;
+  const list = (cs: string[]): string => cs.map((c) => `'${c}'`).join(', ');
+  const names =
+    `${missing.length ? `missing ${list(missing)}` : ''}${missing.length && unknown.length ? '; ' : ''}` +
+    `${unknown.length ? `unknown ${list(unknown)}` : ''}`;
+  const training = `the model was trained on ${list(trained)}${info.label !== undefined ? ` (label '${info.label}')` : ''}`;
+  if (have.length !== expected) {
+    throw new Error(`${source} has ${have.length} feature columns but the model expects ${expected}${hint} (${names}; ${training})`);
+  }
+  throw new UsageError(`${source}: the feature columns do not match the model's: ${names}; ${training}`);
+}
+
+/**
+ * The CSV's features in the model's input order: checked by name (checkColumnNames) when dataset.json
+ * has the training columns, and the same columns in another order re-ordered by name (with a note);
+ * else checked by count.
+ */
+export function alignColumns(
+  t: { x: Tensor2D; columns: string[] },
+  info: DatasetInfo,
+  expected: number,
+  source: string,
+  io: Io,
+  hint = '',
+): Tensor2D {
+  checkColumnNames(t.columns, info, expected, source, hint);
+  checkColumns(t.x, expected, source, hint);
+  const trained = info.columns;
+  const have = t.columns;
+  if (!Array.isArray(trained) || trained.length !== expected || have.every((c, j) => c === trained[j])) return t.x;
+  io.note(`${source}: columns re-ordered by name to the training order ${trained.map((c) => `'${c}'`).join(', ')}`);
+  const [n, cols] = t.x.shape;
+  const from = trained.map((c) => have.indexOf(c));
+  const out = new Float32Array(n * cols);
+  for (let r = 0; r < n; r++) for (let j = 0; j < cols; j++) out[r * cols + j] = t.x.data[r * cols + from[j]];
+  return { data: out, shape: [n, cols] };
 }
 
 export function checkColumns(x: Tensor2D, expected: number, source: string, hint = ''): void {

@@ -24,8 +24,16 @@ export function printPlan(run: TrainRun, model: Sequential, chosen: ModelSpec): 
     `Training on ${tr.x.shape[0]} samples, testing on ${te.x.shape[0]}: ` +
       `${epochs} epochs, ${optimizerLine(run, model, chosen)}` +
       `${chosen.l2 ? `, L2 λ ${chosen.l2}` : ''}${chosen.l1 ? `, L1 λ ${chosen.l1}` : ''}${chosen.dropout ? `, dropout ${chosen.dropout}` : ''}` +
-      `${validationSplit ? `, validation split ${validationSplit}` : ''}${patience !== undefined ? `, early stopping (patience ${patience})` : ''}, seed ${seed}\n`,
+      `${validationSplit ? `, validation split ${validationSplit}` : ''}${patience !== undefined ? `, early stopping (patience ${patience})` : ''}, seed ${seed}` +
+      `${standardised(run)}\n`,
   );
+}
+
+/** The standardisation part of the plan line: what was standardised, if anything. */
+function standardised(run: TrainRun): string {
+  const st = run.data.csv?.standardize;
+  if (!st) return '';
+  return st.y ? "; inputs and target standardised (the test loss is in the target's units)" : '; inputs standardised';
 }
 
 /** The optimizer part of the plan line: batch size, type, learning rate and momentum, or full batch for second order. */

@@ -3,7 +3,7 @@ import type { SearchSpace } from '../index.js';
 import { activationNames } from '../registries/activations.js';
 import { getInitializer } from '../registries/initializers.js';
 import { UsageError, lossName, num, oneOf, optionalNum, str, type Values } from './args.js';
-import { BACKENDS, EARLY_STOPPING_VALIDATION_SPLIT, LABEL_TYPES, MAX_SEED, TRAIN_DEFAULTS } from './defaults.js';
+import { BACKENDS, EARLY_STOPPING_VALIDATION_SPLIT, LABEL_TYPES, LAYER_ACTIVATIONS, MAX_SEED, TRAIN_DEFAULTS } from './defaults.js';
 import { parseSearchSpec } from './search-spec.js';
 import { CLI_OPTIMIZERS, type ModelSpec } from './train-model.js';
 
@@ -28,6 +28,8 @@ export interface TrainFlags {
   lossFlag?: string;
   loss?: string;
   save?: string;
+  /** CSV inputs and regression targets standardised (off with --no-standardize). */
+  standardize: boolean;
   /** The model settings of the flags (search candidates override some). */
   model: ModelSpec;
 }
@@ -57,6 +59,10 @@ export function readTrainFlags(values: Values): TrainFlags {
   if (space?.hidden && activations.length > 1) {
     throw new UsageError('--search over hidden sizes needs one --activation for all layers (the layer count varies)');
   }
+  const pieces = num(values, 'pieces', TRAIN_DEFAULTS.pieces, { integer: true, min: 2 });
+  if (str(values, 'pieces') !== undefined && !activations.includes('maxout')) {
+    throw new UsageError('--pieces sets the linear pieces of maxout layers: use it with --activation maxout');
+  }
   const lossFlag = str(values, 'loss');
   return {
     quiet: values.quiet === true,
@@ -73,7 +79,8 @@ export function readTrainFlags(values: Values): TrainFlags {
     lossFlag,
     loss: lossFlag === undefined ? undefined : lossName(lossFlag),
     save: str(values, 'save'),
-    model: { hidden, activations, init, optimizer, lr, momentum, l1, l2, dropout },
+    standardize: values['no-standardize'] !== true,
+    model: { hidden, activations, pieces, init, optimizer, lr, momentum, l1, l2, dropout },
   };
 }
 
@@ -136,10 +143,10 @@ function parseLayers(flag: string | undefined): number[] {
   });
 }
 
-/** --activation: known names, one for all hidden layers or one per layer. */
+/** --activation: known names (the registry's, and the layers prelu and maxout), one for all hidden layers or one per layer. */
 function readActivations(flag: string | undefined, layers: number): string[] {
   const names = (flag ?? TRAIN_DEFAULTS.activation).split(',').map((a) => a.trim());
-  const known = activationNames();
+  const known = [...activationNames(), ...LAYER_ACTIVATIONS];
   for (const a of names) {
     if (!known.includes(a)) throw new UsageError(`--activation: unknown activation '${a}'; use one of: ${known.join(', ')}`);
   }

@@ -3,6 +3,8 @@ import {
   sequential,
   dense,
   dropout,
+  maxout,
+  prelu,
   sgd,
   momentum,
   nesterov,
@@ -24,6 +26,8 @@ import { ADAM_DEFAULT_LR, TRAIN_DEFAULTS } from './defaults.js';
 export interface ModelSpec {
   hidden: number[];
   activations: string[];
+  /** Linear pieces per unit of the maxout layers (--pieces). */
+  pieces: number;
   init?: string;
   optimizer: string;
   lr?: number;
@@ -108,18 +112,22 @@ export function buildModel(s: ModelSpec, task: Task): Sequential {
   }
 }
 
-/** The hidden dense layers (each followed by dropout when the spec has it), then the output layer. */
+/**
+ * The hidden layers (each followed by dropout when the spec has it), then the output layer. A hidden
+ * layer is dense with its activation; 'prelu' is dense (linear) then prelu() (a learned slope per
+ * unit); 'maxout' is maxout({ units, pieces }).
+ */
 function layersOf(s: ModelSpec, task: Task): Layer[] {
   const layers: Layer[] = [];
   s.hidden.forEach((units, i) => {
-    layers.push(
-      dense({
-        units,
-        activation: s.activations.length === 1 ? s.activations[0] : s.activations[i],
-        ...(s.init ? { kernelInitializer: s.init } : {}),
-        ...(i === 0 ? { inputShape: [task.nIn] } : {}),
-      }),
-    );
+    const activation = s.activations.length === 1 ? s.activations[0] : s.activations[i];
+    const common = {
+      ...(s.init ? { kernelInitializer: s.init } : {}),
+      ...(i === 0 ? { inputShape: [task.nIn] } : {}),
+    };
+    if (activation === 'maxout') layers.push(maxout({ units, pieces: s.pieces, ...common }));
+    else if (activation === 'prelu') layers.push(dense({ units, activation: 'linear', ...common }), prelu());
+    else layers.push(dense({ units, activation, ...common }));
     if (s.dropout > 0) layers.push(dropout({ rate: s.dropout }));
   });
   layers.push(

@@ -2,6 +2,7 @@
 import type { Sequential } from '../index.js';
 import { writeFileAtomic } from '../io/files.js';
 import { DATASET_FILE } from './defaults.js';
+import { lossInTargetUnits } from './scaler.js';
 import { formatNumber, pct, simdLabel } from './shared.js';
 import type { Trained } from './train-fit.js';
 import type { TrainRun } from './train-run.js';
@@ -28,10 +29,15 @@ function printEarlyStop(run: TrainRun, { earlyStopping: es }: Trained): void {
   }
 }
 
-/** Evaluates the model on the test split and prints its accuracy (for classes) and loss; always printed, also with --quiet. */
+/**
+ * Evaluates the model on the test split and prints its accuracy (for classes) and loss; always
+ * printed, also with --quiet. A regression on standardised targets: the loss in the target's units.
+ */
 function printTestScore(run: TrainRun, { model }: Trained): EvaluateResult {
   const te = run.data.test;
-  const result = model.evaluate(te.x, run.yTest);
+  const y = run.data.csv?.standardize?.y;
+  const inUnits = run.data.testTargetsInUnits;
+  const result = y && inUnits ? { loss: lossInTargetUnits(model, te.x, inUnits, y) } : model.evaluate(te.x, run.yTest);
   const loss = run.task.loss;
   const lossLabel = loss === 'categoricalCrossentropy' ? 'cross-entropy' : loss === 'meanSquaredError' ? 'mse' : loss;
   process.stdout.write(

@@ -24,7 +24,7 @@ describe('simdnn evaluate and predict', () => {
     expect(ev.accuracy).toBeGreaterThan(0.9);
     expect(Math.abs(ev.accuracy - trained.testAccuracy)).toBeLessThan(0.1);
 
-    const p = await cli('predict', dir, blobs);
+    const p = await cli('predict', dir, blobs, '--output', 'indices');
     expect(p.code, p.stderr).toBe(0);
     const lines = p.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(240);

@@ -44,7 +44,9 @@ describe('simdnn train: bad flag values', () => {
         /--early-stopping watches the validation loss: give --validation-split a fraction > 0/,
       ],
       [['--kfold', '3', '--save', '/tmp/x'], /--kfold alone only scores the settings/],
-      [['--activation', 'prelu'], /unknown activation 'prelu'/],
+      [['--activation', 'swish,prelu'], /unknown activation 'swish'; use one of: .*prelu, maxout/],
+      [['--pieces', '3'], /--pieces sets the linear pieces of maxout layers: use it with --activation maxout/],
+      [['--activation', 'maxout', '--pieces', '1'], /--pieces must be an integer ≥ 2, got '1'/],
     ];
     for (const [args, re] of cases) {
       const r = await train(...args);

@@ -49,4 +49,23 @@ describe('simdnn train: the model from the flags', () => {
       expect(JSON.parse(lastLine(r.stdout)).testAccuracy, loss).toBeGreaterThan(0.85);
     }
   });
+
+  it('--activation prelu and maxout (layers, not activations) train from the CLI', async () => {
+    const [p, m] = await Promise.all([
+      train('--layers', '16', '--activation', 'prelu', '--epochs', '10', '--json'),
+      train('--layers', '16,8', '--activation', 'maxout,relu', '--pieces', '3', '--epochs', '10', '--json'),
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/0 dense\s+\[batch, 16\]\s+80\s+linear/);
+    expect(p.stdout).toMatch(/1 prelu\s+\[batch, 16\]\s+16\s+prelu/);
+    expect(JSON.parse(lastLine(p.stdout)).testAccuracy).toBeGreaterThan(0.9);
+    expect(m.code, m.stderr).toBe(0);
+    // 4 inputs × 16 units × 3 pieces + 16 × 3 biases
+    expect(m.stdout).toMatch(/0 maxout\s+\[batch, 16\]\s+240\s+maxout/);
+    expect(m.stdout).toMatch(/1 dense\s+\[batch, 8\]\s+136\s+relu/);
+    expect(JSON.parse(lastLine(m.stdout)).testAccuracy).toBeGreaterThan(0.9);
+    const help = await train('--help');
+    expect(help.stdout).toContain('--pieces <k>');
+    expect(help.stdout).toMatch(/also the layers prelu and maxout/);
+  });
 });

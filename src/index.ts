@@ -95,6 +95,7 @@ export {
 export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
 export { fromJSON, saveModel, loadModel } from './model-io.js';
 export type { ModelSpec } from './io/serialize.js';
+export { MAX_PARAMS, MAX_UNITS, MAX_LAYERS } from './io/spec-check.js';
 export { Rng } from './random.js';
 export type { Input, Labels, MatrixLike } from './data/prepare.js';
 export { tensor2d, type Tensor2D } from './data/tensor.js';

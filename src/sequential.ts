@@ -161,10 +161,13 @@ export class Sequential {
     if (why) throw new Error(`compile: loss '${loss.name}' does not fit output activation '${outAct}': ${why}.`);
     const fresh = !this.net;
     const net = this.net ?? this.build();
+    let session = this.session_;
     try {
       // Epoch trainers that cannot serve this model (dropout, hinge, L1, size) say why here.
       if (optimizer.kind === 'epoch') optimizer.checkModel(net, loss, regularization);
+      if (session?.optimizer !== optimizer) session = new Session(optimizer, net);
     } catch (e) {
+      // A refused compile leaves nothing allocated behind.
       if (fresh) {
         net.dispose();
         this.net = undefined;
@@ -172,9 +175,9 @@ export class Sequential {
       throw e;
     }
     net.setLoss(loss);
-    if (this.session_?.optimizer !== optimizer) {
+    if (session !== this.session_) {
       this.session_?.dispose();
-      this.session_ = new Session(optimizer, net);
+      this.session_ = session;
     }
     this.metrics_ = metrics.map((m) => (m === 'acc' ? 'accuracy' : m));
     this.regularization_ = regularization;

@@ -195,12 +195,12 @@ export function registerActivation(def: ActivationDef): void {
 
 /** The activation of that name (or alias), or undefined (e.g. for the output of a prelu or maxout layer). */
 export function findActivation(name: string): ActivationDef | undefined {
-  return registry.get(aliases[name] ?? name);
+  return registry.get((Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name);
 }
 
 /** Looks an activation up by name; unknown names get an error listing the known ones. */
 export function getActivation(name: string): ActivationDef {
-  const d = registry.get(aliases[name] ?? name);
+  const d = registry.get((Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name);
   if (!d) {
     if (name === 'prelu' || name === 'maxout') {
       throw new Error(

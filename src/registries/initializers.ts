@@ -101,7 +101,7 @@ export function getInitializer(spec: InitializerSpec): InitializerDef {
   }
   const name = spec;
   if (name === 'constant') throw new Error("initializer 'constant' needs a value: use constant({ value: 0.1 }).");
-  const d = registry.get(aliases[name] ?? name);
+  const d = registry.get((Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name);
   if (!d) throw new Error(`unknown initializer '${name}'; use one of: ${[...registry.keys()].join(', ')}, constant({ value }).`);
   return d;
 }

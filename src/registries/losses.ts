@@ -278,7 +278,7 @@ export type BuiltinLoss =
 export type LossName = BuiltinLoss | (string & {});
 
 export function getLoss(name: string): LossDef {
-  const d = registry.get(aliases[name] ?? name);
+  const d = registry.get((Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name);
   if (!d) {
     throw new Error(`unknown loss '${name}'; use one of: ${[...registry.keys(), ...Object.keys(aliases)].join(', ')}.`);
   }

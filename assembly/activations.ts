@@ -1,3 +1,6 @@
+// Why ~450 lines in one file: ten activations, each a short forward/backward pair of SIMD loops
+// side by side (the house style: forward and backward of one function next to each other).
+//
 // Elementwise activations, forward and backward side by side.
 //
 // Uniform signatures (src/kernels/kernels.ts):

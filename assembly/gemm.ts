@@ -1,3 +1,7 @@
+// Why ~700 lines in one file: the packing routines, the register-tiled micro-kernel, the small-m and
+// narrow-n paths and the three layouts' drivers share the blocking constants (KC, MC, NC) and one
+// family of preconditions; splitting them would scatter one algorithm over several files.
+//
 // General matrix multiply, f32, row-major, WebAssembly SIMD (f32x4).
 //
 //   gemm_nn_f32:  C = A·B   + bias + beta·C      A [m×k], B [k×n]

@@ -1,3 +1,6 @@
+// Why ~570 lines in one file: everything here serves one solve (the damped Gauss–Newton / Newton
+// step): the blocked Cholesky needs its triangular solves and rank-k update, and CG its vector ops.
+//
 // Linear algebra for second-order training: Cholesky factorization, triangular solves, the symmetric
 // rank-k update JᵀJ (Gauss–Newton / Levenberg–Marquardt) and the vector operations of conjugate
 // gradient. f32, row-major, n×n matrices contiguous (leading dimension n). Pointers are byte offsets.

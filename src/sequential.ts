@@ -15,7 +15,7 @@ import type { EpochTrainer } from './train/epoch-trainer.js';
 import { fit as runFit, type FitOptions, type History } from './train/fit.js';
 import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
 import { Session } from './train/session.js';
-import { anyInteger, oneOf } from './validate.js';
+import { anyInteger, oneOf, shown } from './validate.js';
 import { evaluateRows, predictRows } from './network/batches.js';
 
 /** Default seed of the weight initialisation (and, plus one, of fit's shuffle). */
@@ -272,8 +272,20 @@ export class Sequential {
   predictOne(x: ArrayLike<number>, out?: Float32Array): Float32Array {
     const net = this.net;
     if (!net || this.disposed) this.assertBuilt();
+    if (x === null || typeof x !== 'object' || typeof x.length !== 'number') {
+      throw new Error(`predictOne: x must be one sample: a Float32Array or number[] of ${net!.inputUnits} values, got ${shown(x)}.`);
+    }
     if (x.length !== net!.inputUnits) {
       throw new Error(`predictOne: x has ${x.length} values but the model expects ${net!.inputUnits}.`);
+    }
+    // Typed arrays hold numbers by construction; a plain array is checked (≈ 1 ns a value).
+    if (!ArrayBuffer.isView(x)) {
+      for (let j = 0; j < x.length; j++) {
+        if (typeof x[j] !== 'number') throw new Error(`predictOne: x[${j}] is ${shown(x[j])}: inputs must be numbers.`);
+      }
+    }
+    if (out !== undefined && (!(out instanceof Float32Array) || out.length !== net!.outputUnits)) {
+      throw new Error(`predictOne: out must be a Float32Array of ${net!.outputUnits} values (the outputs), got ${shown(out)}.`);
     }
     return net!.predictOne(x, out ?? new Float32Array(net!.outputUnits));
   }

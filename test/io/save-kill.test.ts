@@ -11,20 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { dense, init, loadModel, sequential } from '../../src/index.js';
 import { root } from '../helpers/cli.js';
 import { generationWeights, KILL_MODEL } from '../helpers/kill-model.js';
+import { mulberry32 } from '../helpers/random.js'; // the kill moments are seeded, so a failure can be replayed
 
 const KILLS = 40;
-
-/** mulberry32: the kill moments are seeded, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the save loop from generation `from`, kills it `delayMs` after its first completed save; returns the last completed one. */
 function saveThenKill(dir: string, from: number, delayMs: number): Promise<number> {
@@ -58,7 +47,7 @@ describe('a save killed at any moment leaves the old or the new model', () => {
   it(`${KILLS} SIGKILLs of a process saving in a loop: every time one of the two loads, and the next save cleans up`, async () => {
     const backend = await init({ backend: 'js' });
     const dir = mkdtempSync(join(tmpdir(), 'simdnn-kill-'));
-    const random = prng(20240607);
+    const random = mulberry32(20240607);
     const tally = { old: 0, new: 0, leftovers: 0 };
     try {
       const first = sequential(

@@ -93,7 +93,8 @@ export {
   type TensorGradientCheck,
 } from './train/gradient-check.js';
 export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
-export { fromJSON, saveModel, loadModel } from './model-io.js';
+export { fromJSON, fromOnnx, saveModel, loadModel } from './model-io.js';
+export { toOnnx, type ToOnnxOptions, type OnnxExportable } from './io/onnx/export.js';
 export type { ModelSpec } from './io/serialize.js';
 export { MAX_PARAMS, MAX_UNITS, MAX_LAYERS } from './io/spec-check.js';
 export { Rng } from './random.js';

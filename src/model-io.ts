@@ -10,6 +10,8 @@
  * cap) frees what it allocated. Every error names where it comes from and the field; an unexpected
  * one is reworded so no engine text ("Cannot read properties of undefined …") reaches the caller.
  */
+import { layerFromConfig } from './layers/index.js';
+import { onnxToLayers } from './io/onnx/import.js';
 import { checkModelSpec } from './io/spec-check.js';
 import { decodeWeights } from './io/serialize.js';
 import type { Backend } from './kernels/backend.js';
@@ -82,4 +84,35 @@ export async function loadModel(dir: string, options: { backend?: Backend } = {}
   const { readModelFiles } = await import('./io/files.js');
   const { spec, weights, specPath, weightsPath } = await readModelFiles(dir);
   return rebuild(spec, weights, options, `loadModel: ${specPath}`, `loadModel: ${weightsPath}`);
+}
+
+/**
+ * Reads an ONNX MLP (Gemm or MatMul + Add, the registry's activations, PRelu, Flatten/Reshape of
+ * the input; simdnn's own maxout export) into a compiled `Sequential` (loss meanSquaredError,
+ * optimizer sgd: compile again to train). Checks the whole file before allocating; any other op
+ * is refused with the op and the node named, damaged bytes with the byte offset.
+ */
+export function fromOnnx(bytes: ArrayBuffer | ArrayBufferView, options: { backend?: Backend } = {}): Sequential {
+  const where = 'fromOnnx';
+  let u8: Uint8Array;
+  if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
+  else if (ArrayBuffer.isView(bytes)) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  else throw new Error(`${where}: expected the bytes of an .onnx file (Uint8Array or ArrayBuffer), got ${typeof bytes}.`);
+  let imported: ReturnType<typeof onnxToLayers>;
+  let layers: ReturnType<typeof layerFromConfig>[];
+  try {
+    imported = onnxToLayers(u8);
+    layers = imported.layers.map((c) => layerFromConfig(c));
+  } catch (e) {
+    throw reworded(e, where);
+  }
+  const model = new Sequential(layers, { name: imported.name || undefined, backend: options.backend });
+  try {
+    model.compile({ loss: 'meanSquaredError', optimizer: 'sgd' });
+    model.setWeights(imported.weights);
+  } catch (e) {
+    model.dispose();
+    throw reworded(e, where);
+  }
+  return model;
 }

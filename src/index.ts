@@ -96,6 +96,8 @@ export { classifier, regressor, type ClassifierOptions, type RegressorOptions, t
 export { fromJSON, fromOnnx, saveModel, loadModel } from './model-io.js';
 export { toOnnx, type ToOnnxOptions, type OnnxExportable } from './io/onnx/export.js';
 export type { ModelSpec } from './io/serialize.js';
+export { toTfjs, type TfjsExport, type TfjsArtifacts, type TfjsModelJson, type TfjsWeightsInput } from './io/tfjs/index.js';
+export { fromTfjs, type FromTfjsOptions } from './tfjs.js';
 export { MAX_PARAMS, MAX_UNITS, MAX_LAYERS } from './io/spec-check.js';
 export { Rng } from './random.js';
 export type { Input, Labels, MatrixLike } from './data/prepare.js';

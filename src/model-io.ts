@@ -15,7 +15,9 @@ import { onnxToLayers } from './io/onnx/import.js';
 import { checkModelSpec } from './io/spec-check.js';
 import { decodeWeights } from './io/serialize.js';
 import type { Backend } from './kernels/backend.js';
-import { METRICS, Sequential } from './sequential.js';
+import type { Layer } from './layers/layer.js';
+import { METRICS, Sequential, type CompileOptions, type Metric, type SequentialOptions } from './sequential.js';
+import { userError } from './validate.js';
 import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
 
@@ -24,13 +26,28 @@ export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, 
   return rebuild(spec, weights, options, 'fromJSON', 'fromJSON');
 }
 
-/** An error message without engine text, prefixed with `where` unless it already names it. */
-function reworded(e: unknown, where: string): Error {
-  const m = e instanceof Error ? e.message : String(e);
-  if (/Cannot read properties|is not a function|is not iterable|undefined|RangeError|RuntimeError/.test(m) || !(e instanceof Error)) {
-    return new Error(`${where}: the model could not be rebuilt (${e instanceof Error ? e.name : typeof e}); the file is damaged.`);
+const reworded = (e: unknown, where: string): Error => userError(e, where, 'the model could not be rebuilt; the file is damaged');
+
+/**
+ * Builds and compiles a model from checked layers, then sets its weights; a compile or weights the
+ * model refuses free what it allocated. The one place where a loaded model meets the heap.
+ */
+export function assemble(
+  layers: Layer[],
+  init: SequentialOptions,
+  compile: CompileOptions,
+  setWeights: (m: Sequential) => void,
+  onError: (e: unknown) => Error,
+): Sequential {
+  const model = new Sequential(layers, init);
+  try {
+    model.compile(compile);
+    setWeights(model);
+  } catch (e) {
+    model.dispose();
+    throw onError(e);
   }
-  return m.startsWith(where.split(':')[0]!) ? e : new Error(`${where}: ${m}`);
+  return model;
 }
 
 function rebuild(
@@ -56,22 +73,20 @@ function rebuild(
     throw reworded(e, specWhere);
   }
   const s = checked.spec;
+  const c = s.compile;
   // 2. Build and compile (allocates θ); anything refused here is freed again.
-  const model = new Sequential(checked.layers, { seed: s.seed, name: s.name, backend: options.backend });
-  try {
-    const c = s.compile;
-    model.compile({
+  return assemble(
+    checked.layers,
+    { seed: s.seed, name: s.name, backend: options.backend },
+    {
       loss: c?.loss ?? 'meanSquaredError',
       optimizer: optimizer ?? 'sgd',
-      metrics: (c?.metrics ?? []) as ('accuracy' | 'acc')[],
+      metrics: (c?.metrics ?? []) as Metric[],
       regularization: c?.regularization,
-    });
-    model.setFlatWeights(flat);
-  } catch (e) {
-    model.dispose();
-    throw reworded(e, specWhere);
-  }
-  return model;
+    },
+    (m) => m.setFlatWeights(flat),
+    (e) => reworded(e, specWhere),
+  );
 }
 
 /** Writes the model into `dir` (model.json + its weights file); one rename commits it (Node only). */
@@ -106,13 +121,11 @@ export function fromOnnx(bytes: ArrayBuffer | ArrayBufferView, options: { backen
   } catch (e) {
     throw reworded(e, where);
   }
-  const model = new Sequential(layers, { name: imported.name || undefined, backend: options.backend });
-  try {
-    model.compile({ loss: 'meanSquaredError', optimizer: 'sgd' });
-    model.setWeights(imported.weights);
-  } catch (e) {
-    model.dispose();
-    throw reworded(e, where);
-  }
-  return model;
+  return assemble(
+    layers,
+    { name: imported.name || undefined, backend: options.backend },
+    { loss: 'meanSquaredError', optimizer: 'sgd' },
+    (m) => m.setWeights(imported.weights),
+    (e) => reworded(e, where),
+  );
 }

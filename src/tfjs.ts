@@ -12,7 +12,9 @@ import { readTfjs, type TfjsArtifacts, type TfjsModelJson, type TfjsWeightsInput
 import { checkModelSpec } from './io/spec-check.js';
 import type { Backend } from './kernels/backend.js';
 import type { LossName } from './registries/losses.js';
-import { METRICS, Sequential, type Metric } from './sequential.js';
+import { assemble } from './model-io.js';
+import { METRICS, type Metric, type Sequential } from './sequential.js';
+import { userError } from './validate.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
 import type { Optimizer } from './train/optimizers.js';
 
@@ -38,14 +40,7 @@ export interface FromTfjsOptions {
 
 const WHERE = 'fromTfjs';
 
-/** An error without engine text, prefixed with `fromTfjs`. */
-function ours(e: unknown): Error {
-  const m = e instanceof Error ? e.message : String(e);
-  if (!(e instanceof Error) || /Cannot read properties|is not a function|is not iterable|RangeError|RuntimeError/.test(m)) {
-    return new Error(`${WHERE}: the model could not be read (${e instanceof Error ? e.name : typeof e}); the file is damaged.`);
-  }
-  return m.startsWith(WHERE) ? e : new Error(`${WHERE}: ${m}`);
-}
+const ours = (e: unknown): Error => userError(e, WHERE, 'the model could not be read; the file is damaged');
 
 /**
  * A compiled simdnn model from a TF.js layers model: `fromTfjs(artifacts)` or
@@ -83,13 +78,11 @@ export function fromTfjs(
     throw ours(e);
   }
   const s = checked.spec;
-  const m = new Sequential(checked.layers, { seed: s.seed, name: s.name, backend: o.backend });
-  try {
-    m.compile({ loss: o.loss ?? DEFAULT_TFJS_LOSS, optimizer: o.optimizer ?? DEFAULT_TFJS_OPTIMIZER, metrics: o.metrics ?? [] });
-    m.setFlatWeights(flat);
-  } catch (e) {
-    m.dispose();
-    throw ours(e);
-  }
-  return m;
+  return assemble(
+    checked.layers,
+    { seed: s.seed, name: s.name, backend: o.backend },
+    { loss: o.loss ?? DEFAULT_TFJS_LOSS, optimizer: o.optimizer ?? DEFAULT_TFJS_OPTIMIZER, metrics: o.metrics ?? [] },
+    (m) => m.setFlatWeights(flat),
+    ours,
+  );
 }

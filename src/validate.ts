@@ -117,3 +117,21 @@ export function inputShape(where: string, v: unknown): number[] | undefined {
   }
   return [v[0] as number];
 }
+
+/**
+ * Engine text that must never reach a user: it means a check is missing somewhere, not that the
+ * user did something the message could explain ("Cannot read properties of undefined", a wasm trap).
+ */
+export const ENGINE_TEXT = /Cannot read properties|is not a function|is not iterable|undefined|RangeError|RuntimeError/;
+
+/**
+ * `e` as an Error in the library's words, prefixed with `where` unless it already names it; an
+ * error carrying engine text (or not an Error at all) becomes `where: <damaged> (<its name>).`
+ */
+export function userError(e: unknown, where: string, damaged: string): Error {
+  const m = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error) || ENGINE_TEXT.test(m)) {
+    return new Error(`${where}: ${damaged} (${e instanceof Error ? e.name : typeof e}).`);
+  }
+  return m.startsWith(where.split(':')[0]!) ? e : new Error(`${where}: ${m}`);
+}

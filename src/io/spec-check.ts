@@ -23,6 +23,7 @@ import { getInitializer } from '../registries/initializers.js';
 import { getLoss, lossNames } from '../registries/losses.js';
 import { shown } from '../validate.js';
 import { FORMAT, FORMAT_VERSION, type ModelSpec } from './serialize.js';
+import { ENGINE_TEXT } from '../validate.js';
 
 /**
  * The most parameters a loaded model may have: 50 million float32, i.e. 200 MB for θ and as much
@@ -88,9 +89,7 @@ const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).
 /** A message that carries no engine text: only ours (kept) or, for anything else, a generic one. */
 function cleanMessage(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return /Cannot read properties|is not a function|is not iterable|undefined|RangeError|RuntimeError/.test(m)
-    ? 'it is not a valid value'
-    : m.replace(/\.$/, '');
+  return ENGINE_TEXT.test(m) ? 'it is not a valid value' : m.replace(/\.$/, '');
 }
 
 /** The checker of one spec: `where` prefixes every message ('fromJSON', 'loadModel: dir/model.json'). */

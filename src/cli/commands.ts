@@ -180,10 +180,10 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'simdnn predict <dir|file.onnx> <file.csv> [options]',
     summary: 'one prediction per CSV row',
     description:
-      'Prints one line per row of <file.csv>, from a saved model <dir> or an .onnx file (as `simdnn\n' +
-      'export` writes it, or any ONNX MLP that `simdnn import` reads). A classifier prints its class name (--output labels, the\n' +
-      'default; the index when the model has no class names, e.g. MNIST), the class index (--output\n' +
-      'indices) or every output comma-separated (--output probabilities: softmax probabilities with\n' +
+      'Prints one line per row of <file.csv>, from a saved model <dir> or an .onnx file (as `simdnn export`\n' +
+      'writes it, or any ONNX MLP `simdnn import` reads). A classifier prints its class name (--output\n' +
+      'labels, the default; the index when the model has no class names, e.g. MNIST), the class index\n' +
+      '(--output indices) or every output comma-separated (--output probabilities: softmax probabilities with\n' +
       "cross-entropy). A regression prints its value(s), in the target's units.\n" +
       '\n' +
       'Every column is a feature except the label column of training (when the file has it) or --label.\n' +

@@ -7,6 +7,7 @@ import {
   CSV_TEST_FRACTION,
   DEFAULT_DATA,
   EARLY_STOPPING_VALIDATION_SPLIT,
+  EXPORT_FORMATS,
   LABEL_TYPES,
   LAYER_ACTIVATIONS,
   PREDICT_OUTPUTS,
@@ -17,6 +18,7 @@ import { CLI_OPTIMIZERS } from './train-model.js';
 import { train } from './train.js';
 import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';
+import { exportModel, importModel } from './export.js';
 
 // ───────────────────────────── flags and help ─────────────────────────────
 
@@ -175,19 +177,22 @@ export const COMMANDS: Record<string, Command> = {
     run: evaluate,
   },
   predict: {
-    usage: 'simdnn predict <dir> <file.csv> [options]',
+    usage: 'simdnn predict <dir|file.onnx> <file.csv> [options]',
     summary: 'one prediction per CSV row',
     description:
-      'Prints one line per row of <file.csv>. A classifier prints its class name (--output labels, the\n' +
-      'default; the index when the model has no class names, e.g. MNIST), the class index (--output\n' +
-      'indices) or every output comma-separated (--output probabilities: softmax probabilities with\n' +
+      'Prints one line per row of <file.csv>, from a saved model <dir> or an .onnx file (as `simdnn export`\n' +
+      'writes it, or any ONNX MLP `simdnn import` reads). A classifier prints its class name (--output\n' +
+      'labels, the default; the index when the model has no class names, e.g. MNIST), the class index\n' +
+      '(--output indices) or every output comma-separated (--output probabilities: softmax probabilities with\n' +
       "cross-entropy). A regression prints its value(s), in the target's units.\n" +
       '\n' +
       'Every column is a feature except the label column of training (when the file has it) or --label.\n' +
       'The feature columns must be the training ones (dataset.json): missing or unknown columns are an\n' +
       'error (exit 2) naming them; the same columns in another order are re-ordered by name. The\n' +
-      'standardisation of training is applied.',
-    positionals: ['dir', 'file.csv'],
+      'standardisation of training is applied. An .onnx file carries no dataset.json: one written by\n' +
+      '`simdnn export` has the columns and class names in its metadata (and the standardisation in its\n' +
+      'weights); any other prints its outputs (several: the index of the largest; one: the value).',
+    positionals: ['dir|file.onnx', 'file.csv'],
     flags: {
       label: { type: 'string', arg: '<column>', help: 'a column to ignore (e.g. the label of a training file)' },
       output: {
@@ -200,6 +205,45 @@ export const COMMANDS: Record<string, Command> = {
       help: HELP_FLAG,
     },
     run: predict,
+  },
+  export: {
+    usage: 'simdnn export <dir> --format onnx|tfjs --out <path> [options]',
+    summary: 'write a saved model as ONNX or TF.js',
+    description:
+      'Writes the model saved in <dir> in another format: --format onnx writes one .onnx file (opset 17;\n' +
+      'ONNX Runtime, `simdnn predict <file.onnx>`), --format tfjs a directory of model.json + weights.bin\n' +
+      "(the TF.js layers format: tf.loadLayersModel('file://<dir>/model.json') in tfjs-node, or serve the\n" +
+      'directory). The standardisation of training is folded into the weights, so the exported model\n' +
+      "takes the raw CSV features and gives predictions in the target's units; the label, the feature\n" +
+      "columns and the class names go into the file's metadata (ONNX metadata_props, TF.js\n" +
+      'userDefinedMetadata) for `simdnn import`. Files are written to a temporary and renamed.\n' +
+      'TF.js has no maxout layer and not every activation: such a model is refused (exit 2) with the fix.',
+    positionals: ['dir'],
+    flags: {
+      format: { type: 'string', arg: EXPORT_FORMATS.join('|'), help: 'onnx (one file) or tfjs (a directory); required' },
+      out: { type: 'string', arg: '<path>', help: 'the .onnx file, or the TF.js directory (created if needed); required' },
+      backend: BACKEND_FLAG,
+      quiet: { type: 'boolean', short: 'q', help: 'no notes' },
+      help: HELP_FLAG,
+    },
+    run: exportModel,
+  },
+  import: {
+    usage: 'simdnn import <file.onnx|model.json> --out <dir> [options]',
+    summary: 'save an ONNX or TF.js model as a simdnn model',
+    description:
+      'Reads an .onnx file (an MLP: Gemm or MatMul + Add, activations, PRelu) or a TF.js layers\n' +
+      'model.json (Dense, Dropout, PReLU; its weight files next to it, as its weightsManifest names\n' +
+      'them) and saves it to <dir> as `simdnn train --save` does, ready for evaluate and predict. The\n' +
+      'dataset info `simdnn export` put in the metadata becomes dataset.json.',
+    positionals: ['file'],
+    flags: {
+      out: { type: 'string', arg: '<dir>', help: 'the directory to save the model to; required' },
+      backend: BACKEND_FLAG,
+      quiet: { type: 'boolean', short: 'q', help: 'no notes' },
+      help: HELP_FLAG,
+    },
+    run: importModel,
   },
 };
 

@@ -20,6 +20,8 @@ export const PREDICT_OUTPUTS = ['labels', 'indices', 'probabilities'] as const;
  * dense(linear) + prelu() (a learned slope per unit), maxout = maxout({ units, pieces: --pieces }).
  */
 export const LAYER_ACTIVATIONS = ['prelu', 'maxout'] as const;
+/** `export --format`: one .onnx file, or a TF.js layers directory (model.json + weights.bin). No default. */
+export const EXPORT_FORMATS = ['onnx', 'tfjs'] as const;
 
 // ───────────────────────────── defaults ─────────────────────────────
 

@@ -1,8 +1,10 @@
-/** `simdnn predict <dir> <file.csv>`: one prediction per CSV row from a saved model. */
+/** `simdnn predict <dir|file.onnx> <file.csv>`: one prediction per CSV row from a saved model or an .onnx file. */
+import { stat } from 'node:fs/promises';
 import { loadModel, type Sequential } from '../index.js';
 import { readCsv, readCsvColumns } from '../data/csv.js';
 import { UsageError, oneOf, str, type Values } from './args.js';
 import { PREDICT_OUTPUTS } from './defaults.js';
+import { isOnnxPath, readOnnxFile } from './interchange.js';
 import { scale, unscale } from './scaler.js';
 import { alignColumns, checkColumnNames, cliIo, datasetInfo, formatNumber, initBackend, scalersOf, type DatasetInfo } from './shared.js';
 
@@ -12,8 +14,7 @@ export async function predict(values: Values, [dir, file]: string[]): Promise<vo
   const output = readOutput(values);
   const io = cliIo(false);
   await initBackend(values);
-  const model = await loadModel(dir);
-  const info = await datasetInfo(dir);
+  const { model, info } = await readModel(dir);
   const scalers = scalersOf(info, model.inputUnits, model.outputUnits, dir);
   const classifier = isClassifier(info, model);
   if (!classifier && output !== undefined && output !== 'probabilities') {
@@ -50,6 +51,19 @@ export async function predict(values: Values, [dir, file]: string[]): Promise<vo
     }
   }
   process.stdout.write(lines.join('\n') + (n ? '\n' : ''));
+}
+
+/**
+ * A saved model directory with its dataset.json, or an .onnx file with the dataset info of its
+ * metadata (`simdnn export` writes it; the standardisation is folded into the weights there).
+ */
+async function readModel(path: string): Promise<{ model: Sequential; info: DatasetInfo }> {
+  const isFile = await stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (isFile && isOnnxPath(path)) return readOnnxFile(path);
+  return { model: await loadModel(path), info: await datasetInfo(path) };
 }
 
 /** --output (and the older --values, the same as --output probabilities); undefined = the default for the model. */

@@ -32,7 +32,7 @@ describe('simdnn CLI: usage', () => {
     ]) {
       expect(train.stdout).toContain(f);
     }
-    expect((await cli('help', 'predict')).stdout).toContain('Usage: simdnn predict <dir> <file.csv>');
+    expect((await cli('help', 'predict')).stdout).toContain('Usage: simdnn predict <dir|file.onnx> <file.csv>');
   });
 
   it('help lists every course flag', async () => {

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `simdnn` command line: train, evaluate and predict with dense networks.
+ * The `simdnn` command line: train, evaluate and predict with dense networks, and move them in and
+ * out of ONNX and the TF.js layers format.
  *
  *   simdnn train [--data mnist|file.csv] [--label col] [--layers 128,64] … [--save dir] [--json]
  *   simdnn evaluate <dir> [--data mnist|file.csv] [--label col]
- *   simdnn predict <dir> <file.csv>
+ *   simdnn predict <dir|file.onnx> <file.csv>
+ *   simdnn export <dir> --format onnx|tfjs --out <path>
+ *   simdnn import <file.onnx|model.json> --out <dir>
  *
  * Exit codes: 0 success, 1 a runtime error (missing file, bad data, diverged training…),
  * 2 a usage error (unknown command or flag, bad flag value).

@@ -1,7 +1,8 @@
 /**
  * Smoke test in real Chromium: the BUILT package (dist/index.js + dist/simdnn*.wasm) is served over
  * http from the repository root, test/browser/xor.html imports it as an ES module, initialises the wasm
- * backend (so the .wasm is fetched next to dist/index.js, through `compileStreaming`) and trains XOR.
+ * backend (so the .wasm is fetched next to dist/index.js, through `compileStreaming`), trains XOR and
+ * round-trips the model through ONNX and the TF.js layers format in the page.
  *
  * Needs Debian's `chromium` (`apt-get install -y chromium`; `.ci/run` installs it) or CHROMIUM_PATH.
  * Set SIMDNN_SKIP_BROWSER=1 to skip on machines without a browser. Needs `npm run build` first
@@ -31,6 +32,7 @@ const CHROMIUM_ARGS = [
 
 interface XorResult {
   error?: string;
+  interchange: { onnxBytes: number; onnxMaxDiff: number; tfjsMaxDiff: number };
   accuracy: number;
   name: string;
   simd: string | boolean;
@@ -92,6 +94,10 @@ describe.skipIf(SKIP)('browser smoke test (Chromium, built package)', () => {
       expect(result.error, `the page threw${context()}`).toBeUndefined();
       expect(result.name, `backend name${context()}`).toBe('wasm');
       expect(result.accuracy, `XOR accuracy${context()}`).toBe(1);
+      // toOnnx / fromOnnx and toTfjs / fromTfjs run in the browser entry and give back the same model.
+      expect(result.interchange.onnxBytes, `ONNX export${context()}`).toBeGreaterThan(100);
+      expect(result.interchange.onnxMaxDiff, `ONNX round trip${context()}`).toBeLessThanOrEqual(1e-6);
+      expect(result.interchange.tfjsMaxDiff, `TF.js round trip${context()}`).toBeLessThanOrEqual(1e-6);
       // The module really came over http from dist/, with the MIME type compileStreaming requires.
       expect(wasmResponses.length, `no .wasm was fetched${context()}`).toBeGreaterThan(0);
       for (const w of wasmResponses) {

@@ -33,6 +33,7 @@ const CHROMIUM_ARGS = [
 interface XorResult {
   error?: string;
   interchange: { onnxBytes: number; onnxMaxDiff: number; tfjsMaxDiff: number };
+  yielding: { batches: number; setTimeoutCalls: number };
   accuracy: number;
   name: string;
   simd: string | boolean;
@@ -94,6 +95,9 @@ describe.skipIf(SKIP)('browser smoke test (Chromium, built package)', () => {
       expect(result.error, `the page threw${context()}`).toBeUndefined();
       expect(result.name, `backend name${context()}`).toBe('wasm');
       expect(result.accuracy, `XOR accuracy${context()}`).toBe(1);
+      // fit's yields in a page use a MessageChannel (unclamped), never setTimeout(0).
+      expect(result.yielding.batches, `yielding fit${context()}`).toBe(200);
+      expect(result.yielding.setTimeoutCalls, `setTimeout used to yield${context()}`).toBe(0);
       // toOnnx / fromOnnx and toTfjs / fromTfjs run in the browser entry and give back the same model.
       expect(result.interchange.onnxBytes, `ONNX export${context()}`).toBeGreaterThan(100);
       expect(result.interchange.onnxMaxDiff, `ONNX round trip${context()}`).toBeLessThanOrEqual(1e-6);

@@ -13,7 +13,7 @@
 import { layerFromConfig } from './layers/index.js';
 import { onnxToLayers } from './io/onnx/import.js';
 import { checkModelSpec } from './io/spec-check.js';
-import { decodeWeights } from './io/serialize.js';
+import { decodeJsonWeights, decodeWeights } from './io/serialize.js';
 import type { Backend } from './kernels/backend.js';
 import type { Layer } from './layers/layer.js';
 import { METRICS, Sequential, type CompileOptions, type Metric, type SequentialOptions } from './sequential.js';
@@ -22,8 +22,19 @@ import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
 
 /** Rebuilds a model from toJSON's output; compiled again when the spec has compile settings. */
-export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, options: { backend?: Backend } = {}): Sequential {
-  return rebuild(spec, weights, options, 'fromJSON', 'fromJSON');
+export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, options?: { backend?: Backend }): Sequential;
+/** Rebuilds a model from `JSON.parse(JSON.stringify(model))` (or `model.toJSON()` itself). */
+export function fromJSON(json: { spec: unknown; weights: unknown }, options?: { backend?: Backend }): Sequential;
+export function fromJSON(a: unknown, b?: unknown, c: { backend?: Backend } = {}): Sequential {
+  const whole = b === undefined || !(b instanceof ArrayBuffer || ArrayBuffer.isView(b) || (typeof b === 'object' && b !== null && 'encoding' in b));
+  if (whole) {
+    const j = a as { spec?: unknown; weights?: unknown } | null;
+    if (!j || typeof j !== 'object' || !('spec' in j) || !('weights' in j)) {
+      throw new Error('fromJSON: expected (spec, weights) or the { spec, weights } of model.toJSON() / JSON.parse(JSON.stringify(model)).');
+    }
+    return rebuild(j.spec, decodeJsonWeights(j.weights, 'fromJSON'), (b as { backend?: Backend }) ?? {}, 'fromJSON', 'fromJSON');
+  }
+  return rebuild(a, decodeJsonWeights(b, 'fromJSON'), c, 'fromJSON', 'fromJSON');
 }
 
 const reworded = (e: unknown, where: string): Error => userError(e, where, 'the model could not be rebuilt; the file is damaged');

@@ -72,7 +72,44 @@ export function encodeModel(m: ModelParts): { spec: ModelSpec; weights: ArrayBuf
   const flat = m.weights;
   const weights = flat.buffer.slice(flat.byteOffset, flat.byteOffset + flat.byteLength) as ArrayBuffer;
   spec.weightsChecksum = fnv1a(new Uint8Array(weights));
+  // JSON.stringify(model) would turn the ArrayBuffer into {} and lose the weights: this buffer says
+  // how to write itself, and fromJSON reads that form back (see decodeJsonWeights).
+  Object.defineProperty(weights, 'toJSON', { value: () => ({ encoding: WEIGHTS_ENCODING, data: toBase64(new Uint8Array(weights)) }) });
   return { spec, weights };
+}
+
+/** How `JSON.stringify` writes a model's weights: little-endian float32 bytes in base64. */
+export const WEIGHTS_ENCODING = 'float32le-base64';
+
+/** Bytes → base64, without Node's Buffer (browsers, workers, edge runtimes). */
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/**
+ * The weights of `JSON.parse(JSON.stringify(model))`: `{ encoding: 'float32le-base64', data }` back
+ * to bytes; bytes are returned as they are. Anything else is an error naming the expected forms.
+ */
+export function decodeJsonWeights(w: unknown, where: string): ArrayBuffer | ArrayBufferView {
+  if (w instanceof ArrayBuffer || ArrayBuffer.isView(w)) return w;
+  const o = w as { encoding?: unknown; data?: unknown } | null;
+  if (o && typeof o === 'object' && o.encoding === WEIGHTS_ENCODING && typeof o.data === 'string') {
+    let bin: string;
+    try {
+      bin = atob(o.data);
+    } catch {
+      throw new Error(`${where}: weights.data is not valid base64.`);
+    }
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+  throw new Error(
+    `${where}: weights must be an ArrayBuffer / typed array (model.toJSON().weights) or the { encoding: '${WEIGHTS_ENCODING}', data } ` +
+      'that JSON.stringify(model) writes.',
+  );
 }
 
 /**

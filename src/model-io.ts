@@ -26,7 +26,8 @@ export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, 
 /** Rebuilds a model from `JSON.parse(JSON.stringify(model))` (or `model.toJSON()` itself). */
 export function fromJSON(json: { spec: unknown; weights: unknown }, options?: { backend?: Backend }): Sequential;
 export function fromJSON(a: unknown, b?: unknown, c: { backend?: Backend } = {}): Sequential {
-  const whole = b === undefined || !(b instanceof ArrayBuffer || ArrayBuffer.isView(b) || (typeof b === 'object' && b !== null && 'encoding' in b));
+  const whole =
+    b === undefined || !(b instanceof ArrayBuffer || ArrayBuffer.isView(b) || (typeof b === 'object' && b !== null && 'encoding' in b));
   if (whole) {
     const j = a as { spec?: unknown; weights?: unknown } | null;
     if (!j || typeof j !== 'object' || !('spec' in j) || !('weights' in j)) {

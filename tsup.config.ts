@@ -5,10 +5,13 @@ const shared: Options = {
   target: 'es2022',
   platform: 'neutral',
   shims: true,
+  // Keep the node: prefix on built-in imports (tsup strips it by default): bundlers and edge runtimes
+  // recognise 'node:fs' as a Node built-in, while a bare 'fs' looks like an npm package to them.
+  removeNodeProtocol: false,
   // Source maps carry the sources (sourcesContent), so the package ships dist/ only, not src/.
   sourcemap: true,
   splitting: false,
-  external: ['node:fs', 'node:fs/promises', 'node:path', 'node:url', 'node:v8', 'node:os', 'node:module', 'csv-parse', 'cli-progress'],
+  external: [/^node:/, 'csv-parse', 'cli-progress'],
 };
 
 // Two builds that run in parallel and share dist/: each one cleans only what it writes, so neither

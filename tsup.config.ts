@@ -1,20 +1,40 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+const shared: Options = {
   target: 'es2022',
   platform: 'neutral',
   shims: true,
-  clean: true,
+  // Keep the node: prefix on built-in imports (tsup strips it by default): bundlers and edge runtimes
+  // recognise 'node:fs' as a Node built-in, while a bare 'fs' looks like an npm package to them.
+  removeNodeProtocol: false,
+  // Source maps carry the sources (sourcesContent), so the package ships dist/ only, not src/.
   sourcemap: true,
   splitting: false,
-  external: ['node:fs', 'node:fs/promises', 'node:path', 'node:url', 'node:v8', 'node:os', 'node:module', 'csv-parse', 'cli-progress'],
-  onSuccess: async () => {
-    mkdirSync('dist', { recursive: true });
-    copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
-    copyFileSync('build/simdnn-relaxed.wasm', 'dist/simdnn-relaxed.wasm');
+  external: [/^node:/, 'csv-parse', 'cli-progress'],
+};
+
+// Two builds that run in parallel and share dist/: each one cleans only what it writes, so neither
+// deletes the other's output (the globs after '**/*' are exclusions).
+export default defineConfig([
+  {
+    // The library: ESM + CJS, each with its own declaration file (index.d.ts, index.d.cts).
+    ...shared,
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: ['!cli.js', '!cli.js.map'],
+    onSuccess: async () => {
+      mkdirSync('dist', { recursive: true });
+      copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
+      copyFileSync('build/simdnn-relaxed.wasm', 'dist/simdnn-relaxed.wasm');
+    },
   },
-});
+  {
+    // The CLI (bin: dist/cli.js) is ESM only.
+    ...shared,
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    clean: ['!index.*', '!*.wasm'],
+  },
+]);

@@ -26,16 +26,27 @@ export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, 
 /** Rebuilds a model from `JSON.parse(JSON.stringify(model))` (or `model.toJSON()` itself). */
 export function fromJSON(json: { spec: unknown; weights: unknown }, options?: { backend?: Backend }): Sequential;
 export function fromJSON(a: unknown, b?: unknown, c: { backend?: Backend } = {}): Sequential {
-  const whole =
-    b === undefined || !(b instanceof ArrayBuffer || ArrayBuffer.isView(b) || (typeof b === 'object' && b !== null && 'encoding' in b));
-  if (whole) {
-    const j = a as { spec?: unknown; weights?: unknown } | null;
-    if (!j || typeof j !== 'object' || !('spec' in j) || !('weights' in j)) {
-      throw new Error('fromJSON: expected (spec, weights) or the { spec, weights } of model.toJSON() / JSON.parse(JSON.stringify(model)).');
-    }
-    return rebuild(j.spec, decodeJsonWeights(j.weights, 'fromJSON'), (b as { backend?: Backend }) ?? {}, 'fromJSON', 'fromJSON');
+  // One argument (plus options): the { spec, weights } object of toJSON() or of JSON.parse.
+  const j = a as { spec?: unknown; weights?: unknown } | null;
+  const whole = !!j && typeof j === 'object' && 'spec' in j && 'weights' in j && (b === undefined || isOptions(b));
+  if (whole)
+    return rebuild(
+      j.spec,
+      decodeJsonWeights(j.weights, 'fromJSON') as ArrayBuffer,
+      (b as { backend?: Backend }) ?? {},
+      'fromJSON',
+      'fromJSON',
+    );
+  if (b === undefined) {
+    throw new Error('fromJSON: expected (spec, weights) or the { spec, weights } of model.toJSON() / JSON.parse(JSON.stringify(model)).');
   }
-  return rebuild(a, decodeJsonWeights(b, 'fromJSON'), c, 'fromJSON', 'fromJSON');
+  return rebuild(a, decodeJsonWeights(b, 'fromJSON') as ArrayBuffer, c, 'fromJSON', 'fromJSON');
+}
+
+/** An options object ({ backend }), as opposed to weights in any form. */
+function isOptions(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || Array.isArray(v)) return false;
+  return Object.keys(v).every((k) => k === 'backend');
 }
 
 const reworded = (e: unknown, where: string): Error => userError(e, where, 'the model could not be rebuilt; the file is damaged');

@@ -90,26 +90,21 @@ function toBase64(bytes: Uint8Array): string {
 
 /**
  * The weights of `JSON.parse(JSON.stringify(model))`: `{ encoding: 'float32le-base64', data }` back
- * to bytes; bytes are returned as they are. Anything else is an error naming the expected forms.
+ * to bytes. Anything else is returned as it is, for decodeWeights to check (and name).
  */
-export function decodeJsonWeights(w: unknown, where: string): ArrayBuffer | ArrayBufferView {
-  if (w instanceof ArrayBuffer || ArrayBuffer.isView(w)) return w;
+export function decodeJsonWeights(w: unknown, where: string): unknown {
   const o = w as { encoding?: unknown; data?: unknown } | null;
-  if (o && typeof o === 'object' && o.encoding === WEIGHTS_ENCODING && typeof o.data === 'string') {
-    let bin: string;
-    try {
-      bin = atob(o.data);
-    } catch {
-      throw new Error(`${where}: weights.data is not valid base64.`);
-    }
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return bytes;
+  if (!o || typeof o !== 'object' || o.encoding !== WEIGHTS_ENCODING) return w;
+  if (typeof o.data !== 'string') throw new Error(`${where}: weights.data must be a base64 string, got ${typeof o.data}.`);
+  let bin: string;
+  try {
+    bin = atob(o.data);
+  } catch {
+    throw new Error(`${where}: weights.data is not valid base64.`);
   }
-  throw new Error(
-    `${where}: weights must be an ArrayBuffer / typed array (model.toJSON().weights) or the { encoding: '${WEIGHTS_ENCODING}', data } ` +
-      'that JSON.stringify(model) writes.',
-  );
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
 }
 
 /**

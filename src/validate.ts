@@ -93,15 +93,6 @@ export function oneOf<T extends string>(where: string, name: string, v: unknown,
   return v as T;
 }
 
-/** An options object (or undefined, which gives {}); `example` shows a valid one in the message. */
-export function options<T extends object>(where: string, v: T | undefined, example: string): T {
-  if (v === undefined) return {} as T;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new Error(`${where}: expected an options object like ${example}, got ${shown(v)}.`);
-  }
-  return v;
-}
-
 /** Refuses keys outside `known`, naming the unknown key and listing the valid ones. */
 export function knownKeys(where: string, o: object, known: readonly string[]): void {
   for (const key of Object.keys(o)) {

@@ -216,11 +216,6 @@ export class Network {
     return plan;
   }
 
-  /** The cached one-row inference plan, if predictOne has made it. */
-  get onePlan(): Plan | undefined {
-    return this.plans.get('i1');
-  }
-
   private dropPlan(key: string, p: Plan): void {
     freePlan(this.backend, this.layers, p);
     this.plans.delete(key);

@@ -14,7 +14,7 @@
  * an error (a DivergenceError).
  */
 import type { Callbacks, EpochLogs, FitModel, History, TrainContext } from './logs.js';
-import { boolean, finiteNumber, integer, nonNegativeNumber, oneOf } from '../validate.js';
+import { boolean, finiteNumber, integer, knownKeys, nonNegativeNumber, oneOf } from '../validate.js';
 
 export interface EarlyStoppingOptions {
   /**
@@ -56,10 +56,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   if (options === null || typeof options !== 'object') {
     throw new Error("earlyStopping: expected options like { monitor: 'valLoss', patience: 3 }.");
   }
-  const known = ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights', 'baseline'];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`earlyStopping: unknown option '${key}'; use ${known.join(', ')}.`);
-  }
+  knownKeys('earlyStopping', options, ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights', 'baseline']);
   const monitor = options.monitor ?? 'valLoss';
   if (typeof monitor !== 'string' || monitor === '') {
     throw new Error(`earlyStopping: monitor must be the name of an epoch log such as 'valLoss', got ${String(options.monitor)}.`);

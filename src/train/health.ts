@@ -53,8 +53,6 @@ import type { HealthReport } from './health-report.js';
 
 export type { HealthReport, LayerHealth } from './health-report.js';
 
-export { SATURATION_THRESHOLD } from '../registries/activations.js';
-
 /** Default factor of the vanishing-gradient warning. */
 export const VANISH_FACTOR = 100;
 /** Default limit of a layer's weight-norm growth since the start of fit. */

@@ -108,6 +108,10 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
   checkLimit('trainLimit', options.trainLimit);
   checkLimit('testLimit', options.testLimit);
   const dir = options.dir ?? (await defaultDir());
-  const [train, test] = await Promise.all([loadSplit(dir, 'train', options.trainLimit), loadSplit(dir, 't10k', options.testLimit)]);
-  return { train, test };
+  // Both splits load at once; an error is reported for the first split in order (train, then test),
+  // not whichever failed first in time.
+  const [train, test] = await Promise.allSettled([loadSplit(dir, 'train', options.trainLimit), loadSplit(dir, 't10k', options.testLimit)]);
+  if (train.status === 'rejected') throw train.reason;
+  if (test.status === 'rejected') throw test.reason;
+  return { train: train.value, test: test.value };
 }

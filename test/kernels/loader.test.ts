@@ -2,7 +2,8 @@
  * The kernel module as a whole (src/kernels/backend.ts, kernels.ts):
  * - Loading: init() finds the .wasm by itself, and init({ wasm }) takes every documented source —
  *   a WebAssembly.Module, bytes (ArrayBuffer and views), a Response, a URL and a path — each giving
- *   a working backend (checked by training XOR on it). Bad options and sources fail with clear errors.
+ *   a working backend (checked by training XOR on it). Bad options and sources fail with clear errors;
+ *   bytes that are not wasm (an HTML fallback page) name what came back and the fix.
  * - Exports: every build (release, relaxed, debug) exports exactly the kernels of KERNEL_NAMES (plus
  *   simd_level), no missing and no extra; KERNEL_NAMES lists each name once.
  * - The debug build: its precondition asserts fire (a trap) where the release build runs on.
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dense, init, sequential, sgd, type Backend } from '../../src/index.js';
 import { KERNEL_NAMES, type Kernels } from '../../src/kernels/kernels.js';
+import { relaxedSimdSupported } from '../../src/kernels/load.js';
 import { allBackends, backends, runKernel } from '../helpers/conformance.js';
 
 const url = new URL('../../build/simdnn.wasm', import.meta.url);
@@ -65,6 +67,34 @@ describe('init', () => {
     await expect(init({ backend: 'wasm', wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) })).rejects.toThrow(
       /does not export gemm_nn_f32/,
     );
+  });
+  it('bytes that are not wasm (an HTML fallback page) name the source, what came back and the fix', async () => {
+    const html = '<!doctype html><html><head><title>app</title></head></html>';
+    const page = new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const err = await init({ backend: 'wasm', wasm: page }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(err).toMatch(
+      /is not WebAssembly: got text\/html; charset=utf-8, \d+ bytes starting with "<!doctype html><html><head><title>app<\/t/,
+    );
+    expect(err).toMatch(/emit simdnn's \.wasm files as assets .* or pass init\(\{ wasm \}\)/);
+    expect(err).not.toMatch(/npm run build|magic word/);
+    await expect(init({ backend: 'wasm', wasm: new TextEncoder().encode('404 Not Found') })).rejects.toThrow(
+      /init\(\{ wasm \}\) is not WebAssembly: got 13 bytes starting with "404 Not Found"/,
+    );
+    await expect(init({ backend: 'wasm', wasm: new Response('gone', { status: 404 }) })).rejects.toThrow(/failed with HTTP 404/);
+  });
+  it('a Response with a wrong MIME type is still read (through its bytes)', async () => {
+    const b = await init({
+      backend: 'wasm',
+      wasm: new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/octet-stream' } }),
+    });
+    expect(await learnsXor(b)).toBe(1);
+  });
+  it('the relaxed-SIMD probe agrees with the relaxed build itself', async () => {
+    const relaxed = new Uint8Array(readFileSync(new URL('../../build/simdnn-relaxed.wasm', import.meta.url)));
+    expect(relaxedSimdSupported()).toBe(WebAssembly.validate(relaxed));
   });
 });
 

@@ -58,7 +58,9 @@ export {
   type HessianFreeOptions,
   type HessianOptions,
 } from './train/second-order/index.js';
-export { History, type FitOptions, type FitModel, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/fit.js';
+// History comes from logs.ts, not fit.ts: fit.ts (the training loop) is loaded by the first fit().
+export { History, type FitModel, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/logs.js';
+export type { FitOptions } from './train/fit.js';
 export type { EpochTrainer, EpochContext, EpochResult } from './train/epoch-trainer.js';
 export { Session } from './train/session.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';

@@ -12,7 +12,7 @@ import { Network } from './network/network.js';
 import { getLoss, type LossDef, type LossName } from './registries/losses.js';
 import { checkRegularization, type Regularization } from './registries/regularizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
-import { fit as runFit, type FitOptions, type History } from './train/fit.js';
+import type { FitOptions, History } from './train/fit.js';
 import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
 import { Session } from './train/session.js';
 import { anyInteger, oneOf, shown } from './validate.js';
@@ -210,7 +210,9 @@ export class Sequential {
     } catch (e) {
       return Promise.reject(e);
     }
-    return runFit(this, x, y, options);
+    // The training loop (and its health checks, callbacks, divergence guard) loads on the first fit,
+    // so an inference-only bundle (init + fromJSON + predictOne) does not carry it.
+    return import('./train/fit.js').then(({ fit }) => fit(this, x, y, options));
   }
 
   /**

@@ -8,7 +8,6 @@
  * `init({ wasm })` also takes a `WebAssembly.Module`, bytes, a `Response` or a URL.
  */
 import { Heap } from './heap.js';
-import { jsKernels } from './js/index.js';
 import { GEMM_WS_BYTES } from './kernels.js';
 import { loadWasm } from './load.js';
 import { warmUp } from './warmup.js';
@@ -45,6 +44,8 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
   let b: Backend;
   if (which === 'js' || (which === 'auto' && !simdSupported())) {
     const heap = new Heap(undefined, options.initialHeapBytes);
+    // The pure-TypeScript kernels load only when chosen, so wasm bundles do not carry them.
+    const { jsKernels } = await import('./js/index.js');
     b = { name: 'js', simd: 'none', heap, k: jsKernels(heap), ws: heap.alloc(GEMM_WS_BYTES) };
   } else {
     if (!simdSupported()) {

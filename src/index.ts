@@ -42,7 +42,16 @@ export {
   type InitializerSpec,
   type InitializerConfig,
 } from './registries/initializers.js';
-export { sgd, optimizerFromConfig, registerOptimizer, type Optimizer, type SgdOptions, type OptimizerConfig } from './train/optimizers.js';
+export {
+  sgd,
+  optimizerFromConfig,
+  registerOptimizer,
+  type Optimizer,
+  type SgdOptions,
+  type OptimizerConfig,
+  type OptimizerName,
+  type BuiltinOptimizer,
+} from './train/optimizers.js';
 export { momentum, nesterov, adam, type MomentumOptions, type AdamOptions } from './train/optimizers.js';
 export { step, exponential, cosine, scheduleFromConfig, type Schedule, type ScheduleConfig } from './train/schedules.js';
 export type { Regularization } from './registries/regularizers.js';

@@ -13,7 +13,7 @@ import { getLoss, type LossDef, type LossName } from './registries/losses.js';
 import { checkRegularization, type Regularization } from './registries/regularizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
 import type { FitOptions, History } from './train/fit.js';
-import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
+import { optimizerFromConfig, type Optimizer, type OptimizerName } from './train/optimizers.js';
 import { Session } from './train/session.js';
 import { anyInteger, oneOf, shown } from './validate.js';
 import { evaluateRows, predictRows } from './network/batches.js';
@@ -49,7 +49,7 @@ export interface CompileOptions {
    * Optimizer (sgd, momentum, nesterov, adam), epoch trainer (newton, levenbergMarquardt,
    * hessianFree) or its name. Default: sgd() with learning rate 0.01.
    */
-  optimizer?: Optimizer | EpochTrainer | string;
+  optimizer?: Optimizer | EpochTrainer | OptimizerName;
   /** Metrics to report besides the loss: ['accuracy'] or []. Default: []. */
   metrics?: Metric[];
   /**

@@ -212,7 +212,7 @@ export class Sequential {
     }
     // The training loop (and its health checks, callbacks, divergence guard) loads on the first fit,
     // so an inference-only bundle (init + fromJSON + predictOne) does not carry it.
-    return import('./train/fit.js').then(({ fit }) => fit(this, x, y, options));
+    return import('./train/fit.js').then((training) => training.fit(this, x, y, options));
   }
 
   /**

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './project.js';
 
 /** Ceiling of the first download of an inference-only page, in bytes (minified, not compressed). */
-export const INFERENCE_BUDGET_BYTES = 92 * 1024;
+const INFERENCE_BUDGET_BYTES = 92 * 1024;
 
 describe('inference-only bundle size (esbuild, minified, browser entry)', () => {
   it(`init + fromJSON + loadModel + predictOne load at most ${INFERENCE_BUDGET_BYTES} bytes before predicting`, async () => {

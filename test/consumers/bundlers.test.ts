@@ -4,7 +4,8 @@
  * - installing the tarball prints no install-script warning and installs nothing else;
  * - no bundler warns (in particular about Node built-ins), and each emits both .wasm builds;
  * - each output, loaded in one Chromium, initialises the relaxed-SIMD build by itself (the
- *   bundler found the .wasm, the auto-choice still works) and trains XOR to 100 % accuracy.
+ *   bundler found the .wasm, the auto-choice still works) and trains XOR to 100 % accuracy;
+ * - in the page parseCsv works and the Node-only functions refuse with the browser's alternative.
  *
  * Needs `npm run build` first (`npm test` runs it) and Debian's chromium (or CHROMIUM_PATH);
  * SIMDNN_SKIP_BROWSER=1 skips it.
@@ -28,6 +29,8 @@ interface AppResult {
   simd?: string;
   accuracy?: number;
   finalLoss?: number;
+  csv?: { shape: number[]; classes: string[] };
+  refusals?: string[];
 }
 
 /** Opens `url`, waits for the app's result, and returns it with the page's errors. */
@@ -103,6 +106,12 @@ describe.skipIf(SKIP)('consumer projects from the packed tarball, in Chromium', 
       expect(result.name, context).toBe('wasm');
       expect(result.simd, context).toBe('relaxed');
       expect(result.accuracy, context).toBe(1);
+      // parseCsv runs in the page; readCsv, save(dir) and loadModel(dir) refuse, naming the browser's way.
+      expect(result.csv, context).toEqual({ shape: [2, 2], classes: ['x', 'y'] });
+      const [csv, save, load] = result.refusals!;
+      expect(csv, context).toMatch(/^readCsv\(path\) needs Node .*parseCsv\(text, options\)/);
+      expect(save, context).toMatch(/needs Node .*indexeddb:\/\//);
+      expect(load, context).toMatch(/needs Node .*indexeddb:\/\//);
     }, 180_000);
   }
 

@@ -1,6 +1,6 @@
 // The consumer app: imports 'simdnn' like any user, lets init() find the .wasm the bundler emitted,
 // trains XOR and publishes the outcome on window.__simdnnResult for the test.
-import { dense, init, sequential, sgd } from 'simdnn';
+import { dense, init, loadModel, parseCsv, readCsv, sequential, sgd } from 'simdnn';
 
 const result = {};
 try {
@@ -21,6 +21,14 @@ try {
   const history = await model.fit(x, y, { epochs: 300, batchSize: 4 });
   result.finalLoss = history.history.loss.at(-1);
   result.accuracy = model.evaluate(x, y).accuracy;
+  // The browser build: parseCsv works, the file functions refuse with what to use instead.
+  const table = await parseCsv('a,b,label\n1,"2",x\n3,4,y\n', { label: 'label' });
+  result.csv = { shape: table.x.shape, classes: table.classes };
+  const refusal = (p) => p.then(
+    () => 'resolved',
+    (e) => e.message,
+  );
+  result.refusals = [await refusal(readCsv('data.csv')), await refusal(model.save('some/dir')), await refusal(loadModel('some/dir'))];
 } catch (e) {
   result.error = String(e?.stack ?? e);
 }

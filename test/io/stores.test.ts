@@ -116,7 +116,9 @@ async function receiver(
     const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
     await mkdir(dir, { recursive: true });
     const parts: [string, Blob][] = [];
-    form.forEach((value, name) => parts.push([name, value as Blob]));
+    form.forEach((value, name) => {
+      parts.push([name, value as Blob]);
+    });
     for (const [name, blob] of parts) await writeFile(join(dir, name), Buffer.from(await blob.arrayBuffer()));
     res.writeHead(200).end('saved');
   });

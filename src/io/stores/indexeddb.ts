@@ -83,7 +83,11 @@ async function inTransaction(
         body(tx.objectStore(IDB_SPECS), tx.objectStore(IDB_WEIGHTS), tx);
       } catch (e) {
         failure = e;
-        tx.abort();
+        try {
+          tx.abort();
+        } catch {
+          // already aborted (onabort reports `failure`)
+        }
       }
     });
   } finally {

@@ -75,7 +75,7 @@ async function save(name: string, artifacts: ModelArtifacts, options: SaveOption
     if (isQuota(e)) {
       const mb = ((2 * (key.length + text.length)) / 1e6).toFixed(1);
       throw new Error(
-        `cannot save model to ${target}: it does not fit in localStorage's quota (about 5 MB per origin in most browsers; ` +
+        `cannot save model to ${target}: it does not fit in localStorage's quota (5 to 10 MB per origin, depending on the browser; ` +
           `this model needs ${key.length + text.length} characters, ${mb} MB as UTF-16). The previous model saved there, if any, ` +
           `is kept. Save large models with 'indexeddb://${name}' instead.`,
       );

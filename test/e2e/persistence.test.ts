@@ -234,6 +234,7 @@ describe.skipIf(SKIP)('persistence in Chromium (built package)', () => {
     }, server!.origin);
     expect(got.weights, `weights loaded over http${context_()}`).toBe(want);
     // Node and Chromium may run different wasm builds (relaxed FMA or not): close, not bitwise.
+    expect(got.predictions).toHaveLength(8);
     const gap = Math.max(...got.predictions.map((p, i) => Math.abs(p - nodePredictions[i]!)));
     expect(gap, 'predictions over http vs Node').toBeLessThanOrEqual(1e-6);
     expect(got.missing).toBe(
@@ -276,5 +277,35 @@ describe.skipIf(SKIP)('persistence in Chromium (built package)', () => {
       (window as unknown as PageWindow).persist.rejection((window as unknown as PageWindow).persist.simdnn.loadModel('downloads://xor-dl')),
     );
     expect(loadError).toMatch(/downloads:\/\/ is for saving only/);
+  }, 120_000);
+
+  it('the README\'s "Saving in the browser" snippet runs in the page', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const block = /### Saving in the browser\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README has the snippet').toBeDefined();
+    const logs: string[] = [];
+    const onConsole = (m: import('playwright-core').ConsoleMessage): void => {
+      logs.push(m.text());
+    };
+    page.on('console', onConsole);
+    try {
+      const failed = new Promise<string>((ok) => page.once('pageerror', (e) => ok(`pageerror: ${e.message}`)));
+      const content = `${block!.replaceAll("from 'simdnn'", "from '/dist/index.js'")}\nwindow.__readmeDone = true;\n`;
+      await page.addScriptTag({ type: 'module', content });
+      const done = page
+        .waitForFunction(() => (window as unknown as { __readmeDone?: boolean }).__readmeDone === true, null, { timeout: 60_000 })
+        .then(() => 'done');
+      expect(await Promise.race([done, failed]), `the snippet failed${context_()}`).toBe('done');
+    } finally {
+      page.off('console', onConsole);
+    }
+    expect(logs.find((l) => l.startsWith('saved models:'))).toMatch(/indexeddb:\/\/xor.*localstorage:\/\/xor/);
+    const p = /prediction for \[1, 0\]: (.*)$/.exec(logs.find((l) => l.startsWith('prediction for')) ?? '')?.[1];
+    const [p0, p1] = JSON.parse(p ?? '[]') as number[];
+    expect(p1!, `XOR learned: ${p}`).toBeGreaterThan(p0!);
+    const list = await page.evaluate(async () =>
+      (await (window as unknown as PageWindow).persist.simdnn.listModels()).map((m: { url: string }) => m.url),
+    );
+    expect(list).not.toContain('localstorage://xor');
   }, 120_000);
 });

@@ -230,13 +230,18 @@ describe.skipIf(SKIP)('persistence in Chromium (built package)', () => {
       );
       m.dispose();
       const missing = await rejection(simdnn.loadModel(`${origin}/models/none/model.json`));
-      return { weights: f.weights, predictions, missing };
+      const relative = await rejection(simdnn.loadModel('/models/xor/model.json'));
+      return { weights: f.weights, predictions, missing, relative };
     }, server!.origin);
     expect(got.weights, `weights loaded over http${context_()}`).toBe(want);
     // Node and Chromium may run different wasm builds (relaxed FMA or not): close, not bitwise.
     expect(got.predictions).toHaveLength(8);
     const gap = Math.max(...got.predictions.map((p, i) => Math.abs(p - nodePredictions[i]!)));
     expect(gap, 'predictions over http vs Node').toBeLessThanOrEqual(1e-6);
+    expect(got.relative).toBe(
+      "'/models/xor/model.json' is a directory path, which needs Node's file system; in a browser use 'indexeddb://name', " +
+        `'localstorage://name', 'downloads://name' or a full 'https://…/model.json' URL (a URL on this site: '${server!.origin}/models/xor/model.json').`,
+    );
     expect(got.missing).toBe(
       `loadModel: ${server!.origin}/models/none/model.json answered 404 Not Found for the model spec; check the URL.`,
     );

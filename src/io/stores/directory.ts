@@ -24,15 +24,22 @@ export function fileUrlPath(target: string): string {
 
 const dir = (path: string): string => (path.startsWith(FILE_SCHEME) ? fileUrlPath(path) : path);
 
-function noNode(): Error {
+function noNode(path: string): Error {
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  let url = '';
+  try {
+    if (page && !path.startsWith(FILE_SCHEME)) url = ` (a URL on this site: '${new URL(path, page).href}')`;
+  } catch {
+    // no suggestion
+  }
   return new Error(
-    "saving to or loading from a directory needs Node's file system; in a browser use 'indexeddb://name', 'localstorage://name', " +
-      "'downloads://name' or an 'https://…/model.json' URL.",
+    `'${path}' is a directory path, which needs Node's file system; in a browser use 'indexeddb://name', 'localstorage://name', ` +
+      `'downloads://name' or a full 'https://…/model.json' URL${url}.`,
   );
 }
 
-async function files(): Promise<typeof import('../files.js')> {
-  if (typeof process === 'undefined' || !process.versions?.node) throw noNode();
+async function files(path: string): Promise<typeof import('../files.js')> {
+  if (typeof process === 'undefined' || !process.versions?.node) throw noNode(path);
   return import('../files.js');
 }
 
@@ -40,12 +47,12 @@ async function save(path: string, artifacts: ModelArtifacts, options: SaveOption
   if (options.overwrite !== undefined) {
     throw new Error(`cannot save model to ${path}: overwrite is for indexeddb:// and localstorage://; a directory save always replaces.`);
   }
-  const { writeModelFiles } = await files();
+  const { writeModelFiles } = await files(path);
   await writeModelFiles(dir(path), artifacts.spec, artifacts.weights);
 }
 
 async function load(path: string): Promise<LoadedArtifacts> {
-  const { readModelFiles } = await files();
+  const { readModelFiles } = await files(path);
   const { spec, weights, specPath, weightsPath } = await readModelFiles(dir(path));
   return { spec, weights, specWhere: specPath, weightsWhere: weightsPath };
 }

@@ -75,7 +75,8 @@ async function inTransaction(
   const db = await open();
   try {
     await new Promise<void>((ok, fail) => {
-      const tx = db.transaction([IDB_SPECS, IDB_WEIGHTS], mode);
+      // 'strict': the save resolves only once the data is flushed to disk (Chromium's default is relaxed).
+      const tx = db.transaction([IDB_SPECS, IDB_WEIGHTS], mode, { durability: mode === 'readwrite' ? 'strict' : 'default' });
       let failure: unknown;
       tx.oncomplete = () => ok();
       tx.onabort = () => fail(failure ?? new Error(reason(tx.error)));

@@ -3,7 +3,8 @@
  * page is saved to IndexedDB and localStorage, the page is reloaded (a real navigation: nothing of
  * the old page survives but the origin's storage), and the loaded models predict bit for bit what
  * the trained one did. Also: `JSON.stringify` round trip in the page, `loadModel` of an http URL
- * serving a directory Node saved, `downloads://` files (taken from Playwright's download event)
+ * serving a directory Node saved, `model.save('http://…')` as a multipart POST a Node server writes
+ * out, `downloads://` files (taken from Playwright's download event)
  * loaded back in Node, and failed saves keeping the previous model — localStorage's real quota
  * refusing a large model, and an IndexedDB transaction aborted after both writes were issued.
  *
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/index.js';
+import { receiver } from '../browser/persistence-receiver.js';
 import { serveStatic, type StaticServer } from '../browser/server.js';
 import { wasmBackend } from '../helpers/backend.js';
 import { XOR_X, XOR_Y, xorModel } from '../helpers/models.js';
@@ -245,6 +247,38 @@ describe.skipIf(SKIP)('persistence in Chromium (built package)', () => {
     expect(got.missing).toBe(
       `loadModel: ${server!.origin}/models/none/model.json answered 404 Not Found for the model spec; check the URL.`,
     );
+  }, 120_000);
+
+  it("model.save('http://…') from the page: a multipart POST a server writes into a directory Node loads", async () => {
+    const into = join(root, 'uploaded');
+    const r = await receiver(into);
+    try {
+      const got = await page.evaluate(async (url: string) => {
+        const { trainXor, fingerprint } = (window as unknown as PageWindow).persist;
+        const m = await trainXor(8);
+        await m.save(url);
+        const f = fingerprint(m) as Fingerprint;
+        m.dispose();
+        return f;
+      }, r.url);
+      expect(r.requests.map((q) => q.method)).toEqual(['POST']);
+      expect(r.requests[0]!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      await wasmBackend();
+      const back = await loadModel(into);
+      expect(hex(back.getFlatWeights()), 'uploaded weights').toBe(got.weights);
+      back.dispose();
+      r.status.code = 503;
+      const refused = await page.evaluate(async (url: string) => {
+        const { trainXor, rejection } = (window as unknown as PageWindow).persist;
+        const m = await trainXor(8, 1);
+        const e = await rejection(m.save(url));
+        m.dispose();
+        return e;
+      }, r.url);
+      expect(refused).toBe(`cannot save model to ${r.url}: the server answered 503 Nope.`);
+    } finally {
+      await r.close();
+    }
   }, 120_000);
 
   it("downloads://: the page's two downloads load back in Node as the same model", async () => {

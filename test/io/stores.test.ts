@@ -5,13 +5,12 @@
  * (IndexedDB, localStorage and downloads are proved in Chromium: test/e2e/persistence.test.ts).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, loadModel, removeModel, type Sequential } from '../../src/index.js';
+import { receiver } from '../browser/persistence-receiver.js';
 import { serveStatic, type StaticServer } from '../browser/server.js';
 import { wasmBackend } from '../helpers/backend.js';
 import { XOR_X, XOR_Y, xorModel } from '../helpers/models.js';
@@ -100,37 +99,6 @@ describe('loadModel(http(s)://…/model.json)', () => {
     );
   });
 });
-
-/** An http server that takes a multipart POST of model.json + weights.bin and writes them into a directory. */
-async function receiver(
-  dir: string,
-): Promise<{ url: string; requests: IncomingMessage[]; status: { code: number }; close(): Promise<void> }> {
-  const requests: IncomingMessage[] = [];
-  const status = { code: 200 };
-  const server: Server = createServer(async (req, res) => {
-    requests.push(req);
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (status.code !== 200) return res.writeHead(status.code, 'Nope').end();
-    // undici's multipart parser (the one fetch's Response.formData uses) reads the body.
-    const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
-    await mkdir(dir, { recursive: true });
-    const parts: [string, Blob][] = [];
-    form.forEach((value, name) => {
-      parts.push([name, value as Blob]);
-    });
-    for (const [name, blob] of parts) await writeFile(join(dir, name), Buffer.from(await blob.arrayBuffer()));
-    res.writeHead(200).end('saved');
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/upload`,
-    requests,
-    status,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
-}
 
 describe("model.save('http(s)://…')", () => {
   it('POSTs model.json and weights.bin as multipart/form-data: written to a directory they load back identical', async () => {

@@ -6,7 +6,8 @@
  * serving a directory Node saved, `model.save('http://…')` as a multipart POST a Node server writes
  * out, `downloads://` files (taken from Playwright's download event)
  * loaded back in Node, and failed saves keeping the previous model — localStorage's real quota
- * refusing a large model, and an IndexedDB transaction aborted after both writes were issued.
+ * refusing a large model, an IndexedDB transaction aborted after both writes were issued, and a
+ * page reloaded while a 16 MB IndexedDB save is in flight (the old or the new model loads, whole).
  *
  * The page (test/browser/persistence.html) and dist/ are served from a temporary root through
  * symlinks, next to a model directory Node writes, so everything is one origin.
@@ -208,6 +209,58 @@ describe.skipIf(SKIP)('persistence in Chromium (built package)', () => {
     expect(after.out['localstorage://xor'], 'localStorage kept the previous model').toEqual(saved.trained);
     expect(after.list).toEqual(['indexeddb://xor', 'localstorage://xor']);
   }, 180_000);
+
+  it('a page reloaded in the middle of an IndexedDB save: the store holds the old model or the new one, whole', async () => {
+    const old = await page.evaluate(async () => {
+      const { simdnn, digest } = (window as unknown as PageWindow).persist;
+      const m = await simdnn.loadModel('indexeddb://xor');
+      const f = (await digest(m)) as Fingerprint;
+      m.dispose();
+      return f;
+    });
+    // A 4 M-parameter model (16 MB): its save is still in flight when both writes have been issued.
+    const fresh = await page.evaluate(async () => {
+      const { simdnn, digest } = (window as unknown as PageWindow).persist;
+      const big = simdnn.sequential(
+        [
+          simdnn.dense({ units: 2000, activation: 'tanh', inputShape: [2] }),
+          simdnn.dense({ units: 2000, activation: 'tanh' }),
+          simdnn.dense({ units: 2 }),
+        ],
+        { seed: 11 },
+      );
+      big.compile({ loss: 'meanSquaredError' });
+      const f = (await digest(big)) as Fingerprint;
+      const put = IDBObjectStore.prototype.put;
+      const issued = new Promise<void>((ok) => {
+        IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+          const req = put.apply(this, args);
+          if (this.name === 'specs') ok();
+          return req;
+        };
+      });
+      (window as unknown as { pending?: Promise<void> }).pending = big.save('indexeddb://xor');
+      await issued;
+      return f;
+    });
+    await ready(true); // the navigation interrupts the save
+    const after = await page.evaluate(async () => {
+      const { simdnn, digest, rejection } = (window as unknown as PageWindow).persist;
+      let f: Fingerprint | undefined;
+      const error = await rejection(
+        simdnn.loadModel('indexeddb://xor').then(async (m: { dispose(): void }) => {
+          f = await digest(m);
+          m.dispose();
+        }),
+      );
+      return { f, error };
+    });
+    expect(after.error, 'the interrupted save left a model that loads').toBeNull();
+    const which = after.f?.weights === old.weights ? 'old' : after.f?.weights === fresh.weights ? 'new' : 'neither';
+    expect(which, 'the loaded model is the old or the new one').not.toBe('neither');
+    expect(after.f).toEqual(which === 'old' ? old : fresh);
+    console.info(`[persistence] a save interrupted by a reload left the ${which} model`);
+  }, 120_000);
 
   it('loadModel of an http URL reads a directory Node saved: the same weight bytes', async () => {
     const backend = await wasmBackend();

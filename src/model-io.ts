@@ -13,7 +13,7 @@
 import { layerFromConfig } from './layers/index.js';
 import { onnxToLayers } from './io/onnx/import.js';
 import { checkModelSpec } from './io/spec-check.js';
-import { loadArtifacts, type LoadOptions, type ModelTarget, type SaveOptions } from './io/stores/index.js';
+import type { LoadOptions, ModelTarget, SaveOptions } from './io/stores/index.js';
 import { decodeJsonWeights, decodeWeights } from './io/serialize.js';
 import type { Backend } from './kernels/backend.js';
 import type { Layer } from './layers/layer.js';
@@ -131,6 +131,7 @@ export interface LoadModelOptions extends LoadOptions {
  */
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<Sequential> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
+  const { loadArtifacts } = await import('./io/stores/index.js');
   const { spec, weights, specWhere, weightsWhere } = await loadArtifacts(target, storeOptions);
   return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`);
 }

@@ -6,7 +6,7 @@
  */
 import { toMatrix, type Input, type Labels } from './data/prepare.js';
 import { encodeModel, type ModelSpec } from './io/serialize.js';
-import { saveArtifacts, type ModelTarget, type SaveOptions } from './io/stores/index.js';
+import type { ModelTarget, SaveOptions } from './io/stores/index.js';
 import { getBackend, type Backend } from './kernels/backend.js';
 import { Layer } from './layers/layer.js';
 import { Network } from './network/network.js';
@@ -341,6 +341,8 @@ export class Sequential {
    */
   async save(target: ModelTarget, options: SaveOptions = {}): Promise<void> {
     const { spec, weights } = this.toJSON();
+    // Loaded when saving, so the stores stay out of inference-only bundles that split chunks.
+    const { saveArtifacts } = await import('./io/stores/index.js');
     await saveArtifacts(target, { spec, weights: new Uint8Array(weights) }, options);
   }
 

@@ -6,6 +6,7 @@
  */
 import { toMatrix, type Input, type Labels } from './data/prepare.js';
 import { encodeModel, type ModelSpec } from './io/serialize.js';
+import type { ModelTarget, SaveOptions } from './io/stores/index.js';
 import { getBackend, type Backend } from './kernels/backend.js';
 import { Layer } from './layers/layer.js';
 import { Network } from './network/network.js';
@@ -333,11 +334,18 @@ export class Sequential {
     });
   }
 
-  /** Saves model.json + weights.bin into dir, atomically (Node). */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves the model (its spec and weights) to `target`: `'indexeddb://name'`,
+   * `'localstorage://name'`, `'downloads://name'` (browsers), an `'http(s)://…'` URL (a multipart
+   * POST), or a directory path / `'file://'` URL (Node: model.json + weights.bin, committed by one
+   * rename). A save that fails keeps the model saved there before. Options: `overwrite` (default
+   * true) and `requestInit` (http); see SaveOptions.
+   */
+  async save(target: ModelTarget, options: SaveOptions = {}): Promise<void> {
     const { spec, weights } = this.toJSON();
-    const { writeModelFiles } = await import('./io/files.js');
-    await writeModelFiles(dir, spec, new Uint8Array(weights));
+    // Loaded when saving, so the stores stay out of inference-only bundles that split chunks.
+    const { saveArtifacts } = await import('./io/stores/index.js');
+    await saveArtifacts(target, { spec, weights: new Uint8Array(weights) }, options);
   }
 
   /** A table of layers, output widths and parameter counts. */

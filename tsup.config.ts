@@ -23,7 +23,7 @@ export default defineConfig([
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    clean: ['!cli.js', '!cli.js.map'],
+    clean: ['!cli.js', '!cli.js.map', '!worker.js', '!worker.js.map'],
     onSuccess: async () => {
       mkdirSync('dist', { recursive: true });
       copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
@@ -35,6 +35,14 @@ export default defineConfig([
     ...shared,
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
-    clean: ['!index.*', '!*.wasm'],
+    clean: ['!index.*', '!*.wasm', '!worker.*'],
+  },
+  {
+    // The worker script of fitInWorker (dist/worker.js, ESM: a module Worker in browsers, worker_threads
+    // in Node), found next to index.js as new URL('./worker.js', import.meta.url).
+    ...shared,
+    entry: { worker: 'src/worker/worker.ts' },
+    format: ['esm'],
+    clean: ['!index.*', '!*.wasm', '!cli.*'],
   },
 ]);

@@ -105,3 +105,4 @@ export { tensor2d, type Tensor2D } from './data/tensor.js';
 export { parseIdx, readIdx } from './data/idx.js';
 export { loadMnist } from './data/mnist.js';
 export { parseCsv, readCsv } from './data/csv.js';
+export { fitInWorker, DEFAULT_BATCH_LOG_EVERY, type FitInWorkerOptions, type FitJob } from './worker/fit-in-worker.js';

@@ -215,6 +215,8 @@ export function fitInWorker(model: Sequential, x: Input, y: Labels, options: Fit
       settled = true;
       terminated = true;
       handle?.terminate();
+      // The caller asked for this: a `done` nobody awaits any more must not crash Node as unhandled.
+      done.catch(() => {});
       rejectDone(
         new Error(
           `${WHERE}: the worker was terminated (job.terminate()) before training finished; the model keeps its weights from before the fit.`,

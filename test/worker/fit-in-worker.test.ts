@@ -115,6 +115,20 @@ describe('fitInWorker (Node, worker_threads, built package)', () => {
     expect(wasm.name).toBe('wasm');
   });
 
+  it('passes init options through: a WebAssembly.Module the caller compiled reaches the worker (baseline build, same bytes)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const module = await WebAssembly.compile(await readFile(join(ROOT, 'dist/simdnn.wasm')));
+    const baseline = await lib.init({ wasm: module });
+    await lib.init(); // back to the default for the other tests
+    const { x, y } = clusters(200, COLS, 11);
+    const a = makeModel(lib.sgd({ learningRate: 0.1 }), baseline);
+    const b = makeModel(lib.sgd({ learningRate: 0.1 }), baseline);
+    await a.fit(x, y, { epochs: 2, batchSize: 40, yieldEvery: 'never' });
+    await lib.fitInWorker(b, x, y, { epochs: 2, batchSize: 40, init: { wasm: module } }).done;
+    expect(baseline.simd).toBe('simd');
+    expect(Buffer.from(bytes(b)).equals(Buffer.from(bytes(a)))).toBe(true);
+  });
+
   it('streams epoch and batch logs in order', async () => {
     const { x, y } = clusters(400, COLS, 4);
     const m = makeModel(lib.sgd({ learningRate: 0.05 }));

@@ -10,7 +10,7 @@
 import { NODE_PORT, type FromWorker, type ToWorker, type WorkerHandle } from './protocol.js';
 
 const BOOTSTRAP = `
-import { parentPort, workerData } from 'node:worker_threads';
+const { parentPort, workerData } = await import('node:worker_threads');
 globalThis[${JSON.stringify(NODE_PORT)}] = {
   post: (message, transfer) => parentPort.postMessage(message, transfer),
   listen(handler) {

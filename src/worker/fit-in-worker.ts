@@ -155,13 +155,22 @@ export function fitInWorker(model: Sequential, x: Input, y: Labels, options: Fit
       settled = true;
       handle?.terminate();
     };
+    /** A callback that throws ends the job and rejects done with its error, as it would reject fit. */
+    const callback = (f: () => void): void => {
+      try {
+        f();
+      } catch (e) {
+        finish();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
     const onMessage = (m: FromWorker): void => {
       if (settled) return;
       if (m.type === 'epoch') {
         history.record(m.epoch, m.logs);
-        options.onEpochEnd?.(m.epoch, m.logs);
+        callback(() => options.onEpochEnd?.(m.epoch, m.logs));
       } else if (m.type === 'batch') {
-        options.onBatchEnd?.(m.batch, m.logs, m.epoch);
+        callback(() => options.onBatchEnd?.(m.batch, m.logs, m.epoch));
       } else if (m.type === 'done') {
         finish();
         try {

@@ -192,6 +192,19 @@ describe('fitInWorker (Node, worker_threads, built package)', () => {
     await expect(job.done).rejects.toThrow(/the worker exited \(code 7\) before training finished/);
   });
 
+  it('a callback that throws ends the job and rejects done with its error (as fit would)', async () => {
+    const { x, y } = clusters(400, COLS, 12);
+    const m = makeModel(lib.sgd({ learningRate: 0.05 }));
+    const job = lib.fitInWorker(m, x, y, {
+      epochs: 100,
+      batchSize: 10,
+      onEpochEnd: (epoch) => {
+        if (epoch === 1) throw new Error('chart broke at epoch 1');
+      },
+    });
+    await expect(job.done).rejects.toThrow('chart broke at epoch 1');
+  });
+
   it('errors inside the worker reject done: a DivergenceError stays one (with its History)', async () => {
     const { x, y } = clusters(200, COLS, 8);
     const m = makeModel(lib.sgd({ learningRate: 1e6 }));

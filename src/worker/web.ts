@@ -22,6 +22,19 @@ export function webWorkerHandle(worker: Worker, owned: boolean, where: string): 
   const onMessageError = (): void => fail(new Error(`${where}: a message from the worker could not be read (messageerror).`));
   worker.addEventListener('error', onError);
   worker.addEventListener('messageerror', onMessageError);
+  // A browser says nothing when a worker is terminated: a worker the caller made and ends mid-job
+  // would leave `done` pending for ever. Its terminate() is wrapped for the job's duration.
+  const terminate = worker.terminate;
+  if (!owned) {
+    worker.terminate = () => {
+      terminate.call(worker);
+      fail(
+        new Error(
+          `${where}: the worker was terminated (worker.terminate()) before training finished; the model keeps its weights from before the fit.`,
+        ),
+      );
+    };
+  }
   const listeners = new Set<(e: MessageEvent) => void>();
   return {
     port: {
@@ -44,6 +57,7 @@ export function webWorkerHandle(worker: Worker, owned: boolean, where: string): 
       worker.removeEventListener('messageerror', onMessageError);
       for (const h of listeners) worker.removeEventListener('message', h);
       if (owned) worker.terminate();
+      else worker.terminate = terminate;
     },
   };
 }

@@ -101,14 +101,21 @@ describe.skipIf(SKIP)('fitInWorker in Chromium (module Web Worker, built package
     expect(r.events, why).toEqual([...epoch(0), ...epoch(1)]);
   }, 180_000);
 
-  it('stop() resolves with a partial History; terminate() and a missing worker script reject with clear errors', async () => {
-    const r = await call<{ stopped: { epochs: number; steps: number }; terminated: string; kept: boolean; missing: string }>('control');
+  it('stop() resolves with a partial History; terminate(), a worker the page ends, and a missing worker script reject with clear errors', async () => {
+    const r = await call<{
+      stopped: { epochs: number; steps: number };
+      terminated: string;
+      kept: boolean;
+      missing: string;
+      ownTerminated: string;
+    }>('control');
     const why = `${JSON.stringify(r)}\n${diagnostics.join('\n')}`;
     expect(r.stopped.steps, why).toBeGreaterThanOrEqual(5);
     expect(r.stopped.epochs, why).toBeLessThan(100);
     expect(r.terminated, why).toMatch(/terminated .*before training finished/);
     expect(r.kept, why).toBe(true);
     expect(r.missing, why).toMatch(/fitInWorker: the worker failed/);
+    expect(r.ownTerminated, why).toMatch(/worker was terminated \(worker.terminate\(\)\) before training finished/);
   }, 180_000);
 
   it('keeps the main thread responsive: heartbeat gap ≤ 16 ms while a worker trains, ≤ 50 ms with yieldEvery: auto', async () => {

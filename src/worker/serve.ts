@@ -19,18 +19,24 @@ import { readState, writeState } from './state.js';
 /** Serves fit jobs on `port`, one after another, until the worker is terminated. */
 export function serve(port: Port<ToWorker, FromWorker>): void {
   const backends = new Map<string, Promise<Backend>>();
-  let current: Sequential | undefined;
+  // A stop can arrive before the job's fit has begun (while the backend loads): it is kept until
+  // the job ends, and fit's onTrainBegin applies it (fit clears stopTraining when it starts).
+  const job = { model: undefined as Sequential | undefined, stopping: false };
   let queue = Promise.resolve();
   port.listen((msg) => {
     if (msg.type === 'stop') {
-      if (current) current.stopTraining = true;
+      job.stopping = true;
+      if (job.model) job.model.stopTraining = true;
       return;
     }
     if (msg.type !== 'fit') return;
     queue = queue.then(() =>
-      runJob(msg, port, backends, (m) => {
-        current = m;
-      }).catch((e: unknown) => port.post(errorMessage(e))),
+      runJob(msg, port, backends, job)
+        .catch((e: unknown) => port.post(errorMessage(e)))
+        .finally(() => {
+          job.model = undefined;
+          job.stopping = false;
+        }),
     );
   });
 }
@@ -53,7 +59,7 @@ async function runJob(
   msg: FitMessage,
   port: Port<ToWorker, FromWorker>,
   backends: Map<string, Promise<Backend>>,
-  setCurrent: (m: Sequential | undefined) => void,
+  job: { model: Sequential | undefined; stopping: boolean },
 ): Promise<void> {
   const backend = await backendFor(msg.init, backends);
   if (msg.expect && (backend.name !== msg.expect.backend || backend.simd !== msg.expect.simd)) {
@@ -63,7 +69,7 @@ async function runJob(
     );
   }
   const model = fromJSON(msg.spec, msg.weights, { backend });
-  setCurrent(model);
+  job.model = model;
   try {
     writeState(model.session, msg.step, msg.state);
     const callbacks: Callbacks[] = [];
@@ -71,6 +77,9 @@ async function runJob(
     const every = msg.batchLogEvery;
     let epochNow = 0;
     callbacks.push({
+      onTrainBegin: () => {
+        model.stopTraining = job.stopping;
+      },
       onEpochBegin: (epoch) => {
         epochNow = epoch;
       },
@@ -95,7 +104,6 @@ async function runJob(
     };
     port.post(done, [weights.buffer as ArrayBuffer, ...state]);
   } finally {
-    setCurrent(undefined);
     model.dispose();
   }
 }

@@ -174,6 +174,18 @@ describe('fitInWorker (Node, worker_threads, built package)', () => {
     expect(Buffer.from(bytes(m)).equals(Buffer.from(before))).toBe(false);
   });
 
+  it('stop() right after the call (before the worker has loaded) still stops: done resolves with no epochs and the weights as they were', async () => {
+    const { x, y } = clusters(500, COLS, 13);
+    const m = makeModel(lib.sgd({ learningRate: 0.05 }));
+    const before = bytes(m).slice();
+    const job = lib.fitInWorker(m, x, y, { epochs: 1000, batchSize: 10 });
+    job.stop();
+    const history = await job.done;
+    expect(history.epoch).toEqual([]);
+    expect(m.session.step).toBe(0);
+    expect(Buffer.from(bytes(m)).equals(Buffer.from(before))).toBe(true);
+  });
+
   it('terminate() rejects done at once with a clear error, and the model keeps its weights', async () => {
     const { x, y } = clusters(2000, COLS, 6);
     const m = makeModel(lib.sgd({ learningRate: 0.05 }));

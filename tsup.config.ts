@@ -23,7 +23,7 @@ export default defineConfig([
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    clean: ['!cli.js', '!cli.js.map', '!worker.js', '!worker.js.map'],
+    clean: ['!cli.js', '!cli.js.map', '!worker.js', '!worker.js.map', '!worker-node.js', '!worker-node.js.map'],
     onSuccess: async () => {
       mkdirSync('dist', { recursive: true });
       copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
@@ -35,13 +35,14 @@ export default defineConfig([
     ...shared,
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
-    clean: ['!index.*', '!*.wasm', '!worker.*'],
+    clean: ['!index.*', '!*.wasm', '!worker.*', '!worker-node.*'],
   },
   {
-    // The worker script of fitInWorker (dist/worker.js, ESM: a module Worker in browsers, worker_threads
-    // in Node), found next to index.js as new URL('./worker.js', import.meta.url).
+    // The worker script of fitInWorker, ESM: dist/worker.js (a module Worker in browsers, found as
+    // new URL('./worker.js', import.meta.url); give it the browser build's twins) and
+    // dist/worker-node.js (Node's worker_threads, found by src/worker/node.ts; the Node modules).
     ...shared,
-    entry: { worker: 'src/worker/worker.ts' },
+    entry: { worker: 'src/worker/worker.ts', 'worker-node': 'src/worker/worker.ts' },
     format: ['esm'],
     clean: ['!index.*', '!*.wasm', '!cli.*'],
   },

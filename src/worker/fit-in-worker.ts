@@ -55,7 +55,8 @@ export interface FitInWorkerOptions
   /**
    * Advanced: the worker to train in — a module Worker the caller made (browsers; e.g. from a
    * bundler-specific URL of `simdnn/worker`; the caller ends it), or the URL of the worker script
-   * (browsers and Node). Default: dist/worker.js next to this module, started and ended per job.
+   * (browsers and Node). Default: dist/worker.js next to this module (Node: dist/worker-node.js),
+   * started and ended per job.
    */
   worker?: Worker | URL;
   /**
@@ -94,7 +95,7 @@ async function startWorker(given: Worker | URL | undefined): Promise<WorkerHandl
   }
   if (isNode) {
     const { startNodeWorker } = await import('./node.js');
-    return startNodeWorker(given ?? new URL('./worker.js', import.meta.url), WHERE);
+    return startNodeWorker(given, WHERE);
   }
   throw new Error(`${WHERE}: this runtime has no Worker; train with model.fit() instead.`);
 }

@@ -1,11 +1,11 @@
 /**
- * Node's side of `fitInWorker`: dist/worker.js in a worker_threads worker. Loaded only through a
+ * Node's side of `fitInWorker`: the worker script in a worker_threads worker. Loaded only through a
  * dynamic import() from fit-in-worker.ts, and it reaches node:worker_threads only through dynamic
- * imports too, so no browser build ever meets a Node built-in (the browser entry may drop this
- * module altogether).
+ * imports too; the browser build swaps it for node.browser.ts.
  *
  * Node's workers have no `self`: a bootstrap module (a data: URL) takes parentPort, leaves it
- * adapted as globalThis[NODE_PORT] and then imports worker.js — the same file browsers run.
+ * adapted as globalThis[NODE_PORT] and then imports the worker script (src/worker/worker.ts, the
+ * source browsers run too).
  */
 import { NODE_PORT, type FromWorker, type ToWorker, type WorkerHandle } from './protocol.js';
 
@@ -21,8 +21,12 @@ globalThis[${JSON.stringify(NODE_PORT)}] = {
 await import(workerData.script);
 `;
 
-/** Starts `script` (worker.js) in a worker_threads worker. */
-export async function startNodeWorker(script: URL, where: string): Promise<WorkerHandle> {
+/**
+ * Starts `script` — by default dist/worker-node.js, the worker built with the Node modules (file
+ * I/O for the .wasm) where browsers get dist/worker.js — in a worker_threads worker.
+ */
+export async function startNodeWorker(given: URL | undefined, where: string): Promise<WorkerHandle> {
+  const script = given ?? new URL('./worker-node.js', import.meta.url);
   const { Worker } = await import('node:worker_threads');
   const bootstrap = new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`);
   const worker = new Worker(bootstrap, { workerData: { script: script.href } });

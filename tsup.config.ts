@@ -98,4 +98,20 @@ export default defineConfig([
     // Bundled CommonJS dependencies (cli-progress) require Node built-ins; give the ESM output a require.
     banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
   },
+  {
+    // fitInWorker's worker script for browsers: dist/worker.js, an ESM module Worker found as
+    // new URL('./worker.js', import.meta.url); one file, with the browser build's twins.
+    ...shared,
+    entry: { worker: 'src/worker/worker.ts' },
+    format: ['esm'],
+    splitting: false,
+    esbuildPlugins: [browserTwins],
+  },
+  {
+    // The same script for Node's worker_threads: dist/worker-node.js (found by src/worker/node.ts).
+    ...shared,
+    entry: { 'worker-node': 'src/worker/worker.ts' },
+    format: ['esm'],
+    splitting: false,
+  },
 ]);

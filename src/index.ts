@@ -119,3 +119,4 @@ export { readIdx } from './data/idx-file.js';
 export { loadMnist, type Mnist, type MnistOptions, type MnistSplit } from './data/mnist.js';
 export { parseCsv, type CsvOptions, type CsvTable } from './data/csv.js';
 export { readCsv } from './data/csv-file.js';
+export { fitInWorker, DEFAULT_BATCH_LOG_EVERY, type FitInWorkerOptions, type FitJob } from './worker/fit-in-worker.js';

@@ -136,6 +136,13 @@ export class Heap {
     return this.alloc(n * 4);
   }
 
+  /** Bytes of the block at `ptr` as `alloc` handed it out (its request rounded up to ALIGN). */
+  sizeOf(ptr: number): number {
+    const size = this.used.get(ptr);
+    if (size === undefined) throw new Error(`Heap.sizeOf: ${ptr} is not an allocated block`);
+    return size;
+  }
+
   /** Returns a block to the free list. Freeing 0 is a no-op; freeing anything else unknown throws. */
   free(ptr: number): void {
     if (ptr === 0) return;

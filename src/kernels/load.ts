@@ -5,6 +5,7 @@
 import type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
 import { Heap } from './heap.js';
 import { GEMM_WS_BYTES, KERNEL_NAMES, type Kernels } from './kernels.js';
+import { startThreads } from './threads.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -48,16 +49,22 @@ async function firstReadable(file: string): Promise<Uint8Array> {
   );
 }
 
-export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' | 'relaxed'): Promise<Backend> {
+/**
+ * Loads and instantiates the kernels. threads > 1 picks the shared-memory builds
+ * (simdnn-threads.wasm, simdnn-relaxed-threads.wasm), puts the heap on a shared memory and starts
+ * the pool (threads.ts); the caller has checked that this engine can run threads.
+ */
+export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' | 'relaxed', threads = 1): Promise<Backend> {
   let module: WebAssembly.Module;
   let level: SimdLevel = 'simd';
+  const suffix = threads > 1 ? '-threads' : '';
   if (options.wasm !== undefined) {
     if (options.wasm instanceof WebAssembly.Module) module = options.wasm;
     else module = await WebAssembly.compile((await bytesOf(options.wasm)) as BufferSource);
   } else {
     let bytes: Uint8Array | undefined;
     if (simd !== 'baseline') {
-      const relaxed = await firstReadable('simdnn-relaxed.wasm');
+      const relaxed = await firstReadable(`simdnn-relaxed${suffix}.wasm`);
       if (WebAssembly.validate(relaxed as BufferSource)) {
         bytes = relaxed;
         level = 'relaxed';
@@ -67,11 +74,22 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
         );
       }
     }
-    bytes ??= await firstReadable('simdnn.wasm');
+    bytes ??= await firstReadable(`simdnn${suffix}.wasm`);
     module = await WebAssembly.compile(bytes as BufferSource);
   }
-  const heap = new Heap(undefined, options.initialHeapBytes);
-  const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
+  const heap = new Heap(undefined, options.initialHeapBytes, threads > 1);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
+  } catch (e) {
+    if (threads > 1 && e instanceof WebAssembly.LinkError) {
+      throw new Error(
+        `init: threads need a build that imports a shared memory (simdnn-threads.wasm or simdnn-relaxed-threads.wasm); ` +
+          `the module given could not link to one (${e.message}). Pass one of those, or use threads: 1.`,
+      );
+    }
+    throw e;
+  }
   const exp = instance.exports as Record<string, unknown>;
   if (typeof exp.simd_level === 'function') level = (exp.simd_level as () => number)() === 2 ? 'relaxed' : 'simd';
   for (const name of KERNEL_NAMES) {
@@ -79,5 +97,9 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
       throw new Error(`init: the wasm module does not export ${name}; it is from another simdnn version. Rebuild it.`);
     }
   }
-  return { name: 'wasm', simd: level, heap, k: exp as unknown as Kernels, ws: heap.alloc(GEMM_WS_BYTES) };
+  const ws = heap.alloc(GEMM_WS_BYTES);
+  const base = exp as unknown as Kernels;
+  if (threads <= 1) return { name: 'wasm', simd: level, heap, k: base, ws, threads: 1, dispose: () => Promise.resolve() };
+  const { k, pool } = await startThreads(module, heap, base, threads);
+  return { name: 'wasm', simd: level, heap, k, ws, threads, dispose: () => pool.dispose() };
 }

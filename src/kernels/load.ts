@@ -5,7 +5,7 @@
 import type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
 import { Heap } from './heap.js';
 import { GEMM_WS_BYTES, KERNEL_NAMES, type Kernels } from './kernels.js';
-import { startThreads } from './threads.js';
+import { setThreadPool, startThreads } from './threads.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -101,5 +101,7 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
   const base = exp as unknown as Kernels;
   if (threads <= 1) return { name: 'wasm', simd: level, heap, k: base, ws, threads: 1, dispose: () => Promise.resolve() };
   const { k, pool } = await startThreads(module, heap, base, threads);
-  return { name: 'wasm', simd: level, heap, k, ws, threads, dispose: () => pool.dispose() };
+  const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, dispose: () => pool.dispose() };
+  setThreadPool(backend, pool);
+  return backend;
 }

@@ -50,6 +50,8 @@ interface Supervisor {
 export class Pool {
   /** Number of worker threads (the calling thread is not counted). */
   readonly count: number;
+  /** Jobs posted so far (diagnostics: shows that calls were split). */
+  jobs = 0;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly text: Uint8Array;
@@ -173,6 +175,7 @@ export class Pool {
     a[o + 12] = a12;
     a[o + 13] = a13;
     Atomics.store(this.ctl, b + KERNEL, kernel);
+    this.jobs++;
     // Sequence numbers stay positive (DEAD is −1): wrap from 2³¹ − 1 back to 1.
     const s = this.seq[w]! === 0x7fffffff ? 1 : this.seq[w]! + 1;
     this.seq[w] = s;

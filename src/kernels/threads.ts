@@ -74,3 +74,15 @@ export async function startThreads(module: WebAssembly.Module, heap: Heap, base:
   for (let w = 0; w < pool.count; w++) ws.push(heap.alloc(GEMM_WS_BYTES));
   return { k: threadedKernels(base, pool, ws), pool };
 }
+
+const pools = new WeakMap<object, Pool>();
+
+/** Records the pool of a threaded backend (load.ts). */
+export function setThreadPool(backend: object, pool: Pool): void {
+  pools.set(backend, pool);
+}
+
+/** The pool of a threaded backend, or undefined for one thread (tests, diagnostics). */
+export function threadPoolOf(backend: object): Pool | undefined {
+  return pools.get(backend);
+}

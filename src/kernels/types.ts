@@ -26,7 +26,8 @@ export interface Backend {
   readonly threads: number;
   /**
    * Ends the backend's worker threads (a no-op with one thread); resolves when they have ended.
-   * Kernels of a disposed threaded backend throw. Workers never keep a Node process alive, but
+   * A disposed threaded backend is not to be used again: calls it would split over the workers
+   * throw (small ones still run on the calling thread). Workers never keep a Node process alive, but
    * call this when done with a threaded backend to free them (and their memory) at once.
    */
   dispose(): Promise<void>;

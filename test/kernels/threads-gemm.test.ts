@@ -178,7 +178,7 @@ describe('threaded tables equal one thread', () => {
         const got = run(b);
         // Every GEMM but the narrowest and every elementwise call was split.
         expect(pool.jobs).toBeGreaterThanOrEqual((threads - 1) * (8 + 12));
-        got.forEach((x, i) => sameBits(x, want[i]!, `${simd} ${threads} threads, output ${i}`));
+        for (const [i, x] of got.entries()) sameBits(x, want[i]!, `${simd} ${threads} threads, output ${i}`);
       }
     }
   });

@@ -28,6 +28,11 @@ export const SLOT_TEXT = 512;
 export const DEAD = -1;
 /** KERNEL value that tells a worker to leave its loop. */
 export const STOP = -1;
+/**
+ * Polls of a word before blocking in Atomics.wait (a few microseconds): a wait/notify round trip
+ * costs 11–14 µs (PERF-NOTES), a job that is already there costs nothing to find.
+ */
+export const SPIN = 2048;
 
 /**
  * The compute worker: instantiates the module on the shared memory, reports ready (or the error),
@@ -56,9 +61,14 @@ function start(d, post) {
   let last = Atomics.load(ctl, b + ${SEQ});
   post({ ready: true });
   for (;;) {
-    Atomics.wait(ctl, b + ${SEQ}, last);
-    const s = Atomics.load(ctl, b + ${SEQ});
-    if (s === last) continue;
+    // Poll briefly first (the next job of a training step usually follows within microseconds),
+    // then sleep in Atomics.wait.
+    let s = Atomics.load(ctl, b + ${SEQ});
+    for (let i = 0; s === last && i < ${SPIN}; i++) s = Atomics.load(ctl, b + ${SEQ});
+    if (s === last) {
+      Atomics.wait(ctl, b + ${SEQ}, last);
+      continue;
+    }
     last = s;
     const id = Atomics.load(ctl, b + ${KERNEL});
     if (id === ${STOP}) break;

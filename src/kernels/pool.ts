@@ -21,6 +21,7 @@ import {
   SLOT_ARGS,
   SLOT_INTS,
   SLOT_TEXT,
+  SPIN,
   STATUS,
   SUPERVISOR_SOURCE,
 } from './pool-sources.js';
@@ -189,6 +190,7 @@ export class Pool {
     const s = this.seq[w]!;
     const ctl = this.ctl;
     let d = Atomics.load(ctl, b + DONE);
+    for (let i = 0; d !== s && i < SPIN; i++) d = Atomics.load(ctl, b + DONE);
     while (d !== s) {
       if (d === DEAD) throw this.ended(w);
       if (this.block) Atomics.wait(ctl, b + DONE, d);

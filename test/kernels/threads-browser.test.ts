@@ -4,6 +4,8 @@
  * - Served with COOP/COEP (cross-origin isolated), it runs on 2 threads (supervisor and compute
  *   workers started from Blob URLs, the main thread spinning while it waits) and its weights equal,
  *   bit for bit, those of the same run in Node with 2 threads and with 1 thread.
+ * - The same run inside a module Web Worker of the isolated page (init() from a worker, as a
+ *   training worker does it): 2 threads, the pool's workers nested, same bits.
  * - Served without those headers, it runs on one thread, says so once through onNotice, and its
  *   weights are again the same bits.
  *
@@ -64,7 +66,7 @@ describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
     await plain?.close();
   });
 
-  async function run(server: StaticServer): Promise<PageResult> {
+  async function run(server: StaticServer, query = ''): Promise<PageResult> {
     const page = await browser!.newPage();
     const diagnostics: string[] = [];
     page.on('pageerror', (e) => diagnostics.push(`pageerror: ${e.message}`));
@@ -72,7 +74,7 @@ describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
       if (m.type() === 'error') diagnostics.push(`console.error: ${m.text()}`);
     });
     try {
-      await page.goto(`${server.origin}/test/browser/threads.html?threads=2`);
+      await page.goto(`${server.origin}/test/browser/threads.html?threads=2${query}`);
       await page.waitForFunction(() => (window as unknown as { __simdnnThreads?: unknown }).__simdnnThreads !== undefined, null, {
         timeout: 300_000,
       });
@@ -93,6 +95,14 @@ describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
     const r = await run(isolated!);
     expect(r.crossOriginIsolated).toBe(true);
     expect(r.simd).toBe('relaxed');
+    expect(r.threads).toBe(2);
+    expect(r.notices).toEqual([]);
+    expect(r.bits === node1, 'weights differ from Node').toBe(true);
+  });
+
+  it('inside a Web Worker of an isolated page: 2 threads (nested workers), same weights', async () => {
+    const r = await run(isolated!, '&in=worker');
+    expect(r.crossOriginIsolated).toBe(true);
     expect(r.threads).toBe(2);
     expect(r.notices).toEqual([]);
     expect(r.bits === node1, 'weights differ from Node').toBe(true);

@@ -38,12 +38,20 @@ export function threadsUnavailable(): string | undefined {
   if (typeof SharedArrayBuffer === 'undefined') {
     return 'SharedArrayBuffer is not available (in browsers it needs a cross-origin-isolated page: COOP: same-origin and COEP: require-corp)';
   }
-  if (isNode) return undefined;
-  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
-  if (g.crossOriginIsolated === false) {
-    return 'the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
+  if (!isNode) {
+    const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+    if (g.crossOriginIsolated === false) {
+      return 'the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
+    }
+    if (typeof g.Worker !== 'function') return 'this runtime has no Worker';
   }
-  if (typeof g.Worker !== 'function') return 'this runtime has no Worker';
+  // The threaded builds declare a maximum of 65,536 pages, which a shared memory reserves up front
+  // (address space, not physical memory): a 32-bit or tightly limited process may refuse it.
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  } catch (e) {
+    return `a shared WebAssembly memory of up to 4 GiB cannot be reserved here (${(e as Error).message})`;
+  }
   return undefined;
 }
 

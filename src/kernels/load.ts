@@ -5,7 +5,7 @@
 import type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
 import { Heap } from './heap.js';
 import { GEMM_WS_BYTES, KERNEL_NAMES, type Kernels } from './kernels.js';
-import { setThreadPool, startThreads } from './threads.js';
+import { noticeOnce, setThreadPool, startThreads } from './threads.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -99,8 +99,18 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
   }
   const ws = heap.alloc(GEMM_WS_BYTES);
   const base = exp as unknown as Kernels;
-  if (threads <= 1) return { name: 'wasm', simd: level, heap, k: base, ws, threads: 1, dispose: () => Promise.resolve() };
-  const { k, pool } = await startThreads(module, heap, base, threads);
+  const single: Backend = { name: 'wasm', simd: level, heap, k: base, ws, threads: 1, dispose: () => Promise.resolve() };
+  if (threads <= 1) return single;
+  let started: Awaited<ReturnType<typeof startThreads>>;
+  try {
+    started = await startThreads(module, heap, base, threads);
+  } catch (e) {
+    // E.g. a Content-Security-Policy that forbids blob: workers: the kernels run on this thread
+    // (the threaded build works on one thread too).
+    noticeOnce(options, `the thread pool could not start (${(e as Error).message})`);
+    return single;
+  }
+  const { k, pool } = started;
   const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, dispose: () => pool.dispose() };
   setThreadPool(backend, pool);
   return backend;

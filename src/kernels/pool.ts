@@ -90,11 +90,11 @@ export class Pool {
       const onMessage = (m: { ready?: boolean; error?: string; stopped?: boolean }): void => {
         if (m?.ready) resolve();
         else if (m?.error) {
-          reject(new Error(`init: the thread pool could not start: ${m.error}`));
+          reject(new Error(m.error));
           pool.supervisor?.terminate();
         } else if (m?.stopped) pool.resolveStopped?.();
       };
-      const onError = (e: unknown): void => reject(new Error(`init: the thread pool could not start: ${String(e)}`));
+      const onError = (e: unknown): void => reject(new Error(String(e)));
       if (isNode) {
         void import('node:worker_threads').then(({ Worker }) => {
           const w = new Worker(SUPERVISOR_SOURCE, { eval: true, workerData: data });
@@ -106,8 +106,13 @@ export class Pool {
           pool.supervisor = { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), ref: () => w.ref() };
         }, reject);
       } else {
-        const url = URL.createObjectURL(new Blob([SUPERVISOR_SOURCE], { type: 'text/javascript' }));
-        const w = new Worker(url);
+        let w: Worker;
+        try {
+          w = new Worker(URL.createObjectURL(new Blob([SUPERVISOR_SOURCE], { type: 'text/javascript' })));
+        } catch (e) {
+          reject(new Error(`a worker could not be created: ${(e as Error).message}`));
+          return;
+        }
         w.onmessage = (e) => onMessage(e.data);
         w.onerror = (e) => {
           e.preventDefault();

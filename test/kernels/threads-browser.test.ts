@@ -6,6 +6,8 @@
  *   bit for bit, those of the same run in Node with 2 threads and with 1 thread.
  * - The same run inside a module Web Worker of the isolated page (init() from a worker, as a
  *   training worker does it): 2 threads, the pool's workers nested, same bits.
+ * - Served isolated but with a CSP that forbids blob: workers, the pool cannot start: one thread,
+ *   one notice, same bits.
  * - Served without those headers, it runs on one thread, says so once through onNotice, and its
  *   weights are again the same bits.
  *
@@ -38,6 +40,7 @@ interface PageResult {
 describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
   let isolated: StaticServer | undefined;
   let plain: StaticServer | undefined;
+  let noBlobWorkers: StaticServer | undefined;
   let browser: Browser | undefined;
   let node1 = '';
   let node2 = '';
@@ -51,6 +54,8 @@ describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
     }
     isolated = await serveStatic(ROOT, { headers: CROSS_ORIGIN_ISOLATION });
     plain = await serveStatic(ROOT);
+    // Isolated, but a Content-Security-Policy that allows workers from this origin only (not blob:).
+    noBlobWorkers = await serveStatic(ROOT, { headers: { ...CROSS_ORIGIN_ISOLATION, 'content-security-policy': "worker-src 'self'" } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
     // The Node side of the comparison: same build level (relaxed), 1 and 2 threads.
     const b1 = await lib.init({ backend: 'wasm', simd: 'relaxed', threads: 1 });
@@ -64,6 +69,7 @@ describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
     await browser?.close();
     await isolated?.close();
     await plain?.close();
+    await noBlobWorkers?.close();
   });
 
   async function run(server: StaticServer, query = ''): Promise<PageResult> {
@@ -105,6 +111,15 @@ describe.skipIf(SKIP)('threads in Chromium (built package)', () => {
     expect(r.crossOriginIsolated).toBe(true);
     expect(r.threads).toBe(2);
     expect(r.notices).toEqual([]);
+    expect(r.bits === node1, 'weights differ from Node').toBe(true);
+  });
+
+  it('an isolated page whose CSP forbids blob: workers falls back to one thread with the notice, same weights', async () => {
+    const r = await run(noBlobWorkers!);
+    expect(r.crossOriginIsolated).toBe(true);
+    expect(r.threads).toBe(1);
+    expect(r.notices).toHaveLength(1);
+    expect(r.notices[0]).toMatch(/threads were requested but the thread pool could not start \(.+\); running on one thread/);
     expect(r.bits === node1, 'weights differ from Node').toBe(true);
   });
 

@@ -8,6 +8,7 @@
  * Also: the heap grows in the middle of threaded training (every worker must see the new pages),
  * and the fallback without SharedArrayBuffer trains on one thread and says so once.
  */
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adam, dense, init, sequential, sgd, type Backend } from '../../src/index.js';
 import { threadPoolOf } from '../../src/kernels/threads.js';
@@ -145,6 +146,23 @@ describe('fallback without shared memory', () => {
 });
 
 describe('the threads option', () => {
+  it("'auto' uses the available cores (at most 8), one worker per core besides the calling thread", async () => {
+    const b = await init({ backend: 'wasm', threads: 'auto' });
+    created.push(b);
+    const want = Math.min(8, availableParallelism());
+    expect(b.threads).toBe(want);
+    expect(threadPoolOf(b)?.count ?? 0).toBe(want - 1);
+  });
+
+  it('the js backend and threads: 1 (the default) start no pool', async () => {
+    const js = await init({ backend: 'js', threads: 2, onNotice: () => {} });
+    expect(js.threads).toBe(1);
+    expect(threadPoolOf(js)).toBeUndefined();
+    const one = await init({ backend: 'wasm' });
+    expect(one.threads).toBe(1);
+    expect(threadPoolOf(one)).toBeUndefined();
+  });
+
   it('refuses bad values with a clear error, before starting anything', async () => {
     for (const bad of [0, -1, 1.5, 65, Number.NaN, 'many', null]) {
       await expect(init({ backend: 'wasm', threads: bad as never })).rejects.toThrow(

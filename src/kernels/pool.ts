@@ -46,6 +46,7 @@ interface Supervisor {
   terminate(): void;
   /** Node: keep the process alive until the supervisor has answered (it is unref'd otherwise). */
   ref?(): void;
+  unref?(): void;
 }
 
 export class Pool {
@@ -88,8 +89,13 @@ export class Pool {
     };
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: { ready?: boolean; error?: string; stopped?: boolean }): void => {
-        if (m?.ready) resolve();
-        else if (m?.error) {
+        if (m?.ready) {
+          // Once started, a process that forgets dispose() still exits: the pool never keeps it
+          // alive (unref'd only now, so that the process waits for the start; and after the
+          // 'message' listener, whose addition refs the worker again).
+          pool.supervisor?.unref?.();
+          resolve();
+        } else if (m?.error) {
           reject(new Error(m.error));
           pool.supervisor?.terminate();
         } else if (m?.stopped) pool.resolveStopped?.();
@@ -98,12 +104,15 @@ export class Pool {
       if (isNode) {
         void import('node:worker_threads').then(({ Worker }) => {
           const w = new Worker(SUPERVISOR_SOURCE, { eval: true, workerData: data });
-          // A process that forgets dispose() still exits: the pool never keeps it alive.
-          w.unref();
           w.on('message', onMessage);
           w.on('error', onError);
           w.on('exit', () => pool.resolveStopped?.());
-          pool.supervisor = { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), ref: () => w.ref() };
+          pool.supervisor = {
+            post: (m) => w.postMessage(m),
+            terminate: () => void w.terminate(),
+            ref: () => w.ref(),
+            unref: () => w.unref(),
+          };
         }, reject);
       } else {
         let w: Worker;

@@ -1,5 +1,7 @@
 /**
  * The thread pool's life cycle (src/kernels/pool.ts, pool-sources.ts):
+ * - Without dispose(), a process that trained with threads still exits by itself (the pool is
+ *   unref'd once started).
  * - dispose() ends every worker: a child Node process that trains with 3 threads and disposes
  *   exits by itself (it holds a referenced timer until dispose() has resolved, which happens only
  *   once the supervisor has seen every worker exit); kernels of the disposed backend then throw a
@@ -31,6 +33,16 @@ describe('dispose', () => {
     expect(out.threads).toBe(3);
     expect(out.jobs).toBeGreaterThan(0);
     expect(out.after).toMatch(/this backend was disposed; call init\(\) again/);
+  });
+
+  it('a process that trained with threads and never called dispose() exits by itself too', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, '--no-dispose'], { encoding: 'utf8', timeout: 180_000 });
+    expect(r.error, String(r.error)).toBeUndefined();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as { threads: number; jobs: number };
+    expect(out.threads).toBe(3);
+    expect(out.jobs).toBeGreaterThan(0);
   });
 });
 

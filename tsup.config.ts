@@ -53,6 +53,9 @@ const copyWasm = async (): Promise<void> => {
   mkdirSync('dist', { recursive: true });
   copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
   copyFileSync('build/simdnn-relaxed.wasm', 'dist/simdnn-relaxed.wasm');
+  // The shared-memory builds used by the thread pool (init({ threads })).
+  copyFileSync('build/simdnn-threads.wasm', 'dist/simdnn-threads.wasm');
+  copyFileSync('build/simdnn-relaxed-threads.wasm', 'dist/simdnn-relaxed-threads.wasm');
 };
 
 export default defineConfig([

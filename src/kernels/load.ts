@@ -14,6 +14,7 @@ import type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
 import { fileBytes } from './file-bytes.js';
 import { Heap } from './heap.js';
 import { GEMM_WS_BYTES, KERNEL_NAMES, type Kernels } from './kernels.js';
+import { noticeOnce, setThreadPool, startThreads } from './threads.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -41,13 +42,20 @@ export function relaxedSimdSupported(): boolean {
 
 /**
  * The shipped build for `level`, next to this module (dist/, or wherever a bundler emitted it).
- * The two `new URL` calls must stay literal: bundlers look for exactly this pattern.
+ * The `new URL` calls must stay literal: bundlers look for exactly this pattern.
  */
-function shippedUrl(level: 'relaxed' | 'simd'): URL {
+function shippedUrl(level: 'relaxed' | 'simd', shared: boolean): URL {
+  const file = `simdnn${level === 'relaxed' ? '-relaxed' : ''}${shared ? '-threads' : ''}.wasm`;
   // Running from the sources (src/kernels/load.ts under tsx or vitest): the builds are in build/.
   // The URL is made from a variable so that bundlers do not try to emit this path.
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL(`../../build/${level === 'relaxed' ? 'simdnn-relaxed.wasm' : 'simdnn.wasm'}`, here);
+  if (here.endsWith('.ts')) return new URL(`../../build/${file}`, here);
+  if (shared) {
+    // The shared-memory builds of init({ threads }).
+    return level === 'relaxed'
+      ? new URL('./simdnn-relaxed-threads.wasm', import.meta.url)
+      : new URL('./simdnn-threads.wasm', import.meta.url);
+  }
   return level === 'relaxed' ? new URL('./simdnn-relaxed.wasm', import.meta.url) : new URL('./simdnn.wasm', import.meta.url);
 }
 
@@ -127,7 +135,12 @@ async function compileSource(src: WasmSource): Promise<WebAssembly.Module> {
   return compileUrl(src instanceof URL ? src : new URL(src, base));
 }
 
-export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' | 'relaxed'): Promise<Backend> {
+/**
+ * Loads and instantiates the kernels. threads > 1 picks the shared-memory builds
+ * (simdnn-threads.wasm, simdnn-relaxed-threads.wasm), puts the heap on a shared memory and starts
+ * the pool (threads.ts); the caller has checked that this engine can run threads.
+ */
+export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' | 'relaxed', threads = 1): Promise<Backend> {
   let module: WebAssembly.Module;
   let level: SimdLevel = 'simd';
   if (options.wasm !== undefined) {
@@ -139,10 +152,21 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
         "init: this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use simd: 'auto'.",
       );
     }
-    module = await compileUrl(shippedUrl(level === 'relaxed' ? 'relaxed' : 'simd'));
+    module = await compileUrl(shippedUrl(level === 'relaxed' ? 'relaxed' : 'simd', threads > 1));
   }
-  const heap = new Heap(undefined, options.initialHeapBytes);
-  const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
+  const heap = new Heap(undefined, options.initialHeapBytes, threads > 1);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
+  } catch (e) {
+    if (threads > 1 && e instanceof WebAssembly.LinkError) {
+      throw new Error(
+        `init: threads need a build that imports a shared memory (simdnn-threads.wasm or simdnn-relaxed-threads.wasm); ` +
+          `the module given could not link to one (${e.message}). Pass one of those, or use threads: 1.`,
+      );
+    }
+    throw e;
+  }
   const exp = instance.exports as Record<string, unknown>;
   if (typeof exp.simd_level === 'function') level = (exp.simd_level as () => number)() === 2 ? 'relaxed' : 'simd';
   for (const name of KERNEL_NAMES) {
@@ -150,5 +174,21 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
       throw new Error(`init: the wasm module does not export ${name}; it is from another simdnn version. Rebuild it.`);
     }
   }
-  return { name: 'wasm', simd: level, heap, k: exp as unknown as Kernels, ws: heap.alloc(GEMM_WS_BYTES) };
+  const ws = heap.alloc(GEMM_WS_BYTES);
+  const base = exp as unknown as Kernels;
+  const single: Backend = { name: 'wasm', simd: level, heap, k: base, ws, threads: 1, dispose: () => Promise.resolve() };
+  if (threads <= 1) return single;
+  let started: Awaited<ReturnType<typeof startThreads>>;
+  try {
+    started = await startThreads(module, heap, base, threads);
+  } catch (e) {
+    // E.g. a Content-Security-Policy that forbids blob: workers: the kernels run on this thread
+    // (the threaded build works on one thread too).
+    noticeOnce(options, `the thread pool could not start (${(e as Error).message})`);
+    return single;
+  }
+  const { k, pool } = started;
+  const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, dispose: () => pool.dispose() };
+  setThreadPool(backend, pool);
+  return backend;
 }

@@ -4,7 +4,7 @@
  *   a WebAssembly.Module, bytes (ArrayBuffer and views), a Response, a URL and a path — each giving
  *   a working backend (checked by training XOR on it). Bad options and sources fail with clear errors;
  *   bytes that are not wasm (an HTML fallback page) name what came back and the fix.
- * - Exports: every build (release, relaxed, debug) exports exactly the kernels of KERNEL_NAMES (plus
+ * - Exports: every build (release, relaxed, the two shared-memory builds, debug) exports exactly the kernels of KERNEL_NAMES (plus
  *   simd_level), no missing and no extra; KERNEL_NAMES lists each name once.
  * - The debug build: its precondition asserts fire (a trap) where the release build runs on.
  * - Empty inputs: every kernel accepts n = 0 / rows = 0 and writes nothing.
@@ -146,7 +146,7 @@ describe('wasm exports = KERNEL_NAMES', () => {
   it('KERNEL_NAMES lists each kernel once', () => {
     expect(new Set(KERNEL_NAMES).size).toBe(KERNEL_NAMES.length);
   });
-  for (const file of ['simdnn.wasm', 'simdnn-relaxed.wasm', 'simdnn-debug.wasm']) {
+  for (const file of ['simdnn.wasm', 'simdnn-relaxed.wasm', 'simdnn-threads.wasm', 'simdnn-relaxed-threads.wasm', 'simdnn-debug.wasm']) {
     it(`${file} exports exactly the kernels (no missing, no extra)`, () => {
       const module = new WebAssembly.Module(readFileSync(new URL(`../../build/${file}`, import.meta.url)));
       const exported = WebAssembly.Module.exports(module);

@@ -1,0 +1,353 @@
+/**
+ * The demo page: builds a model from the controls, trains it in a Web Worker (demo-fit.js), plots
+ * the logs, draws what the model learned (decision boundary or a sheet of test digits), reads digits
+ * drawn in the box, compares the wasm and JS backends, and keeps models in IndexedDB.
+ *
+ * `window.__demo` exposes the page's state to the end-to-end test (test/e2e/demo.test.ts).
+ */
+import { adam, dense, init, loadModel, sequential } from '/dist/index.js';
+import { drawBoundary, drawDigitSheet } from './boundary.js';
+import { trainingCharts } from './chart.js';
+import { mnistSet, TOY_EXTENT, toySet } from './data.js';
+import { fitInDemoWorker } from './demo-fit.js';
+import { digitPad, drawInput } from './digit-pad.js';
+
+/** Where Save and Load keep the model. */
+export const STORE_URL = 'indexeddb://demo';
+/** MNIST test digits loaded for validation. */
+export const MNIST_TEST_COUNT = 1000;
+/** Seed of the data and the weights. */
+export const SEED = 1;
+/** Defaults applied when the data set changes: [hidden layers, activation, learning rate, epochs]. */
+const DEFAULTS = {
+  toy: { preset: '32,32', activation: 'relu', lr: '0.01', epochs: 200 },
+  mnist: { preset: '128', activation: 'relu', lr: '0.003', epochs: 5 },
+};
+
+const $ = (id) => document.getElementById(id);
+const demo = {
+  ready: false,
+  running: false,
+  runs: 0,
+  boundaryDraws: 0,
+  lastRun: undefined,
+  prediction: null,
+  speed: {},
+  errors: [],
+  get chartPoints() {
+    return charts.points;
+  },
+};
+window.__demo = demo;
+
+const charts = trainingCharts($('chart-loss'), $('chart-acc'));
+const backends = {};
+let backendName = 'wasm';
+/** The page's model, the data it was trained on, and the data set picked for the next run. */
+let model;
+let modelSet;
+let job;
+
+async function backend(name) {
+  backends[name] ??= init({ backend: name });
+  return backends[name];
+}
+
+function status(text, kind = '') {
+  $('status').textContent = text;
+  $('status').className = `status ${kind}`;
+}
+
+function fail(e) {
+  const message = e instanceof Error ? e.message : String(e);
+  demo.errors.push(message);
+  status(message, 'error');
+}
+
+// ---- controls --------------------------------------------------------------------------------
+
+function datasetKind() {
+  return $('dataset').value === 'mnist' ? 'mnist' : 'toy';
+}
+
+function applyDefaults() {
+  const d = DEFAULTS[datasetKind()];
+  $('preset').value = d.preset;
+  $('activation').value = d.activation;
+  $('lr').value = d.lr;
+  $('epochs').value = String(d.epochs);
+  $('mnist-size-row').hidden = datasetKind() !== 'mnist';
+}
+
+for (const b of document.querySelectorAll('[data-backend]')) {
+  b.addEventListener('click', () => {
+    backendName = b.dataset.backend;
+    for (const o of document.querySelectorAll('[data-backend]')) o.setAttribute('aria-checked', String(o === b));
+  });
+}
+
+$('dataset').addEventListener('change', applyDefaults);
+
+async function loadSet() {
+  const name = $('dataset').value;
+  if (name !== 'mnist') return toySet(name, SEED);
+  const n = Number($('mnist-size').value);
+  status(`Loading ${n.toLocaleString('en')} MNIST digits…`);
+  return mnistSet(n, MNIST_TEST_COUNT);
+}
+
+function buildModel(set, b) {
+  const hidden = $('preset').value.split(',').map(Number);
+  const activation = $('activation').value;
+  const layers = hidden.map((units, i) => dense({ units, activation, ...(i === 0 ? { inputShape: [set.inputs] } : {}) }));
+  layers.push(dense({ units: set.classes, activation: 'softmax' }));
+  const m = sequential(layers, { seed: SEED, backend: b });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: Number($('lr').value) }), metrics: ['accuracy'] });
+  return m;
+}
+
+function describe(set, m) {
+  return `${set.label}, ${[m.inputUnits, ...m.layers.map((l) => l.outUnits)].join('-')}`;
+}
+
+// ---- training --------------------------------------------------------------------------------
+
+async function start() {
+  if (job) return;
+  try {
+    $('start').disabled = true;
+    const set = await loadSet();
+    const b = await backend(backendName);
+    const m = buildModel(set, b);
+    model?.dispose();
+    model = m;
+    modelSet = set;
+    const epochs = Math.max(1, Math.min(1000, Math.round(Number($('epochs').value) || 1)));
+    const batchSize = Number($('batch').value);
+    charts.reset();
+    showView();
+    demo.running = true;
+    $('stop').disabled = false;
+    $('save').disabled = true;
+    status(`Training ${describe(set, m)} on ${set.train.labels.length.toLocaleString('en')} samples (${b.name})…`);
+    const t0 = performance.now();
+    let last;
+    job = fitInDemoWorker(m, set.train.x, set.train.labels, {
+      epochs,
+      batchSize,
+      seed: SEED,
+      validationData: [set.test.x, set.test.labels],
+      onBatchEnd: (batch, logs, epoch) => charts.batch(epoch + (batch + 1) / logs.batches, logs.loss, logs.accuracy),
+      onEpochEnd: (epoch, logs) => {
+        last = logs;
+        charts.epoch(epoch + 1, logs);
+        $('epoch-info').textContent =
+          `epoch ${epoch + 1}/${epochs} · val accuracy ${(100 * logs.valAccuracy).toFixed(1)} % · ` +
+          `${Math.round(logs.samplesPerSecond).toLocaleString('en')} samples/s`;
+        recordSpeed(b, set, m, batchSize, logs.samplesPerSecond);
+      },
+      onWeights: (flat) => {
+        if (model !== m) return;
+        m.setFlatWeights(flat);
+        viewChanged();
+      },
+    });
+    const history = await job.done;
+    const seconds = (performance.now() - t0) / 1000;
+    demo.lastRun = { dataset: set.name, backend: b.name, history, seconds };
+    demo.runs++;
+    const acc = last?.valAccuracy;
+    status(
+      `Done: ${describe(set, m)}, ${history.epoch.length} epochs in ${seconds.toFixed(1)} s` +
+        (acc === undefined ? '.' : `, validation accuracy ${(100 * acc).toFixed(1)} %.`),
+      'ok',
+    );
+    $('save').disabled = false;
+  } catch (e) {
+    fail(e);
+  } finally {
+    job = undefined;
+    demo.running = false;
+    $('start').disabled = false;
+    $('stop').disabled = true;
+    viewChanged();
+  }
+}
+
+$('start').addEventListener('click', start);
+$('stop').addEventListener('click', () => {
+  job?.stop();
+  status('Stopping after this batch…');
+});
+
+// ---- pictures --------------------------------------------------------------------------------
+
+function showView() {
+  const mnist = modelSet?.kind === 'mnist';
+  $('view-title').textContent = mnist ? 'Test digits, as the model reads them' : 'Decision boundary';
+  $('view-hint').textContent = mnist ? 'green: right · red: wrong (true label)' : 'filled dots: training points · rings: validation';
+}
+
+let viewQueued = false;
+function viewChanged() {
+  if (viewQueued) return;
+  viewQueued = true;
+  requestAnimationFrame(() => {
+    viewQueued = false;
+    if (!model || !modelSet) return;
+    const canvas = $('view');
+    if (modelSet.kind === 'mnist') drawDigitSheet(canvas, model, modelSet);
+    else drawBoundary(canvas, model, modelSet, TOY_EXTENT);
+    demo.boundaryDraws++;
+    readDigit();
+  });
+}
+
+// ---- the digit box ---------------------------------------------------------------------------
+
+const pad = digitPad($('pad'), readDigit);
+$('clear').addEventListener('click', () => pad.clear());
+
+function bars(probs) {
+  const ol = $('bars');
+  ol.replaceChildren();
+  let best = 0;
+  if (probs) for (let j = 1; j < 10; j++) if (probs[j] > probs[best]) best = j;
+  for (let d = 0; d < 10; d++) {
+    const li = document.createElement('li');
+    const p = probs ? probs[d] : 0;
+    li.className = probs && d === best ? 'best' : '';
+    li.innerHTML = `<span class="digit-label">${d}</span><span class="bar"><span style="width:${(100 * p).toFixed(1)}%"></span></span><span class="pct">${probs ? `${(100 * p).toFixed(1)}%` : ''}</span>`;
+    ol.append(li);
+  }
+}
+
+function readDigit() {
+  const input = pad.read();
+  drawInput($('seen'), input);
+  if (!input) {
+    demo.prediction = null;
+    bars(null);
+    $('digit-hint').textContent =
+      modelSet?.kind === 'mnist' ? 'Draw a digit 0–9 in the box.' : 'Train on MNIST, then draw a digit 0–9 in the box.';
+    return;
+  }
+  if (model?.inputUnits !== 784) {
+    demo.prediction = null;
+    bars(null);
+    $('digit-hint').textContent = 'Train on MNIST (or load an MNIST model) to read this digit.';
+    return;
+  }
+  const probs = Array.from(model.predictOne(input));
+  demo.prediction = probs;
+  bars(probs);
+  const best = probs.indexOf(Math.max(...probs));
+  $('digit-hint').textContent = `Looks like a ${best} (${(100 * probs[best]).toFixed(0)} % sure).`;
+}
+
+// ---- speed -----------------------------------------------------------------------------------
+
+function recordSpeed(b, set, m, batchSize, samplesPerSecond) {
+  demo.speed[b.name] = { samplesPerSecond, what: `${describe(set, m)}, batch ${batchSize}` };
+  renderSpeed();
+}
+
+function renderSpeed() {
+  const rows = [
+    ['wasm', 'WebAssembly SIMD'],
+    ['js', 'Pure JS'],
+  ];
+  const max = Math.max(1, ...rows.map(([k]) => demo.speed[k]?.samplesPerSecond ?? 0));
+  $('speed').replaceChildren(
+    ...rows.map(([k, label]) => {
+      const s = demo.speed[k];
+      const div = document.createElement('div');
+      div.className = `speed-row ${k}`;
+      div.innerHTML =
+        `<div class="speed-head"><span>${label}</span><strong>${s ? Math.round(s.samplesPerSecond).toLocaleString('en') : '—'}</strong></div>` +
+        `<div class="bar"><span style="width:${s ? ((100 * s.samplesPerSecond) / max).toFixed(1) : 0}%"></span></div>` +
+        `<div class="hint">${s ? s.what : 'not run yet: pick this backend and train'}</div>`;
+      return div;
+    }),
+  );
+  const w = demo.speed.wasm;
+  const j = demo.speed.js;
+  $('ratio').textContent =
+    w && j
+      ? w.what === j.what
+        ? `WebAssembly SIMD trains ${(w.samplesPerSecond / j.samplesPerSecond).toFixed(1)}× faster on the same model.`
+        : 'The two figures come from different models: train the same one on both backends to compare.'
+      : '';
+}
+
+// ---- IndexedDB -------------------------------------------------------------------------------
+
+function storeNotice(text, kind) {
+  const el = $('store-notice');
+  el.hidden = false;
+  el.textContent = text;
+  el.className = `notice ${kind}`;
+  demo.store = { text, kind };
+}
+
+/** Save and Load need simdnn's browser stores; without them the error says so plainly. */
+function storeUnavailable(action, e) {
+  const message = e instanceof Error ? e.message : String(e);
+  storeNotice(
+    `${action} needs IndexedDB support in simdnn (model.save('${STORE_URL}') / loadModel('${STORE_URL}')), ` +
+      `which this build does not have yet. The library said: ${message}`,
+    'warn',
+  );
+}
+
+$('save').addEventListener('click', async () => {
+  if (!model) return;
+  try {
+    await model.save(STORE_URL);
+    storeNotice(`Saved ${describe(modelSet, model)} to ${STORE_URL}.`, 'ok');
+  } catch (e) {
+    storeUnavailable('Saving', e);
+  }
+});
+
+$('load').addEventListener('click', async () => {
+  if (job) return;
+  try {
+    const b = await backend(backendName);
+    const m = await loadModel(STORE_URL, { backend: b });
+    const kind = m.inputUnits === 784 ? 'mnist' : 'toy';
+    model?.dispose();
+    model = m;
+    if (kind === 'mnist' && modelSet?.kind !== 'mnist') {
+      $('dataset').value = 'mnist';
+      applyDefaults();
+    }
+    modelSet = modelSet?.kind === kind ? modelSet : await loadSet();
+    showView();
+    viewChanged();
+    storeNotice(`Loaded ${describe(modelSet, model)} from ${STORE_URL}.`, 'ok');
+    $('save').disabled = false;
+  } catch (e) {
+    storeUnavailable('Loading', e);
+  }
+});
+
+// ---- start up --------------------------------------------------------------------------------
+
+async function boot() {
+  applyDefaults();
+  bars(null);
+  renderSpeed();
+  drawInput($('seen'), null);
+  const b = await backend('wasm');
+  const simd = b.simd === 'relaxed' ? 'relaxed SIMD (FMA)' : 'SIMD';
+  const isolated = globalThis.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated';
+  $('badges').innerHTML =
+    `<span class="badge on">wasm · ${simd}</span><span class="badge">training in a Web Worker</span>` +
+    `<span class="badge">${isolated}</span>`;
+  $('start').disabled = false;
+  status('Ready: pick a data set and press Train.');
+  demo.ready = true;
+}
+
+boot().catch(fail);

@@ -1,0 +1,114 @@
+/**
+ * The live training charts (uPlot): loss and accuracy against epochs, training (from the batch logs,
+ * smoothed) and validation (at each epoch end). uPlot draws on a canvas and wants aligned columns, so
+ * every point is one x with a value in some series and null in the others (spanGaps joins them).
+ */
+import uPlot from '/vendor/uplot/uPlot.esm.js';
+
+/** Weight of the newest batch in the smoothed training curves (exponential moving average). */
+export const SMOOTHING = 0.25;
+/** Chart height in CSS pixels. */
+export const CHART_HEIGHT = 190;
+
+const TRAIN = '#6366f1';
+const VAL = '#f97316';
+
+function makeChart(el, title, percent) {
+  const fmt = percent ? (_, v) => (v == null ? '–' : `${(100 * v).toFixed(1)} %`) : (_, v) => (v == null ? '–' : v.toFixed(4));
+  const line = (label, stroke, dash) => ({
+    label,
+    stroke,
+    width: 2,
+    dash,
+    spanGaps: true,
+    points: { show: false },
+    value: fmt,
+  });
+  return new uPlot(
+    {
+      title,
+      width: Math.max(200, el.clientWidth),
+      height: CHART_HEIGHT,
+      scales: {
+        x: { time: false },
+        y: percent ? { range: (_, min, max) => [Math.max(0, Math.min(min, 0.5)), Math.min(1, Math.max(max, 1))] } : {},
+      },
+      axes: [
+        { label: 'epoch', stroke: '#64748b', grid: { stroke: '#e2e8f0' }, ticks: { stroke: '#e2e8f0' } },
+        {
+          stroke: '#64748b',
+          grid: { stroke: '#e2e8f0' },
+          ticks: { stroke: '#e2e8f0' },
+          values: percent ? (_, ticks) => ticks.map((t) => `${Math.round(100 * t)}%`) : undefined,
+          size: 50,
+        },
+      ],
+      series: [{ label: 'epoch', value: (_, v) => (v == null ? '–' : v.toFixed(2)) }, line('train', TRAIN), line('validation', VAL)],
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
+    },
+    [[], [], []],
+    el,
+  );
+}
+
+/** Two charts in `lossEl` and `accEl`; returns { reset(), batch(x, loss, acc), epoch(x, logs), points }. */
+export function trainingCharts(lossEl, accEl) {
+  const loss = makeChart(lossEl, 'Loss', false);
+  const acc = makeChart(accEl, 'Accuracy', true);
+  let xs;
+  let cols;
+  let smooth;
+  const reset = () => {
+    xs = [];
+    cols = { trainLoss: [], valLoss: [], trainAcc: [], valAcc: [] };
+    smooth = undefined;
+    draw();
+  };
+  const draw = () => {
+    loss.setData([xs, cols.trainLoss, cols.valLoss]);
+    acc.setData([xs, cols.trainAcc, cols.valAcc]);
+  };
+  const push = (x, trainLoss, valLoss, trainAcc, valAcc) => {
+    xs.push(x);
+    cols.trainLoss.push(trainLoss);
+    cols.valLoss.push(valLoss);
+    cols.trainAcc.push(trainAcc);
+    cols.valAcc.push(valAcc);
+  };
+  let queued = false;
+  const redraw = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      draw();
+    });
+  };
+  const fit = () => {
+    loss.setSize({ width: Math.max(200, lossEl.clientWidth), height: CHART_HEIGHT });
+    acc.setSize({ width: Math.max(200, accEl.clientWidth), height: CHART_HEIGHT });
+  };
+  new ResizeObserver(fit).observe(lossEl);
+  reset();
+  return {
+    reset,
+    /** A batch log at fractional epoch x. */
+    batch(x, batchLoss, batchAcc) {
+      smooth = smooth
+        ? { loss: smooth.loss + SMOOTHING * (batchLoss - smooth.loss), acc: smooth.acc + SMOOTHING * ((batchAcc ?? 0) - smooth.acc) }
+        : { loss: batchLoss, acc: batchAcc ?? 0 };
+      push(x, smooth.loss, null, batchAcc === undefined ? null : smooth.acc, null);
+      redraw();
+    },
+    /** Epoch logs at epoch x (validation points). */
+    epoch(x, logs) {
+      push(x, null, logs.valLoss ?? null, null, logs.valAccuracy ?? null);
+      redraw();
+    },
+    /** Points plotted so far (all series). */
+    get points() {
+      return xs.length;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Trains a model in a module Web Worker (train-worker.js) and streams its logs back: the same shape
+ * as simdnn's `fitInWorker(model, x, y, options)` — `{ done, stop }`, the caller's model gets the
+ * trained weights — plus one thing the demo needs for live pictures: `onWeights(flat, epoch)`, the
+ * weights every `weightsEvery` batches and at each epoch end (so the page can draw the decision
+ * boundary and read digits while the worker trains).
+ *
+ * To move to the library's fitInWorker: call it instead of this function with the same arguments,
+ * and drop onWeights (the page then redraws from the caller's model when `done` resolves).
+ */
+
+/** Batches between weight snapshots sent back while training. */
+export const DEFAULT_WEIGHTS_EVERY = 20;
+/** Batches between batch logs sent back. */
+export const DEFAULT_BATCH_LOG_EVERY = 5;
+
+/**
+ * @param model a compiled simdnn Sequential (the worker rebuilds it from model.toJSON()).
+ * @param x { data: Float32Array, shape: [n, inputs] } (copied once, then transferred).
+ * @param y Int32Array of class indices.
+ * @param options { epochs, batchSize, seed, validationData, onEpochEnd, onBatchEnd, onWeights,
+ *   weightsEvery, batchLogEvery }
+ * @returns {{ done: Promise<{ epoch: number[], history: Record<string, number[]> }>, stop(): void }}
+ */
+export function fitInDemoWorker(model, x, y, options = {}) {
+  const { onEpochEnd, onBatchEnd, onWeights, validationData, ...fitOptions } = options;
+  const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+  const { spec, weights } = model.toJSON();
+  const backend = { backend: model.backend.name, simd: model.backend.simd === 'relaxed' ? 'relaxed' : 'baseline' };
+  const xData = x.data.slice();
+  const yData = y.slice();
+  const transfer = [weights, xData.buffer, yData.buffer];
+  let val;
+  if (validationData) {
+    const [vx, vy] = validationData;
+    val = { x: { data: vx.data.slice(), shape: vx.shape }, y: vy.slice() };
+    transfer.push(val.x.data.buffer, val.y.buffer);
+  }
+  const done = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data: m }) => {
+      if (m.type === 'batch') onBatchEnd?.(m.batch, m.logs, m.epoch);
+      else if (m.type === 'epoch') onEpochEnd?.(m.epoch, m.logs);
+      else if (m.type === 'weights') onWeights?.(m.weights, m.epoch);
+      else if (m.type === 'done') {
+        model.setFlatWeights(m.weights);
+        worker.terminate();
+        resolve(m.history);
+      } else if (m.type === 'error') {
+        worker.terminate();
+        reject(new Error(m.message));
+      }
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`the training worker failed: ${e.message || 'could not load train-worker.js'}`));
+    };
+  });
+  worker.postMessage(
+    {
+      type: 'fit',
+      backend,
+      spec,
+      weights,
+      x: { data: xData, shape: x.shape },
+      y: yData,
+      validationData: val,
+      options: {
+        weightsEvery: DEFAULT_WEIGHTS_EVERY,
+        batchLogEvery: DEFAULT_BATCH_LOG_EVERY,
+        ...fitOptions,
+      },
+    },
+    transfer,
+  );
+  return { done, stop: () => worker.postMessage({ type: 'stop' }) };
+}

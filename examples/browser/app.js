@@ -8,7 +8,7 @@
 import { adam, dense, init, loadModel, sequential } from '/dist/index.js';
 import { drawBoundary, drawDigitSheet } from './boundary.js';
 import { trainingCharts } from './chart.js';
-import { mnistSet, TOY_EXTENT, toySet } from './data.js';
+import { mnistSet, TOY_EXTENT, TOY_SETS, toySet } from './data.js';
 import { fitInDemoWorker } from './demo-fit.js';
 import { digitPad, drawInput } from './digit-pad.js';
 
@@ -290,14 +290,21 @@ function storeNotice(text, kind) {
   demo.store = { text, kind };
 }
 
-/** Save and Load need simdnn's browser stores; without them the error says so plainly. */
-function storeUnavailable(action, e) {
+/** What this build of simdnn says when it has no browser stores (it tries to load Node's file system). */
+const NO_STORES = /node:|module specifier|dynamically imported module|not supported|unsupported|unknown (scheme|store)/i;
+
+/** Save and Load need simdnn's browser stores; without them the notice says so plainly. */
+function storeFailed(action, e) {
   const message = e instanceof Error ? e.message : String(e);
-  storeNotice(
-    `${action} needs IndexedDB support in simdnn (model.save('${STORE_URL}') / loadModel('${STORE_URL}')), ` +
-      `which this build does not have yet. The library said: ${message}`,
-    'warn',
-  );
+  if (NO_STORES.test(message)) {
+    storeNotice(
+      `${action} needs IndexedDB support in simdnn (model.save('${STORE_URL}') / loadModel('${STORE_URL}')), ` +
+        `which this build does not have yet. The library said: ${message}`,
+      'warn',
+    );
+  } else {
+    storeNotice(`${action} ${STORE_URL} failed: ${message}`, 'error');
+  }
 }
 
 $('save').addEventListener('click', async () => {
@@ -306,29 +313,46 @@ $('save').addEventListener('click', async () => {
     await model.save(STORE_URL);
     storeNotice(`Saved ${describe(modelSet, model)} to ${STORE_URL}.`, 'ok');
   } catch (e) {
-    storeUnavailable('Saving', e);
+    storeFailed('Saving', e);
   }
 });
 
+/** The data set a loaded model fits: MNIST for 784 inputs, else a toy set with its class count. */
+function setFor(m) {
+  const current = $('dataset').value;
+  if (m.inputUnits === 784 && m.outputUnits === 10) return 'mnist';
+  if (m.inputUnits !== 2) return undefined;
+  if (current !== 'mnist' && TOY_SETS[current].classes === m.outputUnits) return current;
+  return Object.keys(TOY_SETS).find((k) => TOY_SETS[k].classes === m.outputUnits);
+}
+
 $('load').addEventListener('click', async () => {
   if (job) return;
+  let m;
   try {
-    const b = await backend(backendName);
-    const m = await loadModel(STORE_URL, { backend: b });
-    const kind = m.inputUnits === 784 ? 'mnist' : 'toy';
-    model?.dispose();
-    model = m;
-    if (kind === 'mnist' && modelSet?.kind !== 'mnist') {
-      $('dataset').value = 'mnist';
+    m = await loadModel(STORE_URL, { backend: await backend(backendName) });
+  } catch (e) {
+    storeFailed('Loading', e);
+    return;
+  }
+  try {
+    const name = setFor(m);
+    if (!name) throw new Error(`the saved model maps ${m.inputUnits} inputs to ${m.outputUnits} outputs: no data set of this page fits it`);
+    if (name !== $('dataset').value) {
+      $('dataset').value = name;
       applyDefaults();
     }
-    modelSet = modelSet?.kind === kind ? modelSet : await loadSet();
+    const set = modelSet?.name === name ? modelSet : await loadSet();
+    model?.dispose();
+    model = m;
+    modelSet = set;
     showView();
     viewChanged();
     storeNotice(`Loaded ${describe(modelSet, model)} from ${STORE_URL}.`, 'ok');
     $('save').disabled = false;
   } catch (e) {
-    storeUnavailable('Loading', e);
+    m.dispose();
+    fail(e);
   }
 });
 

@@ -1,6 +1,6 @@
 /**
  * The live training charts (uPlot): loss and accuracy against epochs, training (from the batch logs,
- * smoothed) and validation (at each epoch end). uPlot draws on a canvas and wants aligned columns, so
+ * smoothed) and validation (a dot at each epoch end). uPlot draws on a canvas and wants aligned columns, so
  * every point is one x with a value in some series and null in the others (spanGaps joins them).
  */
 import uPlot from '/vendor/uplot/uPlot.esm.js';
@@ -13,15 +13,24 @@ export const CHART_HEIGHT = 190;
 const TRAIN = '#6366f1';
 const VAL = '#f97316';
 
+/** Validation dots are drawn while there are at most this many (one per epoch); beyond, the line alone. */
+export const MAX_DOTS = 40;
+
+/** uPlot `points.show`: true while series `i` holds at most MAX_DOTS values. */
+function fewPoints(u, i) {
+  let n = 0;
+  for (const v of u.data[i]) if (v != null) n++;
+  return n <= MAX_DOTS;
+}
+
 function makeChart(el, title, percent) {
   const fmt = percent ? (_, v) => (v == null ? '–' : `${(100 * v).toFixed(1)} %`) : (_, v) => (v == null ? '–' : v.toFixed(4));
-  const line = (label, stroke, dash) => ({
+  const line = (label, stroke, dots) => ({
     label,
     stroke,
     width: 2,
-    dash,
     spanGaps: true,
-    points: { show: false },
+    points: dots ? { show: fewPoints, size: 6, fill: stroke } : { show: false },
     value: fmt,
   });
   return new uPlot(
@@ -43,7 +52,11 @@ function makeChart(el, title, percent) {
           size: 50,
         },
       ],
-      series: [{ label: 'epoch', value: (_, v) => (v == null ? '–' : v.toFixed(2)) }, line('train', TRAIN), line('validation', VAL)],
+      series: [
+        { label: 'epoch', value: (_, v) => (v == null ? '–' : v.toFixed(2)) },
+        line('train', TRAIN, false),
+        line('validation', VAL, true),
+      ],
       cursor: { drag: { x: false, y: false } },
       legend: { live: false },
     },

@@ -1,9 +1,9 @@
 /**
  * The demo page (examples/browser/) end to end in real Chromium, served by the demo's own server
  * started in-process: it trains a toy set (the decision boundary is drawn, the charts get points),
- * trains on the pure-JS backend too (both speed figures shown), trains MNIST on a subset, reads a
- * "1" drawn with mouse events in the digit box, and tries Save / Load with IndexedDB. A screenshot
- * is written to test-artifacts/demo.png (and one after the spirals run, demo-spirals.png).
+ * stops a run early, trains on the pure-JS backend too (both speed figures shown), trains MNIST on a
+ * subset, reads a "1" drawn with mouse events in the digit box, and tries Save / Load with
+ * IndexedDB. Screenshots go to test-artifacts/demo.png (the end) and demo-spirals.png (the spirals).
  *
  * Needs Debian's `chromium` (or CHROMIUM_PATH) and `npm run build`; SIMDNN_SKIP_BROWSER=1 skips it.
  */
@@ -137,6 +137,25 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page!.screenshot({ path: join(ARTIFACTS, 'demo-spirals.png'), fullPage: true });
   }, 150_000);
+
+  it('Stop ends a run early: the worker stops after the current batch and the page keeps the partial model', async () => {
+    const before = (await state(page!)).runs;
+    await page!.selectOption('#dataset', 'circles');
+    await page!.fill('#epochs', '1000');
+    await page!.click('[data-backend="wasm"]');
+    await page!.click('#start');
+    // Wait until a few epochs have been plotted, then stop.
+    await page!.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.chartPoints > 20, null, { timeout: 60_000 });
+    await page!.click('#stop');
+    await page!.waitForFunction((n) => (window as unknown as { __demo: DemoState }).__demo.runs > n, before, { timeout: 60_000 });
+    const s = await state(page!);
+    expect(s.errors).toEqual([]);
+    expect(s.lastRun!.dataset).toBe('circles');
+    expect(s.lastRun!.history.epoch.length).toBeGreaterThan(0);
+    expect(s.lastRun!.history.epoch.length).toBeLessThan(1000);
+    expect(await page!.textContent('#status')).toMatch(/^Done: Circles/);
+    expect(await page!.isDisabled('#stop')).toBe(true);
+  }, 90_000);
 
   it('trains on the pure-JS backend too and shows both speed figures side by side', async () => {
     const s = await train(page!, 'circles', '8', 'js');

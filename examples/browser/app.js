@@ -53,6 +53,22 @@ async function backend(name) {
   return backends[name];
 }
 
+/**
+ * Runs `paint` at the next frame, once however often it is asked for before then (the latest `paint`
+ * under each key wins): a toy set logs hundreds of epochs a second, the screen shows sixty frames.
+ */
+const frameJobs = new Map();
+function later(key, paint) {
+  if (frameJobs.size === 0) {
+    requestAnimationFrame(() => {
+      const jobs = [...frameJobs.values()];
+      frameJobs.clear();
+      for (const j of jobs) j();
+    });
+  }
+  frameJobs.set(key, paint);
+}
+
 function status(text, kind = '') {
   $('status').textContent = text;
   $('status').className = `status ${kind}`;
@@ -141,10 +157,12 @@ async function start() {
       onEpochEnd: (epoch, logs) => {
         last = logs;
         charts.epoch(epoch + 1, logs);
-        $('epoch-info').textContent =
-          `epoch ${epoch + 1}/${epochs} · val accuracy ${(100 * logs.valAccuracy).toFixed(1)} % · ` +
-          `${Math.round(logs.samplesPerSecond).toLocaleString('en')} samples/s`;
         recordSpeed(b, set, m, batchSize, logs.samplesPerSecond);
+        later('epoch-info', () => {
+          $('epoch-info').textContent =
+            `epoch ${epoch + 1}/${epochs} · val accuracy ${(100 * logs.valAccuracy).toFixed(1)} % · ` +
+            `${Math.round(logs.samplesPerSecond).toLocaleString('en')} samples/s`;
+        });
       },
       onWeights: (flat) => {
         if (model !== m) return;
@@ -249,13 +267,18 @@ function readDigit() {
 
 function recordSpeed(b, set, m, batchSize, samplesPerSecond) {
   demo.speed[b.name] = { samplesPerSecond, what: `${describe(set, m)}, batch ${batchSize}` };
-  renderSpeed();
+  later('speed', renderSpeed);
+}
+
+/** "3.2× faster" or "1.5× slower" (a busy machine can make anything happen). */
+function ratioText(r) {
+  return r >= 1 ? `${r.toFixed(1)}× faster` : `${(1 / r).toFixed(1)}× slower`;
 }
 
 function renderSpeed() {
   const rows = [
-    ['wasm', 'WebAssembly SIMD'],
-    ['js', 'Pure JS'],
+    ['wasm', 'wasm SIMD'],
+    ['js', 'pure JS'],
   ];
   const max = Math.max(1, ...rows.map(([k]) => demo.speed[k]?.samplesPerSecond ?? 0));
   $('speed').replaceChildren(
@@ -275,7 +298,7 @@ function renderSpeed() {
   $('ratio').textContent =
     w && j
       ? w.what === j.what
-        ? `WebAssembly SIMD trains ${(w.samplesPerSecond / j.samplesPerSecond).toFixed(1)}× faster on the same model.`
+        ? `WebAssembly SIMD trains ${ratioText(w.samplesPerSecond / j.samplesPerSecond)} on the same model.`
         : 'The two figures come from different models: train the same one on both backends to compare.'
       : '';
 }

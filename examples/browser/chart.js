@@ -1,12 +1,10 @@
 /**
- * The live training charts (uPlot): loss and accuracy against epochs, training (from the batch logs,
- * smoothed) and validation (a dot at each epoch end). uPlot draws on a canvas and wants aligned columns, so
+ * The live training charts (uPlot): loss and accuracy against epochs, training (the batch logs, each
+ * already a mean over the batches since the previous one) and validation (a dot at each epoch end). uPlot draws on a canvas and wants aligned columns, so
  * every point is one x with a value in some series and null in the others (spanGaps joins them).
  */
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 
-/** Weight of the newest batch in the smoothed training curves (exponential moving average). */
-export const SMOOTHING = 0.25;
 /** Chart height in CSS pixels. */
 export const CHART_HEIGHT = 190;
 
@@ -71,11 +69,9 @@ export function trainingCharts(lossEl, accEl) {
   const acc = makeChart(accEl, 'Accuracy', true);
   let xs;
   let cols;
-  let smooth;
   const reset = () => {
     xs = [];
     cols = { trainLoss: [], valLoss: [], trainAcc: [], valAcc: [] };
-    smooth = undefined;
     draw();
   };
   const draw = () => {
@@ -106,12 +102,9 @@ export function trainingCharts(lossEl, accEl) {
   reset();
   return {
     reset,
-    /** A batch log at fractional epoch x. */
+    /** A (mean) batch log at fractional epoch x. */
     batch(x, batchLoss, batchAcc) {
-      smooth = smooth
-        ? { loss: smooth.loss + SMOOTHING * (batchLoss - smooth.loss), acc: smooth.acc + SMOOTHING * ((batchAcc ?? 0) - smooth.acc) }
-        : { loss: batchLoss, acc: batchAcc ?? 0 };
-      push(x, smooth.loss, null, batchAcc === undefined ? null : smooth.acc, null);
+      push(x, batchLoss, null, batchAcc ?? null, null);
       redraw();
     },
     /** Epoch logs at epoch x (validation points). */

@@ -2,24 +2,26 @@
  * Trains a model in a module Web Worker (train-worker.js) and streams its logs back: the same shape
  * as simdnn's `fitInWorker(model, x, y, options)` — `{ done, stop }`, the caller's model gets the
  * trained weights — plus one thing the demo needs for live pictures: `onWeights(flat, epoch)`, the
- * weights every `weightsEvery` batches and at each epoch end (so the page can draw the decision
- * boundary and read digits while the worker trains).
+ * weights at most every `weightsMs` milliseconds (so the page can draw the decision boundary and read
+ * digits while the worker trains). Batch logs come at most every `batchLogMs` milliseconds, each the
+ * mean over the batches since the last one: a toy set runs hundreds of epochs a second, and a log
+ * per batch would keep the page's main thread busy with messages instead of drawing.
  *
  * To move to the library's fitInWorker: call it instead of this function with the same arguments,
  * and drop onWeights (the page then redraws from the caller's model when `done` resolves).
  */
 
-/** Batches between weight snapshots sent back while training. */
-export const DEFAULT_WEIGHTS_EVERY = 20;
-/** Batches between batch logs sent back. */
-export const DEFAULT_BATCH_LOG_EVERY = 5;
+/** Milliseconds between weight snapshots sent back while training. */
+export const DEFAULT_WEIGHTS_MS = 100;
+/** Milliseconds between batch logs sent back (each the mean of the batches since the last). */
+export const DEFAULT_BATCH_LOG_MS = 40;
 
 /**
  * @param model a compiled simdnn Sequential (the worker rebuilds it from model.toJSON()).
  * @param x { data: Float32Array, shape: [n, inputs] } (copied once, then transferred).
  * @param y Int32Array of class indices.
- * @param options { epochs, batchSize, seed, validationData, onEpochEnd, onBatchEnd, onWeights,
- *   weightsEvery, batchLogEvery }
+ * @param options { epochs, batchSize, seed, validationData, onEpochEnd, onBatchEnd(batch, logs, epoch),
+ *   onWeights(flat, epoch), weightsMs, batchLogMs }
  * @returns {{ done: Promise<{ epoch: number[], history: Record<string, number[]> }>, stop(): void }}
  */
 export function fitInDemoWorker(model, x, y, options = {}) {
@@ -65,8 +67,8 @@ export function fitInDemoWorker(model, x, y, options = {}) {
       y: yData,
       validationData: val,
       options: {
-        weightsEvery: DEFAULT_WEIGHTS_EVERY,
-        batchLogEvery: DEFAULT_BATCH_LOG_EVERY,
+        weightsMs: DEFAULT_WEIGHTS_MS,
+        batchLogMs: DEFAULT_BATCH_LOG_MS,
         ...fitOptions,
       },
     },

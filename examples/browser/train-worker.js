@@ -1,7 +1,7 @@
 /**
  * The demo's training worker (a module Worker): rebuilds the caller's model from its JSON, runs
- * simdnn's `fit` with callbacks that post batch logs, epoch logs and weight snapshots, and posts
- * the trained weights when done. A { type: 'stop' } message ends training after the current batch
+ * simdnn's `fit` with callbacks that post batch logs, epoch logs and weight snapshots (both
+ * throttled by time, see demo-fit.js), and posts the trained weights when done. A { type: 'stop' } message ends training after the current batch
  * (fit yields to the event loop about every 50 ms, so the message is seen while it trains).
  */
 import { fromJSON, init } from '/dist/index.js';
@@ -13,12 +13,18 @@ async function train({ backend: backendOptions, spec, weights, x, y, validationD
   const backend = await init(backendOptions);
   model = fromJSON(spec, weights, { backend });
   if (stopRequested) model.stopTraining = true;
-  const { weightsEvery, batchLogEvery, ...fitOptions } = options;
+  const { weightsMs, batchLogMs, ...fitOptions } = options;
   let epoch = 0;
-  let steps = 0;
+  let lastWeights = performance.now();
+  let lastLog = performance.now();
+  // Batch logs since the last one sent, weighted by batch size.
+  let rows = 0;
+  let lossSum = 0;
+  let correct = 0;
   const sendWeights = () => {
     const flat = model.getFlatWeights();
     postMessage({ type: 'weights', epoch, weights: flat }, [flat.buffer]);
+    lastWeights = performance.now();
   };
   const history = await model.fit(x, y, {
     ...fitOptions,
@@ -28,14 +34,25 @@ async function train({ backend: backendOptions, spec, weights, x, y, validationD
         epoch = e;
       },
       onBatchEnd: (batch, logs) => {
-        steps++;
-        if ((batch + 1) % batchLogEvery === 0 || batch + 1 === logs.batches) postMessage({ type: 'batch', epoch, batch, logs });
-        if (steps % weightsEvery === 0) sendWeights();
+        rows += logs.size;
+        lossSum += logs.loss * logs.size;
+        correct += (logs.accuracy ?? 0) * logs.size;
+        const t = performance.now();
+        if (t - lastLog >= batchLogMs || batch + 1 === logs.batches) {
+          const mean = { loss: lossSum / rows, size: rows, batches: logs.batches };
+          if (logs.accuracy !== undefined) mean.accuracy = correct / rows;
+          postMessage({ type: 'batch', epoch, batch, logs: mean });
+          rows = 0;
+          lossSum = 0;
+          correct = 0;
+          lastLog = t;
+        }
+        if (t - lastWeights >= weightsMs) sendWeights();
       },
       onEpochEnd: (e, logs) => {
         const { diagnostics: _unused, ...plain } = logs;
         postMessage({ type: 'epoch', epoch: e, logs: plain });
-        sendWeights();
+        if (performance.now() - lastWeights >= weightsMs) sendWeights();
       },
     },
   });

@@ -3,7 +3,8 @@
  * started in-process: it trains a toy set (the decision boundary is drawn, the charts get points),
  * stops a run early, trains MNIST on a subset on the pure-JS backend and then on wasm (both speed
  * figures shown), reads a "1" drawn with mouse events in the digit box, and tries Save / Load with
- * IndexedDB. Screenshots go to test-artifacts/demo.png (the end) and demo-spirals.png (the spirals).
+ * IndexedDB. Screenshots go to test-artifacts/: demo-spirals.png (after the spirals), demo.png (after
+ * MNIST and the drawn digit), demo-store.png (after Save / Load).
  *
  * Needs Debian's `chromium` (or CHROMIUM_PATH) and `npm run build`; SIMDNN_SKIP_BROWSER=1 skips it.
  */
@@ -86,6 +87,21 @@ const canvasColours = (page: Page, id: string): Promise<number> =>
     return seen.size;
   }, id);
 
+/**
+ * Draws a "1" as a user would (a slightly slanted vertical stroke through the middle of the pad, by
+ * mouse events) and returns the page's probabilities for it.
+ */
+async function drawOne(page: Page): Promise<number[]> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const x = box.x + box.width * 0.52;
+  await page.mouse.move(x, box.y + box.height * 0.18);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(x - i * 0.6, box.y + box.height * (0.18 + (0.64 * i) / 12));
+  await page.mouse.up();
+  await page.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.prediction !== null, null, { timeout: 10_000 });
+  return (await state(page)).prediction!;
+}
+
 describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
   let server: DemoServer | undefined;
   let browser: Browser | undefined;
@@ -99,6 +115,7 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
       );
     }
     if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first.');
+    mkdirSync(ARTIFACTS, { recursive: true });
     server = await startDemoServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -134,7 +151,6 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     // Tinted background in three class colours plus the dots: far more than a blank canvas's one colour.
     expect(await canvasColours(page!, 'view')).toBeGreaterThan(50);
     expect(s.speed.wasm.samplesPerSecond).toBeGreaterThan(0);
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page!.screenshot({ path: join(ARTIFACTS, 'demo-spirals.png'), fullPage: true });
   }, 150_000);
 
@@ -181,15 +197,7 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     // Both backends have now trained the same model: the page states the ratio of their speeds.
     expect(await page!.textContent('#ratio')).toMatch(/^WebAssembly SIMD trains [\d.]+× (faster|slower)/);
 
-    // A vertical stroke through the middle of the pad, as a user draws a "1".
-    const box = (await page!.locator('#pad').boundingBox())!;
-    const x = box.x + box.width * 0.52;
-    await page!.mouse.move(x, box.y + box.height * 0.18);
-    await page!.mouse.down();
-    for (let i = 1; i <= 12; i++) await page!.mouse.move(x - i * 0.6, box.y + box.height * (0.18 + (0.64 * i) / 12));
-    await page!.mouse.up();
-    await page!.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.prediction !== null, null, { timeout: 10_000 });
-    const p = (await state(page!)).prediction!;
+    const p = await drawOne(page!);
     expect(p).toHaveLength(10);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(p.indexOf(Math.max(...p))).toBe(1);
@@ -200,6 +208,8 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     // The 28 × 28 preview holds the centred stroke.
     expect(await canvasColours(page!, 'seen')).toBeGreaterThan(2);
     expect(diagnostics, diagnostics.join('\n')).toEqual([]);
+    await page!.screenshot({ path: join(ARTIFACTS, 'demo.png'), fullPage: true });
+    expect(existsSync(join(ARTIFACTS, 'demo.png'))).toBe(true);
   }, 150_000);
 
   it('Save / Load with IndexedDB: round-trips the model, or says plainly that this build cannot', async () => {
@@ -208,25 +218,25 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     await page!.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.store !== undefined, null, { timeout: 20_000 });
     const saved = (await state(page!)).store!;
     if (saved.kind === 'ok') {
+      // A fresh page (same origin, same IndexedDB) loads the model and reads the same stroke the same way.
+      await page!.reload();
+      await page!.waitForFunction(() => (window as unknown as { __demo?: DemoState }).__demo?.ready === true, null, { timeout: 60_000 });
       await page!.click('#load');
-      await page!.waitForFunction(() => /Loaded/.test((window as unknown as { __demo: DemoState }).__demo.store?.text ?? ''), null, {
-        timeout: 20_000,
+      await page!.waitForFunction(() => /^Loaded/.test((window as unknown as { __demo: DemoState }).__demo.store?.text ?? ''), null, {
+        timeout: 60_000,
       });
-      const after = (await state(page!)).prediction!;
+      expect(await page!.inputValue('#dataset')).toBe('mnist');
+      const after = await drawOne(page!);
       for (let j = 0; j < 10; j++) expect(after[j]).toBeCloseTo(before[j], 6);
+      console.info('[demo] IndexedDB save/load round trip checked across a page reload');
     } else {
       // Without the browser stores the library's failed import is logged by the browser; that is expected here.
       diagnostics.length = 0;
       expect(saved.kind).toBe('warn');
       expect(saved.text).toContain("model.save('indexeddb://demo')");
       expect(await page!.isVisible('#store-notice')).toBe(true);
+      console.info('[demo] this build has no IndexedDB store: the notice is shown');
     }
-  }, 60_000);
-
-  it('writes a screenshot (test-artifacts/demo.png)', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, 'demo.png');
-    await page!.screenshot({ path: file, fullPage: true });
-    expect(existsSync(file)).toBe(true);
-  });
+    await page!.screenshot({ path: join(ARTIFACTS, 'demo-store.png'), fullPage: true });
+  }, 120_000);
 });

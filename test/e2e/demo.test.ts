@@ -3,7 +3,7 @@
  * started in-process: it trains a toy set (the decision boundary is drawn, the charts get points),
  * stops a run early, trains MNIST on a subset on the pure-JS backend and then on wasm (both speed
  * figures shown), reads a "1" drawn with mouse events in the digit box, and tries Save / Load with
- * IndexedDB. Screenshots go to test-artifacts/: demo-spirals.png (after the spirals), demo.png (after
+ * IndexedDB. Screenshots go to test-artifacts/: demo-spirals.png and demo-boundary.png (after the spirals), demo.png (after
  * MNIST and the drawn digit), demo-store.png (after Save / Load).
  *
  * Needs Debian's `chromium` (or CHROMIUM_PATH) and `npm run build`; SIMDNN_SKIP_BROWSER=1 skips it.
@@ -152,6 +152,7 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     expect(await canvasColours(page!, 'view')).toBeGreaterThan(50);
     expect(s.speed.wasm.samplesPerSecond).toBeGreaterThan(0);
     await page!.screenshot({ path: join(ARTIFACTS, 'demo-spirals.png'), fullPage: true });
+    await page!.locator('section.view').screenshot({ path: join(ARTIFACTS, 'demo-boundary.png') });
   }, 150_000);
 
   it('Stop ends a run early: the worker stops after the current batch and the page keeps the partial model', async () => {

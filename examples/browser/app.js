@@ -6,7 +6,7 @@
  * `window.__demo` exposes the page's state to the end-to-end test (test/e2e/demo.test.ts).
  */
 import { adam, dense, init, loadModel, sequential } from '/dist/index.js';
-import { drawBoundary, drawDigitSheet } from './boundary.js';
+import { drawBoundary, drawDigitSheet, drawPoints } from './boundary.js';
 import { trainingCharts } from './chart.js';
 import { mnistSet, TOY_EXTENT, TOY_SETS, toySet } from './data.js';
 import { fitInDemoWorker } from './demo-fit.js';
@@ -102,7 +102,10 @@ for (const b of document.querySelectorAll('[data-backend]')) {
   });
 }
 
-$('dataset').addEventListener('change', applyDefaults);
+$('dataset').addEventListener('change', () => {
+  applyDefaults();
+  preview();
+});
 
 async function loadSet() {
   const name = $('dataset').value;
@@ -199,6 +202,33 @@ $('stop').addEventListener('click', () => {
 });
 
 // ---- pictures --------------------------------------------------------------------------------
+
+/**
+ * Before training (or after picking another data set): the chosen toy set's points alone, or the
+ * trained model's picture when it was trained on the chosen set. MNIST is fetched only on Train.
+ */
+function preview() {
+  if (job) return;
+  const name = $('dataset').value;
+  if (model && modelSet?.name === name) {
+    showView();
+    viewChanged();
+    return;
+  }
+  const canvas = $('view');
+  if (name === 'mnist') {
+    $('view-title').textContent = 'MNIST digits';
+    $('view-hint').textContent = 'press Train to load them and fit a model';
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#0f172a';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    return;
+  }
+  const set = toySet(name, SEED);
+  $('view-title').textContent = `${set.label}: the data`;
+  $('view-hint').textContent = 'press Train to fit a model and watch its decision boundary';
+  drawPoints(canvas, set, TOY_EXTENT);
+}
 
 function showView() {
   const mnist = modelSet?.kind === 'mnist';
@@ -383,6 +413,7 @@ $('load').addEventListener('click', async () => {
 
 async function boot() {
   applyDefaults();
+  preview();
   bars(null);
   renderSpeed();
   drawInput($('seen'), null);

@@ -57,6 +57,20 @@ export function drawBoundary(canvas, model, set, extent) {
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(small, 0, 0, w, h);
+  drawDots(ctx, set, extent);
+}
+
+/** The set's points alone, on a plain background (before a model is trained). */
+export function drawPoints(canvas, set, extent) {
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#f1f5f9';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  drawDots(ctx, set, extent);
+}
+
+/** Training points filled, validation points as rings, in their class colours. */
+function drawDots(ctx, set, extent) {
+  const { width: w, height: h } = ctx.canvas;
   const toPx = (vx, vy) => [((vx + extent) / (2 * extent)) * w, ((extent - vy) / (2 * extent)) * h];
   const radius = Math.max(2.5, w / 150);
   const dots = (split, hollow) => {

@@ -102,6 +102,24 @@ async function drawOne(page: Page): Promise<number[]> {
   return (await state(page)).prediction!;
 }
 
+/** The colour [r, g, b] of the canvas pixel at (x, y). */
+const pixel = (page: Page, id: string, x: number, y: number): Promise<number[]> =>
+  page.evaluate(
+    ([cid, px, py]) => {
+      const c = document.getElementById(cid as string) as HTMLCanvasElement;
+      return Array.from(
+        c
+          .getContext('2d')!
+          .getImageData(px as number, py as number, 1, 1)
+          .data.slice(0, 3),
+      );
+    },
+    [id, x, y],
+  );
+
+/** The plain background of the toy-set preview (boundary.js drawPoints). */
+const PREVIEW_BACKGROUND = [0xf1, 0xf5, 0xf9];
+
 describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
   let server: DemoServer | undefined;
   let browser: Browser | undefined;
@@ -136,6 +154,10 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     expect(await page!.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page!.locator('.uplot').count()).toBe(2);
     expect(await page!.textContent('#badges')).toMatch(/wasm · (relaxed SIMD \(FMA\)|SIMD)/);
+    // Before any training the view shows the chosen toy set's points on a plain background.
+    expect(await page!.textContent('#view-title')).toBe('Spirals: the data');
+    expect(await pixel(page!, 'view', 4, 4)).toEqual(PREVIEW_BACKGROUND);
+    expect(await canvasColours(page!, 'view')).toBeGreaterThan(3);
   });
 
   it('trains spirals in the worker: the boundary is drawn, the charts have points, accuracy well above chance', async () => {
@@ -148,8 +170,13 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     expect(valAcc[valAcc.length - 1]).toBeGreaterThan(0.9);
     expect(s.chartPoints).toBeGreaterThan(40);
     expect(s.boundaryDraws).toBeGreaterThan(0);
-    // Tinted background in three class colours plus the dots: far more than a blank canvas's one colour.
+    // Tinted background in three class colours plus the dots: far more than a blank canvas's one colour,
+    // and the corner, far from every point, now carries a class tint instead of the plain background.
+    expect(await page!.textContent('#view-title')).toBe('Decision boundary');
     expect(await canvasColours(page!, 'view')).toBeGreaterThan(50);
+    const corner = await pixel(page!, 'view', 4, 4);
+    expect(corner).not.toEqual(PREVIEW_BACKGROUND);
+    expect(Math.max(...corner) - Math.min(...corner)).toBeGreaterThan(20);
     expect(s.speed.wasm.samplesPerSecond).toBeGreaterThan(0);
     await page!.screenshot({ path: join(ARTIFACTS, 'demo-spirals.png'), fullPage: true });
     await page!.locator('section.view').screenshot({ path: join(ARTIFACTS, 'demo-boundary.png') });

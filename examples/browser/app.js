@@ -9,8 +9,8 @@ import { adam, dense, init, loadModel, sequential } from '/dist/index.js';
 import { drawBoundary, drawDigitSheet, drawPoints } from './boundary.js';
 import { trainingCharts } from './chart.js';
 import { mnistSet, TOY_EXTENT, TOY_SETS, toySet } from './data.js';
-import { fitInDemoWorker } from './demo-fit.js';
 import { digitPad, drawInput } from './digit-pad.js';
+import { fitLive, TRAINER } from './fit-live.js';
 
 /** Where Save and Load keep the model. */
 export const STORE_URL = 'indexeddb://demo';
@@ -34,6 +34,7 @@ const demo = {
   prediction: null,
   speed: {},
   errors: [],
+  trainer: TRAINER,
   get chartPoints() {
     return charts.points;
   },
@@ -151,7 +152,7 @@ async function start() {
     status(`Training ${describe(set, m)} on ${set.train.labels.length.toLocaleString('en')} samples (${b.name})…`);
     const t0 = performance.now();
     let last;
-    job = fitInDemoWorker(m, set.train.x, set.train.labels, {
+    job = fitLive(m, set.train.x, set.train.labels, {
       epochs,
       batchSize,
       seed: SEED,
@@ -421,7 +422,7 @@ async function boot() {
   const simd = b.simd === 'relaxed' ? 'relaxed SIMD (FMA)' : 'SIMD';
   const isolated = globalThis.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated';
   $('badges').innerHTML =
-    `<span class="badge on">wasm · ${simd}</span><span class="badge">training in a Web Worker</span>` +
+    `<span class="badge on">wasm · ${simd}</span><span class="badge">Web Worker · ${TRAINER}</span>` +
     `<span class="badge">${isolated}</span>`;
   $('start').disabled = false;
   status('Ready: pick a data set and press Train.');

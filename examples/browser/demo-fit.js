@@ -7,8 +7,8 @@
  * mean over the batches since the last one: a toy set runs hundreds of epochs a second, and a log
  * per batch would keep the page's main thread busy with messages instead of drawing.
  *
- * To move to the library's fitInWorker: call it instead of this function with the same arguments,
- * and drop onWeights (the page then redraws from the caller's model when `done` resolves).
+ * fit-live.js uses the library's fitInWorker instead as soon as the library exports it; this file
+ * is then unused and may go.
  */
 
 /** Milliseconds between weight snapshots sent back while training. */

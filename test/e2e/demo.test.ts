@@ -152,6 +152,8 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
 
   it('is cross-origin isolated and loads uPlot, the package and its wasm from the demo server', async () => {
     expect(await page!.evaluate(() => crossOriginIsolated)).toBe(true);
+    const trainer = await page!.evaluate(() => (window as unknown as { __demo: { trainer: string } }).__demo.trainer);
+    console.info(`[demo] trainer: ${trainer}`);
     expect(await page!.locator('.uplot').count()).toBe(2);
     expect(await page!.textContent('#badges')).toMatch(/wasm · (relaxed SIMD \(FMA\)|SIMD)/);
     // Before any training the view shows the chosen toy set's points on a plain background.

@@ -345,7 +345,7 @@ function storeNotice(text, kind) {
 }
 
 /** What this build of simdnn says when it has no browser stores (it tries to load Node's file system). */
-const NO_STORES = /node:|module specifier|dynamically imported module|not supported|unsupported|unknown (scheme|store)/i;
+const NO_STORES = /node:|needs Node|module specifier|dynamically imported module|not supported|unsupported|unknown (scheme|store)/i;
 
 /** Save and Load need simdnn's browser stores; without them the notice says so plainly. */
 function storeFailed(action, e) {

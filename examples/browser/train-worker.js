@@ -12,7 +12,6 @@ let stopRequested = false;
 async function train({ backend: backendOptions, spec, weights, x, y, validationData, options }) {
   const backend = await init(backendOptions);
   model = fromJSON(spec, weights, { backend });
-  if (stopRequested) model.stopTraining = true;
   const { weightsMs, batchLogMs, ...fitOptions } = options;
   let epoch = 0;
   let lastWeights = performance.now();
@@ -30,10 +29,16 @@ async function train({ backend: backendOptions, spec, weights, x, y, validationD
     ...fitOptions,
     validationData: validationData ? [validationData.x, validationData.y] : undefined,
     callbacks: {
+      // fit clears model.stopTraining when it starts: a Stop that came while the worker was still
+      // loading is applied here, before the first batch, as well as after every batch.
+      onTrainBegin: () => {
+        if (stopRequested) model.stopTraining = true;
+      },
       onEpochBegin: (e) => {
         epoch = e;
       },
       onBatchEnd: (batch, logs) => {
+        if (stopRequested) model.stopTraining = true;
         rows += logs.size;
         lossSum += logs.loss * logs.size;
         correct += (logs.accuracy ?? 0) * logs.size;

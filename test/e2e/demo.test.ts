@@ -192,8 +192,15 @@ describe.skipIf(SKIP)('demo page (Chromium, examples/browser)', () => {
     await page!.fill('#epochs', '1000');
     await page!.click('[data-backend="js"]');
     await page!.click('#start');
-    // Wait until a few epochs have been plotted, then stop.
-    await page!.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.chartPoints > 20, null, { timeout: 60_000 });
+    // Wait until this run has plotted a few epochs (the chart is cleared before `running` is set), then stop.
+    await page!.waitForFunction(
+      () => {
+        const d = (window as unknown as { __demo: DemoState }).__demo;
+        return d.running && d.chartPoints > 20;
+      },
+      null,
+      { timeout: 60_000 },
+    );
     await page!.click('#stop');
     await page!.waitForFunction((n) => (window as unknown as { __demo: DemoState }).__demo.runs > n, before, { timeout: 60_000 });
     const s = await state(page!);

@@ -11,6 +11,7 @@ import { trainingCharts } from './chart.js';
 import { mnistSet, TOY_EXTENT, TOY_SETS, toySet } from './data.js';
 import { digitPad, drawInput } from './digit-pad.js';
 import { fitLive, TRAINER } from './fit-live.js';
+import { renderSpeed } from './speed.js';
 
 /** Where Save and Load keep the model. */
 export const STORE_URL = 'indexeddb://demo';
@@ -298,40 +299,7 @@ function readDigit() {
 
 function recordSpeed(b, set, m, batchSize, samplesPerSecond) {
   demo.speed[b.name] = { samplesPerSecond, what: `${describe(set, m)}, batch ${batchSize}` };
-  later('speed', renderSpeed);
-}
-
-/** "3.2× faster" or "1.5× slower" (a busy machine can make anything happen). */
-function ratioText(r) {
-  return r >= 1 ? `${r.toFixed(1)}× faster` : `${(1 / r).toFixed(1)}× slower`;
-}
-
-function renderSpeed() {
-  const rows = [
-    ['wasm', 'wasm SIMD'],
-    ['js', 'pure JS'],
-  ];
-  const max = Math.max(1, ...rows.map(([k]) => demo.speed[k]?.samplesPerSecond ?? 0));
-  $('speed').replaceChildren(
-    ...rows.map(([k, label]) => {
-      const s = demo.speed[k];
-      const div = document.createElement('div');
-      div.className = `speed-row ${k}`;
-      div.innerHTML =
-        `<div class="speed-head"><span>${label}</span><strong>${s ? Math.round(s.samplesPerSecond).toLocaleString('en') : '—'}</strong></div>` +
-        `<div class="bar"><span style="width:${s ? ((100 * s.samplesPerSecond) / max).toFixed(1) : 0}%"></span></div>` +
-        `<div class="hint">${s ? s.what : 'not run yet: pick this backend and train'}</div>`;
-      return div;
-    }),
-  );
-  const w = demo.speed.wasm;
-  const j = demo.speed.js;
-  $('ratio').textContent =
-    w && j
-      ? w.what === j.what
-        ? `WebAssembly SIMD trains ${ratioText(w.samplesPerSecond / j.samplesPerSecond)} on the same model.`
-        : 'The two figures come from different models: train the same one on both backends to compare.'
-      : '';
+  later('speed', () => renderSpeed($('speed'), $('ratio'), demo.speed));
 }
 
 // ---- IndexedDB -------------------------------------------------------------------------------
@@ -416,7 +384,7 @@ async function boot() {
   applyDefaults();
   preview();
   bars(null);
-  renderSpeed();
+  renderSpeed($('speed'), $('ratio'), demo.speed);
   drawInput($('seen'), null);
   const b = await backend('wasm');
   const simd = b.simd === 'relaxed' ? 'relaxed SIMD (FMA)' : 'SIMD';

@@ -67,6 +67,8 @@ export default defineConfig([
     splitting: true,
     dts: true,
     esbuildPlugins: [browserTwins],
+    // No externals: a `node:` import still reachable here must reach browserTwins and fail the build.
+    external: [],
     esbuildOptions: (o) => {
       o.chunkNames = 'browser-[hash]';
     },
@@ -109,6 +111,7 @@ export default defineConfig([
     format: ['esm'],
     splitting: false,
     esbuildPlugins: [browserTwins],
+    external: [],
   },
   {
     // The same script for Node's worker_threads: dist/worker-node.js (found by src/worker/node.ts).

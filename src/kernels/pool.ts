@@ -12,6 +12,7 @@
  * index in KERNEL_NAMES.
  */
 import { KERNEL_NAMES, type KernelName } from './kernels.js';
+import { nodeWorker } from './node-host.js';
 import {
   COMPUTE_WORKER_SOURCE,
   DEAD,
@@ -102,8 +103,7 @@ export class Pool {
       };
       const onError = (e: unknown): void => reject(new Error(String(e)));
       if (isNode) {
-        void import('node:worker_threads').then(({ Worker }) => {
-          const w = new Worker(SUPERVISOR_SOURCE, { eval: true, workerData: data });
+        void nodeWorker(SUPERVISOR_SOURCE, data).then((w) => {
           w.on('message', onMessage);
           w.on('error', onError);
           w.on('exit', () => pool.resolveStopped?.());

@@ -4,6 +4,7 @@
  */
 import type { Heap } from './heap.js';
 import { GEMM_WS_BYTES, type Kernels } from './kernels.js';
+import { nodeCores } from './node-host.js';
 import { Pool } from './pool.js';
 import { threadedKernels } from './threaded.js';
 import type { InitOptions } from './types.js';
@@ -27,8 +28,7 @@ export async function requestedThreads(option: InitOptions['threads']): Promise<
 
 async function availableCores(): Promise<number> {
   if (isNode) {
-    const os = await import('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    return nodeCores();
   }
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }

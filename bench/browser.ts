@@ -2,11 +2,13 @@
  * Section `browser`: simdnn training throughput in Chromium (Debian's /usr/bin/chromium or
  * CHROMIUM_PATH, driven by playwright-core), on a page served with COOP/COEP so it is cross-origin
  * isolated and threads can use shared memory: 784-128-10 and 784-512-256-10 at batch 128, on one
- * thread and on two (n/a while the build reports no thread count).
+ * thread and on two (n/a while the build reports no thread count) — and jax-js beside it, which in a
+ * browser splits its kernels over its own worker pool (the threaded peer).
  *
  * bench/browser/train.html imports the built package (dist/index.js) and times one `fit` per
- * measurement in chunks (median chunk); every measurement loads the page afresh; ROUNDS rounds with
- * the thread counts alternating. The page picks its SIMD level itself ('auto': relaxed in Chromium).
+ * measurement in chunks (median chunk); jax-js runs bench/peers/jaxjs.ts, bundled here with esbuild
+ * and served from memory. Every measurement loads the page afresh; ROUNDS rounds, the contender order
+ * rotating. The page picks simdnn's SIMD level itself ('auto': relaxed in Chromium).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,7 +30,29 @@ const ARGS = [
 ];
 const ROUNDS = 3;
 const BATCH = 128;
-const THREADS = [1, 2] as const;
+/** Contenders: simdnn on 1 and 2 threads, jax-js with its worker pool. */
+const CONTENDERS = ['simdnn-1', 'simdnn-2', 'jaxjs'] as const;
+type Contender = (typeof CONTENDERS)[number];
+
+/** bench/peers/jaxjs.ts (and jax-js with it) as one ES module for the page. */
+async function jaxBundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [join(ROOT, 'bench', 'peers', 'jaxjs.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+interface Api {
+  benchTrain(a: unknown): Promise<unknown>;
+  benchJaxTrain(a: unknown): Promise<unknown>;
+}
 
 interface PageResult {
   rates: number[];
@@ -48,19 +72,20 @@ export async function benchBrowser(
   if (!existsSync(join(ROOT, 'dist', 'index.js')))
     throw new Error('dist/index.js is missing: run `npm run build` first (`npm run bench` does).');
 
-  const server = await serveIsolated(ROOT);
+  const server = await serveIsolated(ROOT, { '/bench/browser/jaxjs.bundle.js': await jaxBundle() });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
   const version = browser.version();
   const nets: Layers[] = [NET_SMALL, NET_DEEP];
-  const figures = new Map<string, number[]>(); // `${net}|${threads}` → round medians
-  const na = new Set<number>();
+  const figures = new Map<string, number[]>(); // `${net}|${contender}` → round medians
+  const na = new Set<Contender>();
   let info: Omit<PageResult, 'rates' | 'threads'> | undefined;
+  let jaxThreading = '?';
   try {
     for (let r = 0; r < rounds; r++) {
-      for (const layers of nets) {
-        const order = r % 2 === 0 ? THREADS : [...THREADS].reverse();
-        for (const threads of order) {
-          if (na.has(threads)) continue;
+      for (const [n, layers] of nets.entries()) {
+        const shift = (r + n) % CONTENDERS.length;
+        for (const c of [...CONTENDERS.slice(shift), ...CONTENDERS.slice(0, shift)]) {
+          if (na.has(c)) continue;
           const page = await browser.newPage();
           try {
             const errors: string[] = [];
@@ -69,26 +94,31 @@ export async function benchBrowser(
             await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true, null, {
               timeout: 60_000,
             });
-            const res = (await page.evaluate((a) => (window as unknown as { benchTrain: (x: unknown) => Promise<unknown> }).benchTrain(a), {
-              layers: [...layers],
-              batchSize: BATCH,
-              seconds,
-              threads,
-            })) as PageResult;
-            if (errors.length) throw new Error(errors.join('; '));
-            info = { simd: res.simd, crossOriginIsolated: res.crossOriginIsolated, cores: res.cores };
-            if ((res.threads ?? 1) !== threads) {
-              na.add(threads);
-              log(
-                `  browser ${threads} threads: n/a (the page's backend reports ${res.threads === null ? 'no thread count' : `${res.threads} threads`})`,
-              );
-              continue;
+            const args = { layers: [...layers], batchSize: BATCH, seconds, threads: c === 'simdnn-2' ? 2 : 1 };
+            let rates: number[];
+            if (c === 'jaxjs') {
+              const res = (await page.evaluate((a) => (window as unknown as Api).benchJaxTrain(a), args)) as {
+                rates: number[];
+                threading: string;
+              };
+              jaxThreading = res.threading;
+              rates = res.rates;
+            } else {
+              const res = (await page.evaluate((a) => (window as unknown as Api).benchTrain(a), args)) as PageResult;
+              info = { simd: res.simd, crossOriginIsolated: res.crossOriginIsolated, cores: res.cores };
+              if ((res.threads ?? 1) !== args.threads) {
+                na.add(c);
+                log(
+                  `  browser ${c}: n/a (the page's backend reports ${res.threads === null ? 'no thread count' : `${res.threads} threads`})`,
+                );
+                continue;
+              }
+              rates = res.rates;
             }
-            const key = `${layersName(layers)}|${threads}`;
-            figures.set(key, [...(figures.get(key) ?? []), median(res.rates)]);
-            log(
-              `  browser r${r + 1} ${layersName(layers)} b${BATCH} ${threads} thread(s): ${fmt(median(res.rates))} samples/s (±${fmt(spreadPct(res.rates))} %, ${res.simd})`,
-            );
+            if (errors.length) throw new Error(errors.join('; '));
+            const key = `${layersName(layers)}|${c}`;
+            figures.set(key, [...(figures.get(key) ?? []), median(rates)]);
+            log(`  browser r${r + 1} ${layersName(layers)} b${BATCH} ${c}: ${fmt(median(rates))} samples/s (±${fmt(spreadPct(rates))} %)`);
           } finally {
             await page.close();
           }
@@ -99,14 +129,18 @@ export async function benchBrowser(
     await browser.close();
     await server.close();
   }
-  const cell = (k: string) => (figures.get(k)?.length ? fmt(median(figures.get(k)!)) : '—');
+  const fig = (n: string, c: Contender) => median(figures.get(`${n}|${c}`) ?? []);
+  const cell = (n: string, c: Contender) => (na.has(c) ? 'n/a' : fmt(fig(n, c)));
   const rows = nets.map((l) => {
     const n = layersName(l);
     return [
       `train ${n}, batch ${BATCH} (samples/s)`,
-      cell(`${n}|1`),
-      na.has(2) ? 'n/a' : cell(`${n}|2`),
-      na.has(2) ? 'n/a' : ratio(median(figures.get(`${n}|2`) ?? []), median(figures.get(`${n}|1`) ?? []), 2),
+      cell(n, 'simdnn-1'),
+      cell(n, 'simdnn-2'),
+      na.has('simdnn-2') ? 'n/a' : ratio(fig(n, 'simdnn-2'), fig(n, 'simdnn-1'), 2),
+      cell(n, 'jaxjs'),
+      ratio(fig(n, 'simdnn-1'), fig(n, 'jaxjs')),
+      na.has('simdnn-2') ? 'n/a' : ratio(fig(n, 'simdnn-2'), fig(n, 'jaxjs')),
     ];
   });
   return {
@@ -116,11 +150,15 @@ export async function benchBrowser(
       `**Browser:** Chromium ${version} (headless, Debian), page cross-origin isolated: ${info?.crossOriginIsolated ?? '?'}, ` +
         `navigator.hardwareConcurrency ${info?.cores ?? '?'}, simdnn SIMD level ${info?.simd ?? '?'}.`,
       '',
-      mdTable(['work', '1 thread', '2 threads', '2 ÷ 1'], rows),
+      mdTable(
+        ['work', 'simdnn 1 thread', 'simdnn 2 threads', '2 ÷ 1', `jax-js (${jaxThreading})`, 'simdnn 1 ÷ jax-js', 'simdnn 2 ÷ jax-js'],
+        rows,
+      ),
       '',
-      `bench/browser/train.html over COOP/COEP, a fresh page per figure, ${rounds} rounds (thread order alternating), ` +
-        `${seconds} s timed per figure, median chunk rate, median over rounds; 4,096 synthetic rows (values do not change the work).` +
-        (na.has(2) ? ' 2 threads: n/a — this build reports no thread count (init({ threads }) not available yet).' : ''),
+      `bench/browser/train.html over COOP/COEP, a fresh page per figure, ${rounds} rounds (contender order rotating), ` +
+        `${seconds} s timed per figure, median chunk rate, median over rounds; 4,096 synthetic rows (values do not change the work); ` +
+        'same network and optimizer as the peers section (jax-js: the same adapter, bench/peers/jaxjs.ts).' +
+        (na.has('simdnn-2') ? ' simdnn 2 threads: n/a — this build reports no thread count (init({ threads }) not available yet).' : ''),
     ].join('\n'),
   };
 }

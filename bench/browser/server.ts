@@ -2,6 +2,7 @@
  * A static file server for the browser benchmark: serves the repository root on 127.0.0.1 (random
  * port) with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
  * require-corp`, so the page is cross-origin isolated and may use SharedArrayBuffer (threads).
+ * `virtual` adds in-memory JavaScript files (path → source), e.g. a bundle built for the page.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -24,10 +25,18 @@ export const ISOLATION_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
-export async function serveIsolated(root: string): Promise<{ origin: string; close(): Promise<void> }> {
+export async function serveIsolated(
+  root: string,
+  virtual: Readonly<Record<string, string>> = {},
+): Promise<{ origin: string; close(): Promise<void> }> {
   const base = resolve(root);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const source = virtual[path];
+    if (source !== undefined) {
+      res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': TYPES['.js']!, 'cache-control': 'no-store' }).end(source);
+      return;
+    }
     const file = resolve(join(base, path));
     const fail = (status: number) => res.writeHead(status, ISOLATION_HEADERS).end();
     if (file !== base && !file.startsWith(base + sep)) return fail(403);

@@ -46,9 +46,9 @@ const SIMDNN: Partial<Record<Lib, SimdnnConfig>> = {
 
 /** Chunks per measurement aimed for. */
 const CHUNKS = 8;
-/** A training warm-up lasts at least this long (or MAX_WARMUP_STEPS steps). */
-const WARMUP_MS = 300;
-const MAX_WARMUP_STEPS = 256;
+/** The timed half of the last training warm-up lasts at least this long (or MAX_WARMUP_STEPS steps). */
+const CALIBRATE_MS = 150;
+const MAX_WARMUP_STEPS = 512;
 /** Untimed calls before timing predict-one (at least this many, for at least PREDICT_WARMUP_MS). */
 const PREDICT_WARMUP = 300;
 const PREDICT_WARMUP_MS = 300;
@@ -76,13 +76,13 @@ async function measureTrain(job: Job, task: Extract<Task, { kind: 'train' }>): P
   const stepRows = job.lib === 'brainjs' ? 1 : task.batchSize;
   const t = await trainer(job.lib, task.layers, stepRows, data);
   try {
-    // Warm-up steps double until a warm-up takes WARMUP_MS (every contender, whatever its speed).
+    // Warm-up steps double until the timed half of a warm-up lasts CALIBRATE_MS, so the rate that
+    // sizes the chunks is measured over enough work (every contender, whatever its speed).
     let steps = 1;
     let rate = 0;
     for (;;) {
-      const t0 = now();
       rate = await t.warmUp(steps);
-      if (now() - t0 >= WARMUP_MS || steps >= MAX_WARMUP_STEPS) break;
+      if ((1000 * steps * stepRows) / rate >= CALIBRATE_MS || steps >= MAX_WARMUP_STEPS) break;
       steps *= 2;
     }
     const chunkSteps = Math.max(2, Math.round((rate * job.seconds) / CHUNKS / stepRows));

@@ -5,8 +5,11 @@
  * The work is the same for everyone: dense layers, ReLU on the hidden ones, softmax + categorical
  * cross-entropy on the output, SGD with momentum (v ← μ·v + g, w ← w − η·v), shuffled mini-batches
  * of real MNIST digits. brain.js cannot do all of it; bench/peers/brainjs.ts says what differs.
+ * No Node imports here or in jaxjs.ts: bench/browser.ts bundles jaxjs.ts for the Chromium page.
  */
-import { now } from '../stats.js';
+
+/** Milliseconds (the global `performance`: this file is also bundled into the browser page). */
+const now = (): number => performance.now();
 
 /** Layer widths, input first: [784, 128, 10] is 784-128-10. */
 export type Layers = readonly number[];

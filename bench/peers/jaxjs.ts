@@ -6,7 +6,7 @@
  *
  * Threads: jax-js splits wasm kernels over a pool of Web Workers only where `SharedArrayBuffer` and a
  * global `Worker` exist (browsers). Node has no global Web Worker, so in Node jax-js runs on one
- * thread — like TF.js wasm there. `jaxjsInfo` says which.
+ * thread — like TF.js wasm there. `jaxjsThreading` says which.
  *
  * The loss is read (`dataSync`) after every step: letting steps queue up without reading anything
  * was ~5× slower in trial runs (pending work piles up), and a user reads the loss anyway.
@@ -38,10 +38,14 @@ export function loadJaxjs(): Promise<void> {
   return ready;
 }
 
-/** e.g. "jax-js 0.1.25 wasm (1 thread: no global Worker in Node)". */
-export function jaxjsInfo(version: string): string {
-  const pooled = typeof SharedArrayBuffer !== 'undefined' && typeof (globalThis as { Worker?: unknown }).Worker !== 'undefined';
-  return `jax-js ${version} wasm (${pooled ? 'worker pool' : '1 thread: no global Worker in Node'})`;
+/**
+ * How jax-js runs its wasm kernels here: over its worker pool (where SharedArrayBuffer and a global
+ * Worker exist; it starts navigator.hardwareConcurrency workers, 4 when unknown) or on one thread.
+ */
+export function jaxjsThreading(): string {
+  const g = globalThis as { Worker?: unknown; navigator?: { hardwareConcurrency?: number } };
+  if (typeof SharedArrayBuffer === 'undefined' || g.Worker === undefined) return 'one thread (no SharedArrayBuffer or no global Worker)';
+  return `a pool of ${Math.max(1, g.navigator?.hardwareConcurrency || 4)} workers`;
 }
 
 function params(layers: Layers): Params {

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { loadMnist } from '../src/index.js';
 import { serveIsolated } from './browser/server.js';
 import { NET_DEEP, NET_SMALL, layersName, type Layers } from './peers/common.js';
 import { fmt, median, mdTable, ratio, spreadPct } from './stats.js';
@@ -33,6 +34,22 @@ const BATCH = 128;
 /** Contenders: simdnn on 1 and 2 threads, jax-js with its worker pool. */
 const CONTENDERS = ['simdnn-1', 'simdnn-2', 'jaxjs'] as const;
 type Contender = (typeof CONTENDERS)[number];
+
+/** Rows of MNIST the page trains on. */
+const PAGE_ROWS = 4096;
+
+/**
+ * The first PAGE_ROWS MNIST training rows for the page: PAGE_ROWS × 784 float32 pixels, then
+ * PAGE_ROWS int32 labels (little-endian, as the page reads them).
+ */
+async function mnistBytes(): Promise<Uint8Array> {
+  const { train } = await loadMnist({ trainLimit: PAGE_ROWS, testLimit: 1 });
+  const d = train.x.shape[1];
+  const out = new Uint8Array(PAGE_ROWS * d * 4 + PAGE_ROWS * 4);
+  out.set(new Uint8Array(train.x.data.buffer, train.x.data.byteOffset, PAGE_ROWS * d * 4), 0);
+  out.set(new Uint8Array(train.labels.buffer, train.labels.byteOffset, PAGE_ROWS * 4), PAGE_ROWS * d * 4);
+  return out;
+}
 
 /** bench/peers/jaxjs.ts (and jax-js with it) as one ES module for the page. */
 async function jaxBundle(): Promise<string> {
@@ -72,7 +89,10 @@ export async function benchBrowser(
   if (!existsSync(join(ROOT, 'dist', 'index.js')))
     throw new Error('dist/index.js is missing: run `npm run build` first (`npm run bench` does).');
 
-  const server = await serveIsolated(ROOT, { '/bench/browser/jaxjs.bundle.js': await jaxBundle() });
+  const server = await serveIsolated(ROOT, {
+    '/bench/browser/jaxjs.bundle.js': await jaxBundle(),
+    '/bench/browser/mnist.bin': await mnistBytes(),
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
   const version = browser.version();
   const nets: Layers[] = [NET_SMALL, NET_DEEP];
@@ -156,7 +176,7 @@ export async function benchBrowser(
       ),
       '',
       `bench/browser/train.html over COOP/COEP, a fresh page per figure, ${rounds} rounds (contender order rotating), ` +
-        `${seconds} s timed per figure, median chunk rate, median over rounds; 4,096 synthetic rows (values do not change the work); ` +
+        `${seconds} s timed per figure, median chunk rate, median over rounds; the first ${fmt(PAGE_ROWS)} MNIST training rows; ` +
         'same network and optimizer as the peers section (jax-js: the same adapter, bench/peers/jaxjs.ts).' +
         (na.has('simdnn-2') ? ' simdnn 2 threads: n/a — this build reports no thread count (init({ threads }) not available yet).' : ''),
     ].join('\n'),

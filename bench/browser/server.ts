@@ -2,7 +2,8 @@
  * A static file server for the browser benchmark: serves the repository root on 127.0.0.1 (random
  * port) with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
  * require-corp`, so the page is cross-origin isolated and may use SharedArrayBuffer (threads).
- * `virtual` adds in-memory JavaScript files (path → source), e.g. a bundle built for the page.
+ * `virtual` adds in-memory files (path → JavaScript source, or bytes served as octet-stream), e.g. a
+ * bundle built for the page and the data it trains on.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -27,14 +28,15 @@ export const ISOLATION_HEADERS = {
 
 export async function serveIsolated(
   root: string,
-  virtual: Readonly<Record<string, string>> = {},
+  virtual: Readonly<Record<string, string | Uint8Array>> = {},
 ): Promise<{ origin: string; close(): Promise<void> }> {
   const base = resolve(root);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const source = virtual[path];
     if (source !== undefined) {
-      res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': TYPES['.js']!, 'cache-control': 'no-store' }).end(source);
+      const type = typeof source === 'string' ? TYPES['.js']! : 'application/octet-stream';
+      res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': type, 'cache-control': 'no-store' }).end(source);
       return;
     }
     const file = resolve(join(base, path));

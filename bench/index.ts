@@ -3,7 +3,8 @@
  *
  * Runs the benchmark sections one at a time (never concurrently), machine line first, prints the
  * Markdown tables to stdout (progress goes to stderr) and writes them to bench/results/latest.md.
- * Sections: gemm, activations, cholesky, mnist, predict, regularized, second-order, threads (default: all, in that order).
+ * Sections: gemm, activations, cholesky, mnist, predict, regularized, second-order, threads, peers,
+ * cold-start-peers, browser (default: all, in that order).
  *
  * Started by `node --experimental-wasm-relaxed-simd --import tsx bench/index.ts` so that Node 20
  * validates the relaxed-SIMD build; without the flag the relaxed rows are reported as skipped.
@@ -17,7 +18,19 @@ import { now } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export const SECTIONS = ['gemm', 'activations', 'cholesky', 'mnist', 'predict', 'regularized', 'second-order', 'threads'] as const;
+export const SECTIONS = [
+  'gemm',
+  'activations',
+  'cholesky',
+  'mnist',
+  'predict',
+  'regularized',
+  'second-order',
+  'threads',
+  'peers',
+  'cold-start-peers',
+  'browser',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -152,6 +165,21 @@ async function main(): Promise<void> {
         case 'threads': {
           const { benchThreads } = await import('./threads.js');
           md = (await benchThreads({ log, seconds: args.quick ? 0.3 : 1, rounds: args.quick ? 1 : 3 })).markdown;
+          break;
+        }
+        case 'peers': {
+          const { benchPeers } = await import('./peers.js');
+          md = (await benchPeers(args.quick ? { log, rounds: 1, seconds: 0.5, trainRows: 3000 } : { log, seconds: args.seconds })).markdown;
+          break;
+        }
+        case 'cold-start-peers': {
+          const { benchColdStartPeers } = await import('./cold-start-peers.js');
+          md = (await benchColdStartPeers({ log, rounds: args.quick ? 3 : undefined })).markdown;
+          break;
+        }
+        case 'browser': {
+          const { benchBrowser } = await import('./browser.js');
+          md = (await benchBrowser({ log, seconds: args.quick ? 0.5 : args.seconds })).markdown;
           break;
         }
       }

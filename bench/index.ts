@@ -3,7 +3,8 @@
  *
  * Runs the benchmark sections one at a time (never concurrently), machine line first, prints the
  * Markdown tables to stdout (progress goes to stderr) and writes them to bench/results/latest.md.
- * Sections: gemm, activations, cholesky, mnist, predict, regularized, second-order (default: all, in that order).
+ * Sections: gemm, activations, cholesky, mnist, predict, cold-start, regularized, second-order (default: all, in that
+ * order).
  *
  * Started by `node --experimental-wasm-relaxed-simd --import tsx bench/index.ts` so that Node 20
  * validates the relaxed-SIMD build; without the flag the relaxed rows are reported as skipped.
@@ -17,7 +18,7 @@ import { now } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export const SECTIONS = ['gemm', 'activations', 'cholesky', 'mnist', 'predict', 'regularized', 'second-order'] as const;
+export const SECTIONS = ['gemm', 'activations', 'cholesky', 'mnist', 'predict', 'cold-start', 'regularized', 'second-order'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -137,6 +138,11 @@ async function main(): Promise<void> {
         case 'predict': {
           const { benchPredict } = await import('./predict.js');
           md = (await benchPredict({ log })).markdown;
+          break;
+        }
+        case 'cold-start': {
+          const { benchColdStart } = await import('./cold-start.js');
+          md = (await benchColdStart({ log, runs: args.quick ? 5 : undefined })).markdown;
           break;
         }
         case 'regularized': {

@@ -11,9 +11,9 @@ import { Heap } from './heap.js';
 import { jsKernels } from './js/index.js';
 import { GEMM_WS_BYTES } from './kernels.js';
 import { loadWasm } from './load.js';
-import { warmUp } from './warmup.js';
+import { DEFAULT_WARM_UP, WARM_UP_LEVELS, warmUp } from './warmup.js';
 
-export type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
+export type { Backend, InitOptions, SimdLevel, WarmUp, WasmSource } from './types.js';
 import type { Backend, InitOptions } from './types.js';
 
 let current: Backend | undefined;
@@ -30,7 +30,7 @@ export function setBackend(b: Backend): void {
 }
 
 /**
- * Loads the kernels, warms them up and makes the result the default backend. Safe to call again
+ * Loads the kernels, warms them up (`warmUp`, default 'inference') and makes the result the default backend. Safe to call again
  * (e.g. to switch backends); each call returns a new backend with its own heap.
  */
 export async function init(options: InitOptions = {}): Promise<Backend> {
@@ -42,6 +42,10 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
   if (!['auto', 'baseline', 'relaxed'].includes(simd)) {
     throw new Error(`init: unknown simd option '${String(simd)}'; use 'auto', 'baseline' or 'relaxed'.`);
   }
+  const level = options.warmUp ?? DEFAULT_WARM_UP;
+  if (!WARM_UP_LEVELS.includes(level)) {
+    throw new Error(`init: unknown warmUp option '${String(level)}'; use 'inference' (the default), 'all' or 'none'.`);
+  }
   let b: Backend;
   if (which === 'js' || (which === 'auto' && !simdSupported())) {
     const heap = new Heap(undefined, options.initialHeapBytes);
@@ -52,7 +56,7 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     }
     b = await loadWasm(options, simd);
   }
-  warmUp(b);
+  warmUp(b, level);
   current = b;
   return b;
 }

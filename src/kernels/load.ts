@@ -12,7 +12,11 @@ async function bytesOf(src: WasmSource): Promise<Uint8Array> {
   if (src instanceof WebAssembly.Module) throw new Error('init: expected bytes, a Response or a URL, got a WebAssembly.Module');
   if (src instanceof ArrayBuffer) return new Uint8Array(src);
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-  if (typeof Response !== 'undefined' && src instanceof Response) return new Uint8Array(await src.arrayBuffer());
+  // URLs and strings first: in Node the first touch of the global `Response` loads undici (≈ 10 ms
+  // of a cold start), which reading the bundled .wasm from a file never needs.
+  if (!(src instanceof URL) && typeof src !== 'string' && typeof Response !== 'undefined' && src instanceof Response) {
+    return new Uint8Array(await src.arrayBuffer());
+  }
   const url = src instanceof URL ? src : new URL(String(src), isNode ? `file://${process.cwd()}/` : globalThis.location?.href);
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');

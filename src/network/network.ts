@@ -19,6 +19,7 @@ import type { Regularization } from '../registries/regularizers.js';
 import { toTargets, type Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
 import { freePlan, allocPlan, type Plan } from './plan.js';
+import { warmForTraining } from '../kernels/warmup.js';
 
 export type { Plan } from './plan.js';
 
@@ -211,6 +212,9 @@ export class Network {
         if (k[0] === 'i' && p.rows !== 1) this.dropPlan(k, p);
       }
     }
+    // The training kernels are warmed when the first training batch is planned (init warms only
+    // the forward ones by default): a no-op once done, and nothing with init({ warmUp: 'none' }).
+    if (training) warmForTraining(this.backend);
     plan = allocPlan(this.backend, this.layers, rows, training, this.inputUnits, this.outputUnits);
     this.plans.set(key, plan);
     return plan;

@@ -73,6 +73,8 @@ export class Sequential {
   private metrics_: string[] = [];
   private regularization_?: Required<Regularization>;
   private readonly requestedBackend?: Backend;
+  /** θ to build the network with instead of drawing it (set by the loaders before compile). */
+  private initialWeights?: Float32Array;
   private disposed = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
@@ -199,8 +201,17 @@ export class Sequential {
     if (inUnits === undefined) {
       throw new Error('compile: the first layer needs inputShape, e.g. dense({ units: 128, inputShape: [784] }).');
     }
-    this.net = new Network(this.requestedBackend ?? getBackend(), this.layers, inUnits, this.seed);
+    this.net = new Network(this.requestedBackend ?? getBackend(), this.layers, inUnits, this.seed, this.initialWeights);
+    this.initialWeights = undefined;
     return this.net;
+  }
+
+  /**
+   * @internal Loaders: the flat θ the network is built with at compile (instead of the seeded
+   * initializers they would overwrite anyway). Ignored unless its length matches.
+   */
+  useInitialWeights(flat: Float32Array): void {
+    this.initialWeights = flat;
   }
 
   /** Trains on (x, y) with mini-batch SGD over shuffled epochs; see FitOptions for every option. */

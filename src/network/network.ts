@@ -67,13 +67,16 @@ export class Network {
 
   /**
    * Builds the layers for `inputUnits` inputs, allocates θ and ∇θ in be's heap and initialises θ
-   * from `seed` with each tensor's initializer.
+   * from `seed` with each tensor's initializer — or, when `initialWeights` (θ flattened, as
+   * setFlatWeights takes it) is given, with those values: a loaded model skips drawing weights it
+   * would overwrite at once (≈ 100k draws for 784-128-10, most of a cold loadModel).
    */
   constructor(
     readonly backend: Backend,
     readonly layers: readonly Layer[],
     inputUnits: number,
     readonly seed: number,
+    initialWeights?: Float32Array,
   ) {
     this.inputUnits = inputUnits;
     let width = inputUnits;
@@ -108,7 +111,8 @@ export class Network {
       l2: 0,
       l1: 0,
     }));
-    this.initWeights();
+    if (initialWeights?.length === this.paramCount) this.setFlatWeights(initialWeights);
+    else this.initWeights();
   }
 
   get outputUnits(): number {

@@ -136,8 +136,8 @@ async function main(): Promise<void> {
           break;
         }
         case 'predict': {
-          const { benchPredict } = await import('./predict.js');
-          md = (await benchPredict({ log })).markdown;
+          const { benchPredict, benchPredictBatch } = await import('./predict.js');
+          md = `${(await benchPredict({ log })).markdown}\n\n${(await benchPredictBatch({ log, rounds: args.quick ? 1 : undefined })).markdown}`;
           break;
         }
         case 'cold-start': {

@@ -272,8 +272,12 @@ export class Sequential {
   predict(x: Input, options: { batchSize?: number } = {}): { data: Float32Array; shape: [number, number] } {
     this.assertBuilt();
     const net = this.network;
-    const X = toMatrix(x, net.inputUnits, 'x');
-    return { data: predictRows(net, X.data, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE), shape: [X.rows, net.outputUnits] };
+    // The NaN/±∞ scan runs in predictRows, chunk by chunk in wasm, not over all of x in JS.
+    const X = toMatrix(x, net.inputUnits, 'x', false);
+    return {
+      data: predictRows(net, X.data, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE, true),
+      shape: [X.rows, net.outputUnits],
+    };
   }
 
   /**

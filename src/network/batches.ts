@@ -41,7 +41,9 @@ export function evaluateRows(
  * (rows × outputs; allocated when not given). With `checkFinite` each chunk is scanned for NaN and
  * ±∞ by the find_nonfinite_f32 kernel right after it is copied into the heap (while it is in cache:
  * about a tenth of the JS scan of toMatrix), and the first one found is reported as toMatrix would.
- * No allocation per chunk: one plan, one output array.
+ * No allocation per chunk: one plan, one output array. Chunk size: predict's default of 256 rows
+ * (784-128-10: 128 to 512 rows measured alike, within noise; 1024 about 5 % slower as the chunk
+ * leaves L2 between the copy and the GEMM's packing).
  */
 export function predictRows(
   net: Network,

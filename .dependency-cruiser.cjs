@@ -4,6 +4,9 @@
  *
  *   cli/ → façade (sequential, model-io, tfjs, presets, index) → train/, io/ → network/ → layers/
  *        → registries/ → kernels/        (validate, random, data/ are leaves anyone may use)
+ *
+ *   worker/ (fitInWorker and the worker script) stands beside the façade, above train/: it uses
+ *   sequential, model-io and train/; only index.ts imports it.
  */
 const room = (dir) => `^src/${dir}`;
 const FACADE = '^src/(sequential|model-io|presets|tfjs|index|cli)\\.ts$';
@@ -66,6 +69,20 @@ module.exports = {
       comment: 'train/ and io/ are siblings: neither imports the other.',
       from: { path: room('io/') },
       to: { path: room('train/') },
+    },
+    {
+      name: 'worker-beside-facade',
+      comment: 'worker/ (fitInWorker, the worker script) is reached only from index.ts; below the façade nothing imports it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/worker/', '^src/index\\.ts$'] },
+      to: { path: room('worker/') },
+    },
+    {
+      name: 'worker-not-cli',
+      severity: 'error',
+      comment: 'worker/ runs in browsers and workers: it does not use the CLI.',
+      from: { path: room('worker/') },
+      to: { path: [room('cli/'), '^src/cli\\.ts$'] },
     },
     {
       name: 'cli-only-from-cli',

@@ -1,5 +1,38 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
+
+/**
+ * Two builds of the library from the same sources (package.json "exports"):
+ * - Node (`"node"` condition, and `simdnn/node`): dist/node.js + dist/node.cjs, everything,
+ *   including file I/O (save/load to directories, readCsv, readIdx, loadMnist).
+ * - Browser-safe (`"default"`: browsers, web workers, workerd, Deno for the web): dist/index.js.
+ *   Every module `X.ts` that has a twin `X.browser.ts` is replaced by the twin (small stubs that
+ *   throw "… needs Node; in a browser use …"), and any `node:` import that is still reachable fails
+ *   the build.
+ * ESM builds split chunks so that code loaded with `await import()` (training, file I/O) stays out
+ * of the first download. The CLI (bin: dist/cli.js) is a Node build of its own.
+ */
+
+/** Swaps `X.ts` for `X.browser.ts` wherever a relative import resolves to a module with a twin. */
+const browserTwins: Plugin = {
+  name: 'simdnn-browser-twins',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const base = resolve(args.resolveDir, args.path).replace(/\.(js|ts)$/, '');
+      const twin = `${base}.browser.ts`;
+      return existsSync(twin) ? { path: twin } : undefined;
+    });
+    build.onResolve({ filter: /^node:/ }, (args) => ({
+      errors: [
+        {
+          text: `${args.path} is reachable from the browser build (imported by ${args.importer}); give that module a .browser.ts twin`,
+        },
+      ],
+    }));
+  },
+};
 
 const shared: Options = {
   target: 'es2022',
@@ -10,31 +43,78 @@ const shared: Options = {
   removeNodeProtocol: false,
   // Source maps carry the sources (sourcesContent), so the package ships dist/ only, not src/.
   sourcemap: true,
-  splitting: false,
-  external: [/^node:/, 'csv-parse', 'cli-progress'],
+  external: [/^node:/],
+  // dist/ is emptied by the build script (package.json "build:ts"), not here: the builds run in
+  // parallel and share the directory.
+  clean: false,
 };
 
-// Two builds that run in parallel and share dist/: each one cleans only what it writes, so neither
-// deletes the other's output (the globs after '**/*' are exclusions).
+const copyWasm = async (): Promise<void> => {
+  mkdirSync('dist', { recursive: true });
+  copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
+  copyFileSync('build/simdnn-relaxed.wasm', 'dist/simdnn-relaxed.wasm');
+  // The shared-memory builds used by the thread pool (init({ threads })).
+  copyFileSync('build/simdnn-threads.wasm', 'dist/simdnn-threads.wasm');
+  copyFileSync('build/simdnn-relaxed-threads.wasm', 'dist/simdnn-relaxed-threads.wasm');
+};
+
 export default defineConfig([
   {
-    // The library: ESM + CJS, each with its own declaration file (index.d.ts, index.d.cts).
+    // Browser-safe ESM (the "default" condition); its chunks are named browser-*.
     ...shared,
     entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['esm'],
+    splitting: true,
     dts: true,
-    clean: ['!cli.js', '!cli.js.map'],
-    onSuccess: async () => {
-      mkdirSync('dist', { recursive: true });
-      copyFileSync('build/simdnn.wasm', 'dist/simdnn.wasm');
-      copyFileSync('build/simdnn-relaxed.wasm', 'dist/simdnn-relaxed.wasm');
+    esbuildPlugins: [browserTwins],
+    esbuildOptions: (o) => {
+      o.chunkNames = 'browser-[hash]';
+    },
+    onSuccess: copyWasm,
+  },
+  {
+    // Node ESM (chunks node-*) with node.d.ts.
+    ...shared,
+    entry: { node: 'src/index.ts' },
+    format: ['esm'],
+    splitting: true,
+    dts: true,
+    esbuildOptions: (o) => {
+      o.chunkNames = 'node-[hash]';
     },
   },
   {
-    // The CLI (bin: dist/cli.js) is ESM only.
+    // Node CJS (one file) with node.d.cts.
+    ...shared,
+    entry: { node: 'src/index.ts' },
+    format: ['cjs'],
+    splitting: false,
+    dts: true,
+  },
+  {
+    // The CLI (bin: dist/cli.js): ESM, one file, its own dependencies bundled in.
     ...shared,
     entry: { cli: 'src/cli.ts' },
+    platform: 'node',
     format: ['esm'],
-    clean: ['!index.*', '!*.wasm'],
+    splitting: false,
+    // Bundled CommonJS dependencies (cli-progress) require Node built-ins; give the ESM output a require.
+    banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+  },
+  {
+    // fitInWorker's worker script for browsers: dist/worker.js, an ESM module Worker found as
+    // new URL('./worker.js', import.meta.url); one file, with the browser build's twins.
+    ...shared,
+    entry: { worker: 'src/worker/worker.ts' },
+    format: ['esm'],
+    splitting: false,
+    esbuildPlugins: [browserTwins],
+  },
+  {
+    // The same script for Node's worker_threads: dist/worker-node.js (found by src/worker/node.ts).
+    ...shared,
+    entry: { 'worker-node': 'src/worker/worker.ts' },
+    format: ['esm'],
+    splitting: false,
   },
 ]);

@@ -210,9 +210,11 @@ function packBCols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
 
 /**
  * The blocked driver shared by all layouts. aTrans: A stored [k×m] (tn); bTrans: B stored [n×k]
- * (nt). bias (n floats or 0) and beta apply to the first k-slice only; later slices accumulate.
+ * (nt). lda: floats between consecutive rows of A as stored (k for nn/nt; ≥ m for tn, where a row
+ * slice of C reads a column slice of A). bias (n floats or 0) and beta apply to the first k-slice
+ * only; later slices accumulate.
  */
-function gemmPacked(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
   const ap = ws + WS_A;
   const bp = ws + WS_B;
   const tile = ws + WS_TILE;
@@ -247,8 +249,8 @@ function gemmPacked(a: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m:
           const mr = min<i32>(MR, mc - ir);
           const dst = ap + <usize>ir * panelBytes;
           const i = <usize>(ic + ir);
-          if (aTrans) packACols(a + (<usize>pc * <usize>m + i) * 4, <usize>m << 2, kc, mr, dst);
-          else packARows(a + (i * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, mr, dst);
+          if (aTrans) packACols(a + (<usize>pc * lda + i) * 4, lda << 2, kc, mr, dst);
+          else packARows(a + (i * lda + <usize>pc) * 4, lda << 2, kc, mr, dst);
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min<i32>(NR, nc - jr);
@@ -667,7 +669,7 @@ export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
   if (k <= 0) biasBetaOnly(c, m, n, bias, beta);
   else if (m <= TINY_M) gemmTinyM(a, <usize>k << 2, 4, b, c, m, n, k, bias, beta);
   else if (n <= SMALL_N) gemmSmallN(a, <usize>k << 2, 4, b, false, c, m, n, k, bias, beta, ws);
-  else gemmPacked(a, false, b, false, c, m, n, k, bias, beta, ws);
+  else gemmPacked(a, <usize>k, false, b, false, c, m, n, k, bias, beta, ws);
 }
 
 /**
@@ -678,12 +680,25 @@ export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
  * Dense weight gradient: dW[in×out] = Xᵀ · dZ with X [batch×in], dZ [batch×out] (k = batch).
  */
 export function gemm_tn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize): void {
+  gemm_tn_ld_f32(a, b, c, m, n, k, m, beta, ws);
+}
+
+/**
+ * gemm_tn_f32 with A's row length given: C[m×n] = Aᵀ·B + beta·C where A(p,i) (p < k, i < m) is at
+ * a + 4·(p·lda + i), lda ≥ m. A row slice C[i0:i1,:] of a tn product is then
+ * gemm_tn_ld_f32(a + 4·i0, b, c + 4·i0·n, i1 − i0, n, k, m, beta, ws): the thread pool splits dW
+ * this way. Each element of C is computed exactly as by gemm_tn_f32 (same path and summation order)
+ * when the slice takes the same path: m > 4 in both (the path depends on m only through m ≤ 4).
+ */
+export function gemm_tn_ld_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: i32, beta: f32, ws: usize): void {
   checkGemm(a, b, c, m, n, k, 0, ws);
+  if (!ASC_NO_ASSERT) assert(lda >= m);
   if (m <= 0 || n <= 0) return;
+  const ldaBytes = <usize>lda << 2;
   if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
-  else if (m <= TINY_M) gemmTinyM(a, 4, <usize>m << 2, b, c, m, n, k, 0, beta);
-  else if (n <= SMALL_N) gemmSmallN(a, 4, <usize>m << 2, b, false, c, m, n, k, 0, beta, ws);
-  else gemmPacked(a, true, b, false, c, m, n, k, 0, beta, ws);
+  else if (m <= TINY_M) gemmTinyM(a, 4, ldaBytes, b, c, m, n, k, 0, beta);
+  else if (n <= SMALL_N) gemmSmallN(a, 4, ldaBytes, b, false, c, m, n, k, 0, beta, ws);
+  else gemmPacked(a, <usize>lda, true, b, false, c, m, n, k, 0, beta, ws);
 }
 
 /**
@@ -699,5 +714,5 @@ export function gemm_nt_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
   if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
   else if (m <= TINY_M) gemmTinyMNt(a, b, c, m, n, k, beta);
   else if (n <= SMALL_N) gemmSmallN(a, <usize>k << 2, 4, b, true, c, m, n, k, 0, beta, ws);
-  else gemmPacked(a, false, b, true, c, m, n, k, 0, beta, ws);
+  else gemmPacked(a, <usize>k, false, b, true, c, m, n, k, 0, beta, ws);
 }

@@ -3,8 +3,8 @@
  *
  * Runs the benchmark sections one at a time (never concurrently), machine line first, prints the
  * Markdown tables to stdout (progress goes to stderr) and writes them to bench/results/latest.md.
- * Sections: gemm, activations, cholesky, mnist, predict, cold-start, regularized, second-order (default: all, in that
- * order).
+ * Sections: gemm, activations, cholesky, mnist, predict, cold-start, regularized, second-order, threads (default: all,
+ * in that order).
  *
  * Started by `node --experimental-wasm-relaxed-simd --import tsx bench/index.ts` so that Node 20
  * validates the relaxed-SIMD build; without the flag the relaxed rows are reported as skipped.
@@ -18,7 +18,7 @@ import { now } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export const SECTIONS = ['gemm', 'activations', 'cholesky', 'mnist', 'predict', 'cold-start', 'regularized', 'second-order'] as const;
+export const SECTIONS = ['gemm', 'activations', 'cholesky', 'mnist', 'predict', 'cold-start', 'regularized', 'second-order', 'threads'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -153,6 +153,11 @@ async function main(): Promise<void> {
         case 'second-order': {
           const { benchSecondOrder } = await import('./second-order.js');
           md = (await benchSecondOrder({ log, repeats: args.quick ? 1 : undefined })).markdown;
+          break;
+        }
+        case 'threads': {
+          const { benchThreads } = await import('./threads.js');
+          md = (await benchThreads({ log, seconds: args.quick ? 0.3 : 1, rounds: args.quick ? 1 : 3 })).markdown;
           break;
         }
       }

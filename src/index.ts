@@ -51,7 +51,16 @@ export {
   type InitializerSpec,
   type InitializerConfig,
 } from './registries/initializers.js';
-export { sgd, optimizerFromConfig, registerOptimizer, type Optimizer, type SgdOptions, type OptimizerConfig } from './train/optimizers.js';
+export {
+  sgd,
+  optimizerFromConfig,
+  registerOptimizer,
+  type Optimizer,
+  type SgdOptions,
+  type OptimizerConfig,
+  type OptimizerName,
+  type BuiltinOptimizer,
+} from './train/optimizers.js';
 export { momentum, nesterov, adam, type MomentumOptions, type AdamOptions } from './train/optimizers.js';
 export { step, exponential, cosine, scheduleFromConfig, type Schedule, type ScheduleConfig } from './train/schedules.js';
 export type { Regularization } from './registries/regularizers.js';
@@ -67,7 +76,9 @@ export {
   type HessianFreeOptions,
   type HessianOptions,
 } from './train/second-order/index.js';
-export { History, type FitOptions, type FitModel, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/fit.js';
+// History comes from logs.ts, not fit.ts: fit.ts (the training loop) is loaded by the first fit().
+export { History, type FitModel, type Callbacks, type EpochLogs, type BatchLogs, type TrainContext } from './train/logs.js';
+export type { FitOptions } from './train/fit.js';
 export type { EpochTrainer, EpochContext, EpochResult } from './train/epoch-trainer.js';
 export { Session } from './train/session.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';
@@ -102,7 +113,8 @@ export {
   type TensorGradientCheck,
 } from './train/gradient-check.js';
 export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
-export { fromJSON, fromOnnx, saveModel, loadModel } from './model-io.js';
+export { fromJSON, fromOnnx, saveModel, loadModel, type LoadModelOptions } from './model-io.js';
+export { listModels, removeModel, type ModelTarget, type SaveOptions, type StoredModelInfo } from './io/stores/index.js';
 export { toOnnx, type ToOnnxOptions, type OnnxExportable } from './io/onnx/export.js';
 export type { ModelSpec } from './io/serialize.js';
 export { toTfjs, type TfjsExport, type TfjsArtifacts, type TfjsModelJson, type TfjsWeightsInput } from './io/tfjs/index.js';
@@ -111,6 +123,9 @@ export { MAX_PARAMS, MAX_UNITS, MAX_LAYERS } from './io/spec-check.js';
 export { Rng } from './random.js';
 export type { Input, Labels, MatrixLike } from './data/prepare.js';
 export { tensor2d, type Tensor2D } from './data/tensor.js';
-export { parseIdx, readIdx } from './data/idx.js';
-export { loadMnist } from './data/mnist.js';
-export { parseCsv, readCsv } from './data/csv.js';
+export { parseIdx, type IdxArray, type IdxData } from './data/idx.js';
+export { readIdx } from './data/idx-file.js';
+export { loadMnist, type Mnist, type MnistOptions, type MnistSplit } from './data/mnist.js';
+export { parseCsv, type CsvOptions, type CsvTable } from './data/csv.js';
+export { readCsv } from './data/csv-file.js';
+export { fitInWorker, DEFAULT_BATCH_LOG_EVERY, type FitInWorkerOptions, type FitJob } from './worker/fit-in-worker.js';

@@ -1,7 +1,7 @@
 /**
  * Models in and out of the façade: `fromJSON` rebuilds a `Sequential` from a spec and its weights,
- * `loadModel` / `saveModel` read and write a model directory (Node; io/files.ts, loaded only when
- * called).
+ * `loadModel` / `saveModel` read and write a model in any store (io/stores/: a directory in Node,
+ * IndexedDB, localStorage, downloads, http).
  *
  * Loading checks everything before it allocates anything: the whole spec (io/spec-check.ts: every
  * field, name and size, the weight tensor list against the layers) and then the weight bytes
@@ -13,6 +13,7 @@
 import { layerFromConfig } from './layers/index.js';
 import { onnxToLayers } from './io/onnx/import.js';
 import { checkModelSpec } from './io/spec-check.js';
+import type { LoadOptions, ModelTarget, SaveOptions } from './io/stores/index.js';
 import { decodeJsonWeights, decodeWeights } from './io/serialize.js';
 import type { Backend } from './kernels/backend.js';
 import type { Layer } from './layers/layer.js';
@@ -117,16 +118,27 @@ function rebuild(
   );
 }
 
-/** Writes the model into `dir` (model.json + its weights file); one rename commits it (Node only). */
-export function saveModel(model: Sequential, dir: string): Promise<void> {
-  return model.save(dir);
+/** `model.save(target, options)`: see Sequential.save and ModelTarget. */
+export function saveModel(model: Sequential, target: ModelTarget, options?: SaveOptions): Promise<void> {
+  return model.save(target, options);
 }
 
-/** Reads a model saved with `save` (Node only); checks it fully before allocating anything. */
-export async function loadModel(dir: string, options: { backend?: Backend } = {}): Promise<Sequential> {
-  const { readModelFiles } = await import('./io/files.js');
-  const { spec, weights, specPath, weightsPath } = await readModelFiles(dir);
-  return rebuild(spec, weights, options, `loadModel: ${specPath}`, `loadModel: ${weightsPath}`);
+/** Options of `loadModel`. */
+export interface LoadModelOptions extends LoadOptions {
+  /** The backend the model runs on (default: the one `init()` chose). */
+  backend?: Backend;
+}
+
+/**
+ * Reads a model saved with `save` from `target`: `'indexeddb://name'`, `'localstorage://name'`,
+ * an `'http(s)://…/model.json'` URL (its weights fetched next to it), or a directory path /
+ * `'file://'` URL (Node). Checks the spec and the weight bytes fully before allocating anything.
+ */
+export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<Sequential> {
+  const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
+  const { loadArtifacts } = await import('./io/stores/index.js');
+  const { spec, weights, specWhere, weightsWhere } = await loadArtifacts(target, storeOptions);
+  return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`);
 }
 
 /**

@@ -6,14 +6,15 @@
  */
 import { toMatrix, type Input, type Labels } from './data/prepare.js';
 import { encodeModel, type ModelSpec } from './io/serialize.js';
+import type { ModelTarget, SaveOptions } from './io/stores/index.js';
 import { getBackend, type Backend } from './kernels/backend.js';
 import { Layer } from './layers/layer.js';
 import { Network } from './network/network.js';
 import { getLoss, type LossDef, type LossName } from './registries/losses.js';
 import { checkRegularization, type Regularization } from './registries/regularizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
-import { fit as runFit, type FitOptions, type History } from './train/fit.js';
-import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
+import type { FitOptions, History } from './train/fit.js';
+import { optimizerFromConfig, type Optimizer, type OptimizerName } from './train/optimizers.js';
 import { Session } from './train/session.js';
 import { anyInteger, oneOf, shown } from './validate.js';
 import { evaluateRows, predictRows } from './network/batches.js';
@@ -49,7 +50,7 @@ export interface CompileOptions {
    * Optimizer (sgd, momentum, nesterov, adam), epoch trainer (newton, levenbergMarquardt,
    * hessianFree) or its name. Default: sgd() with learning rate 0.01.
    */
-  optimizer?: Optimizer | EpochTrainer | string;
+  optimizer?: Optimizer | EpochTrainer | OptimizerName;
   /** Metrics to report besides the loss: ['accuracy'] or []. Default: []. */
   metrics?: Metric[];
   /**
@@ -221,7 +222,9 @@ export class Sequential {
     } catch (e) {
       return Promise.reject(e);
     }
-    return runFit(this, x, y, options);
+    // The training loop (and its health checks, callbacks, divergence guard) loads on the first fit,
+    // so an inference-only bundle (init + fromJSON + predictOne) does not carry it.
+    return import('./train/fit.js').then((training) => training.fit(this, x, y, options));
   }
 
   /**
@@ -346,11 +349,18 @@ export class Sequential {
     });
   }
 
-  /** Saves model.json + weights.bin into dir, atomically (Node). */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves the model (its spec and weights) to `target`: `'indexeddb://name'`,
+   * `'localstorage://name'`, `'downloads://name'` (browsers), an `'http(s)://…'` URL (a multipart
+   * POST), or a directory path / `'file://'` URL (Node: model.json + weights.bin, committed by one
+   * rename). A save that fails keeps the model saved there before. Options: `overwrite` (default
+   * true) and `requestInit` (http); see SaveOptions.
+   */
+  async save(target: ModelTarget, options: SaveOptions = {}): Promise<void> {
     const { spec, weights } = this.toJSON();
-    const { writeModelFiles } = await import('./io/files.js');
-    await writeModelFiles(dir, spec, new Uint8Array(weights));
+    // Loaded when saving, so the stores stay out of inference-only bundles that split chunks.
+    const { saveArtifacts } = await import('./io/stores/index.js');
+    await saveArtifacts(target, { spec, weights: new Uint8Array(weights) }, options);
   }
 
   /** A table of layers, output widths and parameter counts. */

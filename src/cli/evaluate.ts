@@ -1,7 +1,8 @@
 /** `simdnn evaluate <dir>`: scores a saved model on MNIST or a CSV file. */
 import { loadModel } from '../index.js';
 import { loadMnist } from '../data/mnist.js';
-import { readCsv, readCsvColumns, type CsvTable } from '../data/csv.js';
+import type { CsvTable } from '../data/csv.js';
+import { readCsv, readCsvColumns } from '../data/csv-file.js';
 import type { Tensor2D } from '../data/tensor.js';
 import { str, type Values } from './args.js';
 import { DEFAULT_DATA } from './defaults.js';

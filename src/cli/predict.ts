@@ -1,7 +1,7 @@
 /** `simdnn predict <dir|file.onnx> <file.csv>`: one prediction per CSV row from a saved model or an .onnx file. */
 import { stat } from 'node:fs/promises';
 import { loadModel, type Sequential } from '../index.js';
-import { readCsv, readCsvColumns } from '../data/csv.js';
+import { readCsv, readCsvColumns } from '../data/csv-file.js';
 import { UsageError, oneOf, str, type Values } from './args.js';
 import { PREDICT_OUTPUTS } from './defaults.js';
 import { isOnnxPath, readOnnxFile } from './interchange.js';

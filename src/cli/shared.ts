@@ -1,7 +1,7 @@
 /** Helpers shared by the commands: datasets and the seeded test split, label columns, number formatting, backend start-up, the saved-model dataset sidecar. */
 import { init } from '../index.js';
 import { Rng } from '../random.js';
-import { readCsvColumns } from '../data/csv.js';
+import { readCsvColumns } from '../data/csv-file.js';
 import type { Tensor2D } from '../data/tensor.js';
 import { readJsonIfExists } from '../io/files.js';
 import { UsageError, oneOf, type Values } from './args.js';

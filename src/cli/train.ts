@@ -4,7 +4,8 @@
  * stopping when asked) — and for a trained model its fit (train-fit.ts) and report (train-report.ts).
  */
 import { loadMnist } from '../data/mnist.js';
-import { readCsv, type CsvTable } from '../data/csv.js';
+import type { CsvTable } from '../data/csv.js';
+import { readCsv } from '../data/csv-file.js';
 import { oneOf, str, type Values } from './args.js';
 import { LABEL_TYPES, TRAIN_DEFAULTS } from './defaults.js';
 import { fitScaler, scale } from './scaler.js';

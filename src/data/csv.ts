@@ -1,14 +1,12 @@
 /**
  * CSV tables of numbers → Tensor2D, with an optional named label column.
  *
- * Parsing (quotes, embedded delimiters, CRLF, BOM) is done by `csv-parse`; this module checks the
- * table and turns it into features and labels. The first row is the header (required). Feature
- * cells must be finite numbers; errors name the file line, the column and the offending value.
- *
- * csv-parse is loaded on first use (dynamic import), so the package's main entry stays free of
- * Node-only dependencies and loads in browsers; the CSV functions themselves need Node or a bundler.
+ * Splitting the text into records (quotes, embedded delimiters, CRLF, BOM) is csv-rows.ts; this
+ * module checks the table and turns it into features and labels. The first row is the header
+ * (required). Feature cells must be finite numbers; errors name the file line, the column and the
+ * offending value. Pure: runs in browsers, workers and edge runtimes (reading files: csv-file.ts).
  */
-import type { parse as Parse } from 'csv-parse/sync';
+import { csvRows, type CsvRecord } from './csv-rows.js';
 import type { Tensor2D } from './tensor.js';
 
 export interface CsvOptions {
@@ -64,49 +62,33 @@ function guessDelimiter(text: string): string {
   return ',';
 }
 
-interface Row {
-  record: string[];
-  info: { lines: number };
+/** The records of `text`, with errors prefixed by the source name. */
+function records(text: string, delimiter: string, src: string, maxRecords?: number): CsvRecord[] {
+  if (typeof text !== 'string') throw new Error(`${src}: expected the CSV text as a string, got ${typeof text}`);
+  try {
+    return csvRows(text, { delimiter, maxRecords });
+  } catch (e) {
+    throw new Error(`${src}: ${(e as Error).message}`);
+  }
 }
 
 /**
- * Parses CSV text. See `CsvOptions` for the label rules.
+ * Parses CSV text. See `CsvOptions` for the label rules. Async for compatibility (nothing in it
+ * waits).
  *
  * @example
- * const { x, labels, classes } = parseCsv(text, { label: 'species' });
+ * const { x, labels, classes } = await parseCsv(text, { label: 'species' });
  */
-let parseImpl: typeof Parse | undefined;
-
-/** csv-parse's synchronous parser, imported once on first use. */
-async function csvParser(): Promise<typeof Parse> {
-  parseImpl ??= (await import('csv-parse/sync')).parse;
-  return parseImpl;
-}
-
 export async function parseCsv(text: string, options: CsvOptions = {}): Promise<CsvTable> {
-  const parse = await csvParser();
   const src = options.source ?? 'CSV';
   const labelType = options.labelType ?? 'auto';
   if (!['auto', 'class', 'value'].includes(labelType)) {
     throw new Error(`${src}: unknown labelType '${String(labelType)}'; use 'auto', 'class' or 'value'`);
   }
-  const delimiter = options.delimiter ?? guessDelimiter(text);
-
-  let rows: Row[];
-  try {
-    rows = parse(text, {
-      delimiter,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      info: true,
-    }) as unknown as Row[];
-  } catch (e) {
-    throw new Error(`${src}: ${(e as Error).message}`);
-  }
+  const rows = records(text, options.delimiter ?? guessDelimiter(String(text)), src);
   if (rows.length === 0) throw new Error(`${src}: empty file; a header row naming the columns is required`);
 
-  const header = rows[0].record;
+  const header = rows[0].cells;
   const seen = new Set<string>();
   for (let c = 0; c < header.length; c++) {
     const h = header[c];
@@ -132,14 +114,14 @@ export async function parseCsv(text: string, options: CsvOptions = {}): Promise<
   const f = featureCols.length;
   const x = new Float32Array(n * f);
   for (let r = 0; r < n; r++) {
-    const { record, info } = body[r];
+    const { cells: record, line } = body[r];
     for (let j = 0; j < f; j++) {
       const c = featureCols[j];
       const cell = record[c];
       const v = toNumber(cell);
       if (v === undefined) {
         const what = cell === '' ? 'is empty' : `'${cell}' is not a number`;
-        throw new Error(`${src}: row ${info.lines}, column '${header[c]}': ${what}; feature columns must be numeric`);
+        throw new Error(`${src}: row ${line}, column '${header[c]}': ${what}; feature columns must be numeric`);
       }
       x[r * f + j] = v;
     }
@@ -148,9 +130,9 @@ export async function parseCsv(text: string, options: CsvOptions = {}): Promise<
   const table: CsvTable = { x: { data: x, shape: [n, f] }, columns: featureCols.map((c) => header[c]) };
   if (labelCol < 0) return table;
 
-  const raw = body.map((row) => row.record[labelCol]);
+  const raw = body.map((row) => row.cells[labelCol]);
   for (let r = 0; r < n; r++) {
-    if (raw[r] === '') throw new Error(`${src}: row ${body[r].info.lines}, label column '${options.label}' is empty`);
+    if (raw[r] === '') throw new Error(`${src}: row ${body[r].line}, label column '${options.label}' is empty`);
   }
   const nums = raw.map(toNumber);
   const allNumeric = nums.every((v) => v !== undefined);
@@ -171,7 +153,7 @@ export async function parseCsv(text: string, options: CsvOptions = {}): Promise<
       const v = nums[r];
       if (v === undefined) {
         throw new Error(
-          `${src}: row ${body[r].info.lines}, label column '${options.label}': '${raw[r]}' is not a number ` +
+          `${src}: row ${body[r].line}, label column '${options.label}': '${raw[r]}' is not a number ` +
             `(labels read as values must be numeric; use labelType 'class' for categories)`,
         );
       }
@@ -195,46 +177,10 @@ export async function parseCsv(text: string, options: CsvOptions = {}): Promise<
   return table;
 }
 
-/** The file's text (Node only; `node:fs/promises` is imported on first use), with a clear error. */
-async function readText(path: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new Error(`CSV file not found: ${path}`);
-    throw new Error(`cannot read CSV file ${path}: ${err.message}`);
-  }
-}
-
-/** Reads and parses a CSV file (Node only). */
-export async function readCsv(path: string, options: CsvOptions = {}): Promise<CsvTable> {
-  const text = await readText(path);
-  return parseCsv(text, { ...options, source: options.source ?? path });
-}
-
-/** The column names of a CSV file's header row (the rest of the file is not checked). */
-export async function readCsvColumns(path: string, options: { delimiter?: string } = {}): Promise<string[]> {
-  const text = await readText(path);
-  return csvColumns(text, { ...options, source: path });
-}
-
 /** The column names of the header row of CSV text. */
 export async function csvColumns(text: string, options: { delimiter?: string; source?: string } = {}): Promise<string[]> {
-  const parse = await csvParser();
   const src = options.source ?? 'CSV';
-  let rows: string[][];
-  try {
-    rows = parse(text, {
-      delimiter: options.delimiter ?? guessDelimiter(text),
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      to_line: 1,
-    }) as string[][];
-  } catch (e) {
-    throw new Error(`${src}: ${(e as Error).message}`);
-  }
+  const rows = records(text, options.delimiter ?? guessDelimiter(String(text)), src, 1);
   if (rows.length === 0) throw new Error(`${src}: empty file; a header row naming the columns is required`);
-  return rows[0];
+  return rows[0].cells;
 }

@@ -4,7 +4,7 @@
  *
  * Type codes: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64.
  *
- * `parseIdx` is pure (works in browsers); `readIdx` loads `node:fs/promises` on demand.
+ * `parseIdx` is pure (works in browsers); `readIdx` (idx-file.ts) reads a file in Node.
  */
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -104,18 +104,4 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
     }
   }
   return { shape, data };
-}
-
-/** Reads and decodes an IDX file (Node only; `node:fs/promises` is imported on first use). */
-export async function readIdx(path: string): Promise<IdxArray> {
-  const { readFile } = await import('node:fs/promises');
-  let buf: Uint8Array;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new Error(`IDX file not found: ${path}`);
-    throw new Error(`cannot read IDX file ${path}: ${err.message}`);
-  }
-  return parseIdx(buf, path);
 }

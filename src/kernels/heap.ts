@@ -10,8 +10,10 @@
  * list kept sorted by address, with neighbours coalesced on free; memory grows by whole 64 KiB pages.
  *
  * Views: `memory.grow` detaches the old ArrayBuffer, after which every typed array over it has
- * length 0 and silently drops writes. `f32`/`i32`/`u8` re-create their views whenever the buffer has
- * changed, so read them after any allocation — never keep one across `alloc`.
+ * length 0 and silently drops writes. A shared memory (the threaded builds) never detaches, but a
+ * view made before a growth keeps the old length. `f32`/`i32`/`u8` re-create their views whenever
+ * the memory's byte length differs from theirs (both cases), so read them after any allocation —
+ * never keep one across `alloc`.
  */
 const PAGE = 65536;
 /** The wasm32 address space: 65536 pages of 64 KiB = 4 GiB. */
@@ -53,16 +55,21 @@ export class Heap {
    * A heap over `memory`, or over a new memory of `initialBytes` (default 16 MiB) that grows on
    * demand up to MAX_HEAP_BYTES. The new memory has no `maximum`: it then grows as far as the engine
    * allows (4 GiB = 65,536 pages in V8 and SpiderMonkey on 64-bit hosts); a memory passed in keeps
-   * its own maximum, and the heap never uses more than MAX_HEAP_BYTES of it.
+   * its own maximum, and the heap never uses more than MAX_HEAP_BYTES of it. `shared` creates a
+   * shared memory (maximum 65,536 pages, as the threaded builds declare) that workers can run
+   * kernels on.
    */
-  constructor(memory?: WebAssembly.Memory, initialBytes = 16 << 20) {
+  constructor(memory?: WebAssembly.Memory, initialBytes = 16 << 20, shared = false) {
     if (!Number.isFinite(initialBytes) || initialBytes < 0 || initialBytes > MAX_HEAP_BYTES) {
       throw new Error(
         `Heap: initial size ${initialBytes} bytes is not between 0 and ${MAX_HEAP_BYTES} (the 4 GiB limit of ` +
           'WebAssembly memory, less a 1 MiB guard).',
       );
     }
-    this.memory = memory ?? new WebAssembly.Memory({ initial: Math.ceil(initialBytes / PAGE) });
+    const initial = Math.ceil(initialBytes / PAGE);
+    this.memory =
+      memory ??
+      (shared ? new WebAssembly.Memory({ initial, maximum: WASM32_MAX_BYTES / PAGE, shared: true }) : new WebAssembly.Memory({ initial }));
     const total = Math.min(this.memory.buffer.byteLength, MAX_HEAP_BYTES);
     this.free_ = total > RESERVED ? [{ start: RESERVED, size: total - RESERVED }] : [];
     // A memory passed in may hold anything; one created here is all zeros.
@@ -81,15 +88,15 @@ export class Heap {
 
   /** Float32 view of the whole heap (index = ptr >>> 2). Re-read after any allocation. */
   get f32(): Float32Array {
-    if (this.f32_.buffer !== this.memory.buffer) this.refresh();
+    if (this.f32_.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.f32_;
   }
   get i32(): Int32Array {
-    if (this.i32_.buffer !== this.memory.buffer) this.refresh();
+    if (this.i32_.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.i32_;
   }
   get u8(): Uint8Array {
-    if (this.u8_.buffer !== this.memory.buffer) this.refresh();
+    if (this.u8_.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.u8_;
   }
 
@@ -134,6 +141,13 @@ export class Heap {
   /** Allocates room for n float32 (or int32) elements. */
   allocF32(n: number): number {
     return this.alloc(n * 4);
+  }
+
+  /** Bytes of the block at `ptr` as `alloc` handed it out (its request rounded up to ALIGN). */
+  sizeOf(ptr: number): number {
+    const size = this.used.get(ptr);
+    if (size === undefined) throw new Error(`Heap.sizeOf: ${ptr} is not an allocated block`);
+    return size;
   }
 
   /** Returns a block to the free list. Freeing 0 is a no-op; freeing anything else unknown throws. */

@@ -28,6 +28,13 @@ export interface Kernels {
    */
   gemm_tn_f32(a: number, b: number, c: number, m: number, n: number, k: number, beta: number, ws: number): void;
   /**
+   * gemm_tn_f32 with A's row length given: A(p,i) at a + 4·(p·lda + i), lda ≥ m. A row slice
+   * C[i0:i1,:] is gemm_tn_ld_f32(a + 4·i0, b, c + 4·i0·n, i1 − i0, n, k, m, beta, ws), computed
+   * element for element exactly as the whole call when both have more than 4 rows (the thread pool
+   * splits dW this way).
+   */
+  gemm_tn_ld_f32(a: number, b: number, c: number, m: number, n: number, k: number, lda: number, beta: number, ws: number): void;
+  /**
    * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k]; beta and aliasing as in
    * gemm_nn_f32. The transpose costs nothing extra (absorbed in packing).
    * Dense input delta: dX[batch×in] = dZ[batch×out] · Wᵀ (W stored [in×out]).
@@ -270,6 +277,7 @@ export interface Kernels {
 export const KERNEL_NAMES = [
   'gemm_nn_f32',
   'gemm_tn_f32',
+  'gemm_tn_ld_f32',
   'gemm_nt_f32',
   'gemv_row_f32',
   'linear_fwd_f32',

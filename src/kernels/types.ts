@@ -25,6 +25,15 @@ export interface Backend {
   readonly k: Kernels;
   /** Pointer to GEMM_WS_BYTES of scratch for the GEMM kernels. */
   readonly ws: number;
+  /** Threads the kernels run on: 1, or the calling thread plus the pool's workers. */
+  readonly threads: number;
+  /**
+   * Ends the backend's worker threads (a no-op with one thread); resolves when they have ended.
+   * A disposed threaded backend is not to be used again: calls it would split over the workers
+   * throw (small ones still run on the calling thread). Workers never keep a Node process alive, but
+   * call this when done with a threaded backend to free them (and their memory) at once.
+   */
+  dispose(): Promise<void>;
 }
 
 export interface InitOptions {
@@ -44,6 +53,21 @@ export interface InitOptions {
   wasm?: WasmSource;
   /** Initial heap size in bytes (it grows on demand). Default: 16 MiB. */
   initialHeapBytes?: number;
+  /**
+   * Threads to run the wasm kernels on, the calling thread included: a whole number from 1 to
+   * MAX_THREADS (64), or 'auto' = the available cores (`os.availableParallelism()` in Node,
+   * `navigator.hardwareConcurrency` in browsers), at most AUTO_MAX_THREADS (8): one worker per
+   * other core, the calling thread computing a share too. Results are bit-identical for any count.
+   * Threads need shared memory: in browsers a cross-origin-isolated page (COOP: same-origin,
+   * COEP: require-corp) or a worker started from one; where it is missing (or with the js backend)
+   * the kernels run on one thread and `onNotice` is told once. Default: 1 (threads are opt-in).
+   */
+  threads?: 'auto' | number;
+  /**
+   * Receives the one-time notice when threads were asked for but are unavailable (why, and that
+   * one thread is used). Default: `console.warn`.
+   */
+  onNotice?: (message: string) => void;
   /**
    * Which kernels to call a few times at init, so that the engine has optimised them before real
    * calls (first calls run in the baseline compiler, 4–8× slower): 'inference' the kernels of a

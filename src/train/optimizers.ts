@@ -225,6 +225,14 @@ const factories: Record<string, (c: any) => Optimizer | EpochTrainer> = {
   adam: (c: AdamConfig) => adam(c as AdamOptions),
 };
 
+/**
+ * Names of the built-in optimizers and epoch trainers (the second-order ones are registered by
+ * train/second-order/index.ts), as a type: editors complete them and show them in errors.
+ */
+export type BuiltinOptimizer = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'newton' | 'levenbergMarquardt' | 'hessianFree';
+/** An optimizer name: a built-in one, or any name given to `registerOptimizer`. */
+export type OptimizerName = BuiltinOptimizer | (string & {});
+
 /** Re-creates an optimizer from its config (load), or by name with defaults (CLI). */
 export function optimizerFromConfig(c: { type: string; [k: string]: unknown } | string): Optimizer | EpochTrainer {
   const cfg = typeof c === 'string' ? { type: c } : c;

@@ -30,8 +30,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Response headers that make a page cross-origin isolated (SharedArrayBuffer, threads). */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+export interface ServeOptions {
+  /** Extra headers on every file response (e.g. CROSS_ORIGIN_ISOLATION). Default: none. */
+  headers?: Readonly<Record<string, string>>;
+}
+
 /** Serves files under `root` read-only. Paths that escape `root` get 403; missing files 404. */
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const base = resolve(root);
   const log: { path: string; status: number }[] = [];
   const server: Server = createServer((req, res) => {
@@ -54,7 +65,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
         if (!st.isFile()) return send(404, `not found: ${pathname}`);
         const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
         log.push({ path: req.url ?? '', status: 200 });
-        res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': 'no-store' });
+        res.writeHead(200, { ...options.headers, 'content-type': type, 'content-length': st.size, 'cache-control': 'no-store' });
         if (req.method === 'HEAD') return res.end();
         createReadStream(file)
           .on('error', () => res.destroy())

@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, readCsv } from '../../src/data/csv.js';
+import { parseCsv } from '../../src/data/csv.js';
+import { readCsv } from '../../src/data/csv-file.js';
 
 describe('CSV', () => {
   it('reads string class labels, sorted and indexed', async () => {
@@ -70,6 +71,16 @@ describe('CSV', () => {
     expect((await parseCsv('a;b\n1;2\n')).x.data).toEqual(Float32Array.from([1, 2]));
     expect((await parseCsv('a\tb\n1\t2\n')).x.shape).toEqual([1, 2]);
     expect((await parseCsv('a|b\n1|2\n', { delimiter: '|' })).x.shape).toEqual([1, 2]);
+  });
+  it('reads quoted fields with line breaks and doubled quotes; the row named is where the record starts', async () => {
+    const t = await parseCsv('a,name\n1,"two\nlines"\n2,"say ""hi"""\r3,plain\n', { label: 'name', labelType: 'class' });
+    expect(t.classes).toEqual(['plain', 'say "hi"', 'two\nlines']);
+    expect(Array.from(t.x.data)).toEqual([1, 2, 3]);
+    await expect(parseCsv('a,b\n1,"x\ny"\noops,z\n', { label: 'b' })).rejects.toThrow(/row 4, column 'a': 'oops' is not a number/);
+    await expect(parseCsv('a,b\n1,"open\n')).rejects.toThrow(/CSV: line 2: a quoted field is not closed/);
+    await expect(parseCsv('a,b\n1,x"y\n')).rejects.toThrow(/CSV: line 2: a quote inside an unquoted field/);
+    await expect(parseCsv('a,b\n1,"x"y\n')).rejects.toThrow(/CSV: line 2: unexpected "y" after a closing quote/);
+    await expect(parseCsv(42 as unknown as string)).rejects.toThrow(/expected the CSV text as a string, got number/);
   });
   it('refuses empty files, header-only files, ragged rows and duplicate headers', async () => {
     await expect(parseCsv('')).rejects.toThrow(/empty file; a header row/);

@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseIdx, readIdx } from '../../src/data/idx.js';
+import { parseIdx } from '../../src/data/idx.js';
+import { readIdx } from '../../src/data/idx-file.js';
 
 /** A tiny independent IDX encoder: magic 0,0,type,ndims; big-endian dims; big-endian elements. */
 function encodeIdx(type: number, shape: number[], values: number[]): Uint8Array {

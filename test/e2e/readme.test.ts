@@ -1,6 +1,7 @@
 /**
  * The README's examples must run as written: every ```ts block is executed against the built
- * package (dist/), with `from 'simdnn'` pointed at dist/index.js. The first (MNIST) must learn.
+ * package (dist/), with `from 'simdnn'` pointed at dist/node.js (what Node resolves 'simdnn' to: the
+ * "node" export condition). The first (MNIST) must learn.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 async function runBlock(code: string): Promise<string> {
-  const dist = new URL('../../dist/index.js', import.meta.url).href;
+  const dist = new URL('../../dist/node.js', import.meta.url).href;
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-readme-'));
   try {
     const file = join(dir, 'example.mjs');

@@ -314,7 +314,15 @@ function expectIdentical(got: KernelResult, want: KernelResult, label: string): 
 async function wasmBackend(heap: Heap, file: URL, simd: Backend['simd']): Promise<Backend> {
   const module = await WebAssembly.compile(await readFile(file));
   const instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
-  return { name: 'wasm', simd, heap, k: instance.exports as unknown as Kernels, ws: heap.alloc(GEMM_WS_BYTES) };
+  return {
+    name: 'wasm',
+    simd,
+    heap,
+    k: instance.exports as unknown as Kernels,
+    ws: heap.alloc(GEMM_WS_BYTES),
+    threads: 1,
+    dispose: () => Promise.resolve(),
+  };
 }
 
 function relaxedAvailable(bytes: Uint8Array): boolean {
@@ -331,7 +339,10 @@ describe.skipIf(!enoughMemory)('kernels on buffers above 2 GiB (one heap shared 
   beforeAll(async () => {
     heap = new Heap(undefined, 1 << 16);
     const build = (f: string): URL => new URL(`../../build/${f}`, import.meta.url);
-    list.push(['js', { name: 'js', simd: 'none', heap, k: jsKernels(heap), ws: heap.alloc(GEMM_WS_BYTES) }]);
+    list.push([
+      'js',
+      { name: 'js', simd: 'none', heap, k: jsKernels(heap), ws: heap.alloc(GEMM_WS_BYTES), threads: 1, dispose: () => Promise.resolve() },
+    ]);
     list.push(['wasm', await wasmBackend(heap, build('simdnn.wasm'), 'simd')]);
     if (relaxedAvailable(await readFile(build('simdnn-relaxed.wasm')))) {
       list.push(['relaxed', await wasmBackend(heap, build('simdnn-relaxed.wasm'), 'relaxed')]);

@@ -209,7 +209,7 @@ function solveOn(b: Backend, l: Float32Array, rhs: Float32Array, n: number): Flo
 function jsTwin(): Backend {
   const heap = new Heap(undefined, 4 << 20);
   const k = linalgKernels(heap) as unknown as Backend['k'];
-  return { name: 'js', simd: 'none', heap, k, ws: 0 };
+  return { name: 'js', simd: 'none', heap, k, ws: 0, threads: 1, dispose: () => Promise.resolve() };
 }
 
 // ---------------------------------------------------------------- 1. js twin vs float64

@@ -2,8 +2,9 @@
  * The kernel module as a whole (src/kernels/backend.ts, kernels.ts):
  * - Loading: init() finds the .wasm by itself, and init({ wasm }) takes every documented source —
  *   a WebAssembly.Module, bytes (ArrayBuffer and views), a Response, a URL and a path — each giving
- *   a working backend (checked by training XOR on it). Bad options and sources fail with clear errors.
- * - Exports: every build (release, relaxed, debug) exports exactly the kernels of KERNEL_NAMES (plus
+ *   a working backend (checked by training XOR on it). Bad options and sources fail with clear errors;
+ *   bytes that are not wasm (an HTML fallback page) name what came back and the fix.
+ * - Exports: every build (release, relaxed, the two shared-memory builds, debug) exports exactly the kernels of KERNEL_NAMES (plus
  *   simd_level), no missing and no extra; KERNEL_NAMES lists each name once.
  * - The debug build: its precondition asserts fire (a trap) where the release build runs on.
  * - Empty inputs: every kernel accepts n = 0 / rows = 0 and writes nothing.
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dense, init, sequential, sgd, type Backend } from '../../src/index.js';
 import { KERNEL_NAMES, type Kernels } from '../../src/kernels/kernels.js';
+import { relaxedSimdSupported } from '../../src/kernels/load.js';
 import { allBackends, backends, runKernel } from '../helpers/conformance.js';
 
 const url = new URL('../../build/simdnn.wasm', import.meta.url);
@@ -66,6 +68,34 @@ describe('init', () => {
       /does not export gemm_nn_f32/,
     );
   });
+  it('bytes that are not wasm (an HTML fallback page) name the source, what came back and the fix', async () => {
+    const html = '<!doctype html><html><head><title>app</title></head></html>';
+    const page = new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const err = await init({ backend: 'wasm', wasm: page }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(err).toMatch(
+      /is not WebAssembly: got text\/html; charset=utf-8, \d+ bytes starting with "<!doctype html><html><head><title>app<\/t/,
+    );
+    expect(err).toMatch(/emit simdnn's \.wasm files as assets .* or pass init\(\{ wasm \}\)/);
+    expect(err).not.toMatch(/npm run build|magic word/);
+    await expect(init({ backend: 'wasm', wasm: new TextEncoder().encode('404 Not Found') })).rejects.toThrow(
+      /init\(\{ wasm \}\) is not WebAssembly: got 13 bytes starting with "404 Not Found"/,
+    );
+    await expect(init({ backend: 'wasm', wasm: new Response('gone', { status: 404 }) })).rejects.toThrow(/failed with HTTP 404/);
+  });
+  it('a Response with a wrong MIME type is still read (through its bytes)', async () => {
+    const b = await init({
+      backend: 'wasm',
+      wasm: new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/octet-stream' } }),
+    });
+    expect(await learnsXor(b)).toBe(1);
+  });
+  it('the relaxed-SIMD probe agrees with the relaxed build itself', async () => {
+    const relaxed = new Uint8Array(readFileSync(new URL('../../build/simdnn-relaxed.wasm', import.meta.url)));
+    expect(relaxedSimdSupported()).toBe(WebAssembly.validate(relaxed));
+  });
 });
 
 describe('empty inputs', () => {
@@ -116,7 +146,7 @@ describe('wasm exports = KERNEL_NAMES', () => {
   it('KERNEL_NAMES lists each kernel once', () => {
     expect(new Set(KERNEL_NAMES).size).toBe(KERNEL_NAMES.length);
   });
-  for (const file of ['simdnn.wasm', 'simdnn-relaxed.wasm', 'simdnn-debug.wasm']) {
+  for (const file of ['simdnn.wasm', 'simdnn-relaxed.wasm', 'simdnn-threads.wasm', 'simdnn-relaxed-threads.wasm', 'simdnn-debug.wasm']) {
     it(`${file} exports exactly the kernels (no missing, no extra)`, () => {
       const module = new WebAssembly.Module(readFileSync(new URL(`../../build/${file}`, import.meta.url)));
       const exported = WebAssembly.Module.exports(module);

@@ -15,7 +15,7 @@
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
-export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_nt_f32'> {
+export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32'> {
   let row = new Float64Array(0);
   const rowOf = (n: number): Float64Array => {
     if (row.length < n) row = new Float64Array(Math.max(n, 2 * row.length));
@@ -73,6 +73,10 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
 
     gemm_tn_f32(a, b, c, m, n, k, beta, _ws) {
       ikj(a, 1, m, b, c, m, n, k, 0, beta);
+    },
+
+    gemm_tn_ld_f32(a, b, c, m, n, k, lda, beta, _ws) {
+      ikj(a, 1, lda, b, c, m, n, k, 0, beta);
     },
 
     gemm_nt_f32(a, b, c, m, n, k, beta, _ws) {

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench -- threads`: one thread against more (init({ threads })), in one run, for
+ * GEMM 512³ and training 784-512-256-10 (batch 128) and 784-128-10 (batch 128 and 32), on the
+ * baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
+ * 4. The counts are interleaved round by round (ROUNDS rounds) so that a busy period hits all of
+ * them alike; each cell is the median over rounds, each ratio is against one thread in the same
+ * run. Inputs are synthetic (throughput does not depend on the values).
+ */
+import { availableParallelism } from 'node:os';
+import { type Backend, adam, dense, init, sequential } from '../src/index.js';
+import { median, now } from './stats.js';
+
+export interface ThreadsBenchOptions {
+  log?: (s: string) => void;
+  /** Seconds timed per cell and round. Default 1. */
+  seconds?: number;
+  /** Rounds (each thread count once per round). Default 3. */
+  rounds?: number;
+}
+
+interface Work {
+  name: string;
+  unit: string;
+  /** Sets up on a backend; returns a function that runs one timed chunk and returns units done. */
+  setup(b: Backend): Promise<() => number | Promise<number>>;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function gemm512(): Work {
+  const n = 512;
+  return {
+    name: 'GEMM 512³ (nn)',
+    unit: 'GFLOP/s',
+    async setup(b) {
+      const [A, B, C] = [b.heap.allocF32(n * n), b.heap.allocF32(n * n), b.heap.allocF32(n * n)];
+      const r = rng(1);
+      const f = b.heap.f32;
+      for (let i = 0; i < n * n; i++) {
+        f[(A >>> 2) + i] = r() - 0.5;
+        f[(B >>> 2) + i] = r() - 0.5;
+      }
+      return () => {
+        b.k.gemm_nn_f32(A, B, C, n, n, n, 0, 0, b.ws);
+        return (2 * n * n * n) / 1e9;
+      };
+    },
+  };
+}
+
+function training(hidden: number[], batch: number): Work {
+  const rows = batch * 16;
+  return {
+    name: `train 784-${hidden.join('-')}-10, batch ${batch}`,
+    unit: 'samples/s',
+    async setup(b) {
+      const layers = [
+        ...hidden.map((units, i) => dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
+        dense({ units: 10, activation: 'softmax' }),
+      ];
+      const m = sequential(layers, { seed: 1, backend: b });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }) });
+      const r = rng(2);
+      const x = { data: Float32Array.from({ length: rows * 784 }, () => r()), shape: [rows, 784] as [number, number] };
+      const y = Int32Array.from({ length: rows }, (_, i) => i % 10);
+      await m.fit(x, y, { epochs: 1, batchSize: batch, yieldEvery: 'never' });
+      // One chunk = one epoch of 16 batches (its shuffle included, as in real training).
+      return async () => {
+        await m.fit(x, y, { epochs: 1, batchSize: batch, shuffle: true, yieldEvery: 'never' });
+        return rows;
+      };
+    },
+  };
+}
+
+/** Runs `chunk` repeatedly for `seconds`; returns units per second. */
+async function rate(chunk: () => number | Promise<number>, seconds: number): Promise<number> {
+  let units = 0;
+  const t0 = now();
+  let t = t0;
+  do {
+    units += await chunk();
+    t = now();
+  } while (t - t0 < seconds * 1000);
+  return units / ((t - t0) / 1000);
+}
+
+export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ markdown: string }> {
+  const log = opts.log ?? (() => {});
+  const seconds = opts.seconds ?? 1;
+  const rounds = opts.rounds ?? 3;
+  const cores = availableParallelism();
+  const counts = [1, 2, ...[3, 4].filter((t) => t <= cores)];
+  const works = [gemm512(), training([512, 256], 128), training([128], 128), training([128], 32)];
+  const lines = [
+    `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} interleaved rounds of ${seconds} s each; ratio = against 1 thread.`,
+    '',
+    `| work | build | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts
+      .slice(1)
+      .map((t) => `${t}/1`)
+      .join(' | ')} |`,
+    `|---|---|${counts.map(() => '---:|').join('')}${counts
+      .slice(1)
+      .map(() => '---:|')
+      .join('')}`,
+  ];
+  for (const simd of ['baseline', 'relaxed'] as const) {
+    let backends: Backend[];
+    try {
+      backends = [];
+      for (const t of counts) backends.push(await init({ backend: 'wasm', simd, threads: t }));
+    } catch (e) {
+      lines.push(`| (all) | ${simd} | _skipped: ${(e as Error).message.split('\n')[0]}_ |`);
+      continue;
+    }
+    for (const w of works) {
+      const chunks = await Promise.all(backends.map((b) => w.setup(b)));
+      for (const c of chunks) await c(); // untimed: tiers up every kernel on every thread count
+      const samples: number[][] = counts.map(() => []);
+      for (let r = 0; r < rounds; r++) {
+        for (let i = 0; i < counts.length; i++) samples[i]!.push(await rate(chunks[i]!, seconds));
+      }
+      const med = samples.map(median);
+      const fmt = (v: number) => (w.unit === 'GFLOP/s' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+      lines.push(
+        `| ${w.name} (${w.unit}) | ${simd} | ${med.map(fmt).join(' | ')} | ${med
+          .slice(1)
+          .map((v) => `${(v / med[0]!).toFixed(2)}×`)
+          .join(' | ')} |`,
+      );
+      log(`${simd} ${w.name}: ${med.map(fmt).join(' / ')}`);
+    }
+    await Promise.all(backends.map((b) => b.dispose()));
+  }
+  return { markdown: lines.join('\n') };
+}

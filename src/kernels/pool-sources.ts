@@ -1,0 +1,181 @@
+/**
+ * The two worker scripts of the thread pool, as source text. They are started from this text
+ * (`new Worker(text, { eval: true })` in Node, a Blob URL in browsers) rather than from files next
+ * to the bundle, so the pool works unchanged from the sources, from dist/, after any bundler and
+ * from inside a Web Worker. Both are plain self-contained JavaScript (no imports, no outer names).
+ *
+ * The shared control block (`ctl`, an Int32Array over a SharedArrayBuffer) has SLOT_INTS ints per
+ * worker slot: [SEQ, DONE, KERNEL, STATUS]. The caller writes a job's arguments into `args`
+ * (Float64Array, SLOT_ARGS per slot) and the kernel index into KERNEL, then stores a new SEQ and
+ * notifies; the worker runs `kernels[KERNEL](...args)` on its own instance of the module over the
+ * shared memory, writes STATUS (0 ok, 1 error with its message in `text`) and stores SEQ into DONE.
+ * A worker that ends unexpectedly is reported by the supervisor, which stores DEAD into DONE (a value
+ * no job has) and notifies: a caller waiting for that slot wakes up and throws.
+ */
+
+/** Ints per worker slot in the control block (32 = two cache lines, so slots never share one). */
+export const SLOT_INTS = 32;
+/** Offsets inside a slot. */
+export const SEQ = 0;
+export const DONE = 1;
+export const KERNEL = 2;
+export const STATUS = 3;
+/** Float64 arguments per slot (the longest kernel signature has 13). */
+export const SLOT_ARGS = 16;
+/** Bytes of error text per slot. */
+export const SLOT_TEXT = 512;
+/** DONE of a slot whose worker has ended. */
+export const DEAD = -1;
+/** KERNEL value that tells a worker to leave its loop. */
+export const STOP = -1;
+/**
+ * Polls of a word before blocking in Atomics.wait (a few microseconds): a wait/notify round trip
+ * costs 11–14 µs (PERF-NOTES), a job that is already there costs nothing to find.
+ */
+export const SPIN = 2048;
+
+/**
+ * The compute worker: instantiates the module on the shared memory, reports ready (or the error),
+ * then loops: wait for a new SEQ, run the kernel, publish DONE. Numbers below are the constants
+ * above, substituted when the text is built.
+ */
+export const COMPUTE_WORKER_SOURCE = `'use strict';
+const NODE = typeof process === 'object' && !!(process.versions && process.versions.node);
+function writeText(text, base, msg) {
+  const s = String(msg).slice(0, ${SLOT_TEXT - 1});
+  for (let i = 0; i < s.length; i++) text[base + i] = s.charCodeAt(i) & 127;
+  text[base + s.length] = 0;
+}
+function start(d, post) {
+  const S = ${SLOT_INTS}, A = ${SLOT_ARGS}, T = ${SLOT_TEXT};
+  const ctl = new Int32Array(d.ctl), a = new Float64Array(d.args), text = new Uint8Array(d.text);
+  let fns;
+  try {
+    const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+    fns = d.names.map((n) => inst.exports[n]);
+  } catch (e) {
+    post({ error: 'could not instantiate the kernels in a worker: ' + (e && e.message) });
+    return;
+  }
+  const b = d.slot * S, o = d.slot * A, tb = d.slot * T;
+  let last = Atomics.load(ctl, b + ${SEQ});
+  post({ ready: true });
+  for (;;) {
+    // Poll briefly first (the next job of a training step usually follows within microseconds),
+    // then sleep in Atomics.wait.
+    let s = Atomics.load(ctl, b + ${SEQ});
+    for (let i = 0; s === last && i < ${SPIN}; i++) s = Atomics.load(ctl, b + ${SEQ});
+    if (s === last) {
+      Atomics.wait(ctl, b + ${SEQ}, last);
+      continue;
+    }
+    last = s;
+    const id = Atomics.load(ctl, b + ${KERNEL});
+    if (id === ${STOP}) break;
+    let status = 0;
+    try {
+      fns[id](a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9],
+        a[o + 10], a[o + 11], a[o + 12], a[o + 13]);
+    } catch (e) {
+      status = 1;
+      writeText(text, tb, (d.names[id] || 'kernel ' + id) + ': ' + (e && e.message));
+    }
+    Atomics.store(ctl, b + ${STATUS}, status);
+    Atomics.store(ctl, b + ${DONE}, s);
+    Atomics.notify(ctl, b + ${DONE});
+  }
+}
+if (NODE) {
+  const wt = require('node:worker_threads');
+  start(wt.workerData, (m) => wt.parentPort.postMessage(m));
+} else {
+  self.onmessage = (e) => {
+    self.onmessage = null;
+    start(e.data, (m) => self.postMessage(m));
+  };
+}
+`;
+
+/**
+ * The supervisor: starts the compute workers (from `d.source`), tells its creator when all are
+ * ready, and watches them — it is the only thread that is always idle, so it receives their
+ * 'error' / 'exit' events even while the caller is blocked in a kernel. Messages from the creator:
+ * { kill: i } terminates worker i (tests and diagnostics), { stop: true } ends every worker and then
+ * answers { stopped: true }.
+ */
+export const SUPERVISOR_SOURCE = `'use strict';
+const NODE = typeof process === 'object' && !!(process.versions && process.versions.node);
+function supervise(d, post, onMessage, spawn) {
+  const S = ${SLOT_INTS}, T = ${SLOT_TEXT};
+  const ctl = new Int32Array(d.ctl), text = new Uint8Array(d.text);
+  const workers = [];
+  let ready = 0, stopping = false, ended = 0, failed = false;
+  const dead = (i, why) => {
+    if (stopping) return;
+    const s = String(why).slice(0, T - 1);
+    for (let j = 0; j < s.length; j++) text[i * T + j] = s.charCodeAt(j) & 127;
+    text[i * T + s.length] = 0;
+    Atomics.store(ctl, i * S + ${DONE}, ${DEAD});
+    Atomics.notify(ctl, i * S + ${DONE});
+    if (ready < d.count && !failed) { failed = true; post({ error: 'worker ' + (i + 1) + ': ' + why }); }
+  };
+  const ends = () => {
+    ended++;
+    if (stopping && ended === d.count) post({ stopped: true });
+  };
+  for (let i = 0; i < d.count; i++) {
+    const w = spawn(Object.assign({}, d, { slot: i }), {
+      message: (m) => {
+        if (m && m.error) dead(i, m.error);
+        else if (m && m.ready && ++ready === d.count) post({ ready: true });
+      },
+      error: (e) => dead(i, 'worker ' + (i + 1) + ' failed: ' + ((e && e.message) || e)),
+      exit: (code) => { dead(i, 'worker ' + (i + 1) + ' exited (code ' + code + ')'); ends(); },
+    });
+    workers.push(w);
+  }
+  onMessage((m) => {
+    if (m && typeof m.kill === 'number' && workers[m.kill]) workers[m.kill].terminate();
+    if (m && m.stop) {
+      stopping = true;
+      for (const w of workers) w.terminate();
+      if (!NODE) post({ stopped: true });
+    }
+  });
+}
+if (NODE) {
+  const wt = require('node:worker_threads');
+  supervise(
+    wt.workerData,
+    (m) => wt.parentPort.postMessage(m),
+    (f) => wt.parentPort.on('message', f),
+    (data, on) => {
+      const w = new wt.Worker(data.source, { eval: true, workerData: data });
+      w.on('message', on.message);
+      w.on('error', on.error);
+      w.on('exit', on.exit);
+      return w;
+    },
+  );
+} else {
+  self.onmessage = (e) => {
+    const d = e.data;
+    const url = URL.createObjectURL(new Blob([d.source], { type: 'text/javascript' }));
+    const handlers = [];
+    self.onmessage = (ev) => { for (const h of handlers) h(ev.data); };
+    supervise(
+      d,
+      (m) => self.postMessage(m),
+      (f) => handlers.push(f),
+      (data, on) => {
+        const w = new Worker(url);
+        w.onmessage = (ev) => on.message(ev.data);
+        w.onerror = (ev) => { ev.preventDefault(); on.error(ev.message || 'error'); };
+        const { source, ...rest } = data;
+        w.postMessage(rest);
+        return w;
+      },
+    );
+  };
+}
+`;

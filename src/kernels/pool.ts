@@ -1,0 +1,237 @@
+/**
+ * The thread pool: `count` workers, each with its own instance of the kernels over the one shared
+ * memory, started and watched by a supervisor worker (pool-sources.ts). The calling thread posts a
+ * job to a worker (`post`), computes its own share, then waits for the worker (`wait`).
+ *
+ * Waiting: with `Atomics.wait` where the thread may block (Node, Web Workers); by spinning on
+ * `Atomics.load` on a browser main thread, which may not block (the wait is as long as the worker's
+ * share of one kernel call). A worker that ends (killed, crashed) makes the supervisor store DEAD
+ * in its slot: a pending `wait` wakes and throws, and so does every later `post` — never a hang.
+ *
+ * No allocation per job: arguments go into a preallocated Float64Array, the kernel is named by its
+ * index in KERNEL_NAMES.
+ */
+import { KERNEL_NAMES, type KernelName } from './kernels.js';
+import {
+  COMPUTE_WORKER_SOURCE,
+  DEAD,
+  DONE,
+  KERNEL,
+  SEQ,
+  SLOT_ARGS,
+  SLOT_INTS,
+  SLOT_TEXT,
+  SPIN,
+  STATUS,
+  SUPERVISOR_SOURCE,
+} from './pool-sources.js';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Whether this thread may block in Atomics.wait (not on a browser main thread). */
+function mayBlock(): boolean {
+  if (isNode) return true;
+  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+}
+
+/** The index of each kernel in KERNEL_NAMES (the number a job carries). */
+export const KERNEL_INDEX: Readonly<Record<KernelName, number>> = Object.fromEntries(KERNEL_NAMES.map((n, i) => [n, i])) as Record<
+  KernelName,
+  number
+>;
+
+/** The supervisor as seen from here: a Node Worker or a Web Worker. */
+interface Supervisor {
+  post(message: unknown): void;
+  terminate(): void;
+  /** Node: keep the process alive until the supervisor has answered (it is unref'd otherwise). */
+  ref?(): void;
+  unref?(): void;
+}
+
+export class Pool {
+  /** Number of worker threads (the calling thread is not counted). */
+  readonly count: number;
+  /** Jobs posted so far (diagnostics: shows that calls were split). */
+  jobs = 0;
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly text: Uint8Array;
+  private readonly seq: Int32Array;
+  private readonly block = mayBlock();
+  private supervisor: Supervisor | undefined;
+  private stopped: Promise<void> | undefined;
+  private resolveStopped: (() => void) | undefined;
+
+  private constructor(count: number) {
+    this.count = count;
+    this.ctl = new Int32Array(new SharedArrayBuffer(count * SLOT_INTS * 4));
+    this.args = new Float64Array(new SharedArrayBuffer(count * SLOT_ARGS * 8));
+    this.text = new Uint8Array(new SharedArrayBuffer(count * SLOT_TEXT));
+    this.seq = new Int32Array(count);
+  }
+
+  /**
+   * Starts `count` workers running `module` on `memory` (shared). Resolves once every worker has
+   * instantiated the module; rejects with the reason if one cannot.
+   */
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<Pool> {
+    const pool = new Pool(count);
+    const data = {
+      module,
+      memory,
+      ctl: pool.ctl.buffer,
+      args: pool.args.buffer,
+      text: pool.text.buffer,
+      count,
+      names: [...KERNEL_NAMES],
+      source: COMPUTE_WORKER_SOURCE,
+    };
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { ready?: boolean; error?: string; stopped?: boolean }): void => {
+        if (m?.ready) {
+          // Once started, a process that forgets dispose() still exits: the pool never keeps it
+          // alive (unref'd only now, so that the process waits for the start; and after the
+          // 'message' listener, whose addition refs the worker again).
+          pool.supervisor?.unref?.();
+          resolve();
+        } else if (m?.error) {
+          reject(new Error(m.error));
+          pool.supervisor?.terminate();
+        } else if (m?.stopped) pool.resolveStopped?.();
+      };
+      const onError = (e: unknown): void => reject(new Error(String(e)));
+      if (isNode) {
+        void import('node:worker_threads').then(({ Worker }) => {
+          const w = new Worker(SUPERVISOR_SOURCE, { eval: true, workerData: data });
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', () => pool.resolveStopped?.());
+          pool.supervisor = {
+            post: (m) => w.postMessage(m),
+            terminate: () => void w.terminate(),
+            ref: () => w.ref(),
+            unref: () => w.unref(),
+          };
+        }, reject);
+      } else {
+        let w: Worker;
+        try {
+          w = new Worker(URL.createObjectURL(new Blob([SUPERVISOR_SOURCE], { type: 'text/javascript' })));
+        } catch (e) {
+          reject(new Error(`a worker could not be created: ${(e as Error).message}`));
+          return;
+        }
+        w.onmessage = (e) => onMessage(e.data);
+        w.onerror = (e) => {
+          e.preventDefault();
+          onError(e.message);
+        };
+        w.postMessage(data);
+        pool.supervisor = { post: (m) => w.postMessage(m), terminate: () => w.terminate() };
+      }
+    });
+    return pool;
+  }
+
+  /** Throws the error of a worker that has ended (or was disposed). */
+  private ended(w: number): Error {
+    if (!this.supervisor) return new Error('simdnn: this backend was disposed; call init() again to get a new one.');
+    return new Error(
+      `simdnn: thread worker ${w + 1} of ${this.count} has ended (${this.message(w)}); this backend cannot run ` +
+        'kernels any more. Call backend.dispose() and init() again (or init({ threads: 1 })).',
+    );
+  }
+
+  private message(w: number): string {
+    let s = '';
+    for (let i = w * SLOT_TEXT; i < (w + 1) * SLOT_TEXT && this.text[i] !== 0; i++) s += String.fromCharCode(this.text[i]!);
+    return s || 'no reason given';
+  }
+
+  /**
+   * Posts `kernel(a0, …, a13)` to worker w (0-based). Arguments past the kernel's own are ignored.
+   * Every post must be followed by `wait(w)` before the next post to the same worker.
+   */
+  post(
+    w: number,
+    kernel: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    a4 = 0,
+    a5 = 0,
+    a6 = 0,
+    a7 = 0,
+    a8 = 0,
+    a9 = 0,
+    a10 = 0,
+    a11 = 0,
+    a12 = 0,
+    a13 = 0,
+  ): void {
+    const b = w * SLOT_INTS;
+    if (!this.supervisor || Atomics.load(this.ctl, b + DONE) === DEAD) throw this.ended(w);
+    const a = this.args;
+    const o = w * SLOT_ARGS;
+    a[o] = a0;
+    a[o + 1] = a1;
+    a[o + 2] = a2;
+    a[o + 3] = a3;
+    a[o + 4] = a4;
+    a[o + 5] = a5;
+    a[o + 6] = a6;
+    a[o + 7] = a7;
+    a[o + 8] = a8;
+    a[o + 9] = a9;
+    a[o + 10] = a10;
+    a[o + 11] = a11;
+    a[o + 12] = a12;
+    a[o + 13] = a13;
+    Atomics.store(this.ctl, b + KERNEL, kernel);
+    this.jobs++;
+    // Sequence numbers stay positive (DEAD is −1): wrap from 2³¹ − 1 back to 1.
+    const s = this.seq[w]! === 0x7fffffff ? 1 : this.seq[w]! + 1;
+    this.seq[w] = s;
+    Atomics.store(this.ctl, b + SEQ, s);
+    Atomics.notify(this.ctl, b + SEQ);
+  }
+
+  /** Waits until worker w has finished its last job; throws if it failed or has ended. */
+  wait(w: number): void {
+    const b = w * SLOT_INTS;
+    const s = this.seq[w]!;
+    const ctl = this.ctl;
+    let d = Atomics.load(ctl, b + DONE);
+    for (let i = 0; d !== s && i < SPIN; i++) d = Atomics.load(ctl, b + DONE);
+    while (d !== s) {
+      if (d === DEAD) throw this.ended(w);
+      if (this.block) Atomics.wait(ctl, b + DONE, d);
+      d = Atomics.load(ctl, b + DONE);
+    }
+    if (Atomics.load(ctl, b + STATUS) !== 0) {
+      throw new Error(`simdnn: a kernel failed in thread worker ${w + 1}: ${this.message(w)}`);
+    }
+  }
+
+  /** Terminates worker w as if it had crashed (for tests and diagnostics); later calls throw. */
+  kill(w: number): void {
+    this.supervisor?.post({ kill: w });
+  }
+
+  /** Ends every worker and the supervisor; resolves when they have ended. Idempotent. */
+  dispose(): Promise<void> {
+    if (!this.stopped) {
+      const sup = this.supervisor;
+      this.stopped = new Promise<void>((resolve) => {
+        this.resolveStopped = resolve;
+      }).then(() => sup?.terminate());
+      sup?.ref?.();
+      if (sup) sup.post({ stop: true });
+      else this.resolveStopped?.();
+      this.supervisor = undefined;
+    }
+    return this.stopped;
+  }
+}

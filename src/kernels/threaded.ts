@@ -1,0 +1,212 @@
+/**
+ * The threaded kernel table: the same `Kernels` signature as the single-threaded exports (so
+ * networks, layers and trainers do not change), with large calls split over the calling thread
+ * and the pool's workers.
+ *
+ * Bit-identical for any thread count: every split is by rows of the kernel's output, and each
+ * output element is computed by the same code, in the same order, as in the whole call.
+ * - GEMM (nn, nt, tn) splits C by rows. Row slices start at multiples of 4 (the register tile's
+ *   height, so the tiles that are partial in a slice are the ones partial in the whole call) and
+ *   every slice has more than 4 rows (the tiny-m path, which sums in another order, is chosen by
+ *   m ≤ 4; the narrow-n path depends on n, which a row split keeps). tn reads a column slice of
+ *   A: gemm_tn_ld_f32. Blocking over k depends on k only. test/kernels/threads-gemm.test.ts checks
+ *   the slices bit for bit against the whole call on every path.
+ * - Optimizer updates and the transcendental activations split by ranges of 16 floats (their
+ *   vector loop handles 4 lanes at a time with the same code for every lane; only the last range
+ *   holds the tail, as in the whole call).
+ * - Everything else — reductions (loss sums, bias gradients, accuracy counts), row kernels, the
+ *   second-order kernels — runs on the calling thread, in its one-thread order.
+ *
+ * Splitting happens only above a work threshold (constants below, from PERF-NOTES: a dispatch to a
+ * worker and back costs 11–14 µs, so a share must be well above ~30 µs), so small batches and
+ * one-sample predictions run exactly as with one thread.
+ */
+import type { Kernels } from './kernels.js';
+import { KERNEL_INDEX, type Pool } from './pool.js';
+
+/** A GEMM is split when 2·m·n·k reaches this (≈ 120 µs on one core at ~33 GFLOP/s). */
+export const GEMM_SPLIT_MIN_FLOP = 4e6;
+/** …into at most flop / GEMM_SLICE_MIN_FLOP slices (≈ 60 µs each). */
+export const GEMM_SLICE_MIN_FLOP = 2e6;
+/** Row slices start at multiples of this (the micro-tile height MR). */
+const ROW_ALIGN = 4;
+/** Every slice has more rows than this (the tiny-m path's limit in assembly/gemm.ts). */
+const TINY_M = 4;
+/** An elementwise kernel is split when n reaches this many floats… */
+export const ELEMENTWISE_SPLIT_MIN = 1 << 17;
+/** …into slices of at least this many floats, starting at multiples of ELEMENT_ALIGN. */
+const ELEMENTWISE_SLICE_MIN = 1 << 16;
+const ELEMENT_ALIGN = 16;
+
+type Fn = (...args: number[]) => number | undefined;
+
+/**
+ * The slicing of `total` units into at most `maxParts` parts of at least `minPart` units, starting
+ * at multiples of `align`: [step, parts]. The last part is total − (parts − 1)·step ≥ 1; when it
+ * would be at most `tooSmall`, it is merged into the one before.
+ */
+function slicing(total: number, maxParts: number, minPart: number, align: number, tooSmall: number): [number, number] {
+  let parts = Math.min(maxParts, Math.floor(total / minPart));
+  if (parts < 2) return [total, 1];
+  const step = Math.ceil(Math.ceil(total / parts) / align) * align;
+  parts = Math.ceil(total / step);
+  if (parts > 1 && total - (parts - 1) * step <= tooSmall) parts--;
+  return [step, parts];
+}
+
+/**
+ * The threaded table over `base` (the exports of an instance on the pool's shared memory). `ws[w]`
+ * is worker w's GEMM workspace (GEMM_WS_BYTES each); the calling thread uses the ws it is passed.
+ */
+export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]): Kernels {
+  const threads = pool.count + 1;
+  const k = { ...base } as Kernels;
+  const nn = KERNEL_INDEX.gemm_nn_f32;
+  const nt = KERNEL_INDEX.gemm_nt_f32;
+  const tnLd = KERNEL_INDEX.gemm_tn_ld_f32;
+
+  /** Rows per slice and slice count of an m-row GEMM of 2·m·n·k flop ([m, 1]: do not split). */
+  const gemmRows = (m: number, n: number, kk: number): [number, number] => {
+    const flop = 2 * m * n * kk;
+    if (flop < GEMM_SPLIT_MIN_FLOP || m <= 2 * TINY_M) return [m, 1];
+    const byWork = Math.max(1, Math.floor(flop / GEMM_SLICE_MIN_FLOP));
+    return slicing(m, Math.min(threads, byWork), TINY_M + 1, ROW_ALIGN, TINY_M);
+  };
+
+  /** Waits for workers 0..parts−2, all of them even if one throws (then rethrows the first error). */
+  const join = (parts: number): void => {
+    let err: unknown;
+    for (let w = 0; w < parts - 1; w++) {
+      try {
+        pool.wait(w);
+      } catch (e) {
+        err ??= e;
+      }
+    }
+    if (err) throw err;
+  };
+
+  k.gemm_nn_f32 = (a, b, c, m, n, kk, bias, beta, wsMain) => {
+    const [step, parts] = gemmRows(m, n, kk);
+    if (parts < 2) {
+      base.gemm_nn_f32(a, b, c, m, n, kk, bias, beta, wsMain);
+      return;
+    }
+    for (let p = 1; p < parts; p++) {
+      const i0 = p * step;
+      const rows = p === parts - 1 ? m - i0 : step;
+      pool.post(p - 1, nn, a + 4 * i0 * kk, b, c + 4 * i0 * n, rows, n, kk, bias, beta, ws[p - 1]!);
+    }
+    try {
+      base.gemm_nn_f32(a, b, c, step, n, kk, bias, beta, wsMain);
+    } finally {
+      join(parts);
+    }
+  };
+
+  k.gemm_nt_f32 = (a, b, c, m, n, kk, beta, wsMain) => {
+    const [step, parts] = gemmRows(m, n, kk);
+    if (parts < 2) {
+      base.gemm_nt_f32(a, b, c, m, n, kk, beta, wsMain);
+      return;
+    }
+    for (let p = 1; p < parts; p++) {
+      const i0 = p * step;
+      const rows = p === parts - 1 ? m - i0 : step;
+      pool.post(p - 1, nt, a + 4 * i0 * kk, b, c + 4 * i0 * n, rows, n, kk, beta, ws[p - 1]!);
+    }
+    try {
+      base.gemm_nt_f32(a, b, c, step, n, kk, beta, wsMain);
+    } finally {
+      join(parts);
+    }
+  };
+
+  const tnSplit = (a: number, b: number, c: number, m: number, n: number, kk: number, lda: number, beta: number, wsMain: number): void => {
+    const [step, parts] = gemmRows(m, n, kk);
+    if (parts < 2) {
+      base.gemm_tn_ld_f32(a, b, c, m, n, kk, lda, beta, wsMain);
+      return;
+    }
+    for (let p = 1; p < parts; p++) {
+      const i0 = p * step;
+      const rows = p === parts - 1 ? m - i0 : step;
+      pool.post(p - 1, tnLd, a + 4 * i0, b, c + 4 * i0 * n, rows, n, kk, lda, beta, ws[p - 1]!);
+    }
+    try {
+      base.gemm_tn_ld_f32(a, b, c, step, n, kk, lda, beta, wsMain);
+    } finally {
+      join(parts);
+    }
+  };
+  k.gemm_tn_ld_f32 = tnSplit;
+  k.gemm_tn_f32 = (a, b, c, m, n, kk, beta, wsMain) => tnSplit(a, b, c, m, n, kk, m, beta, wsMain);
+
+  /**
+   * Splits an elementwise kernel over n floats: its `ptrs` leading pointer arguments advance with
+   * the range, argument `ptrs` is n, the scalars after it are passed through. The arguments go
+   * through two preallocated arrays (no allocation per call); a wasm export ignores extra arguments.
+   */
+  const x = new Float64Array(14);
+  const y = new Float64Array(14);
+  const elementwise = (name: keyof Kernels, ptrs: number): void => {
+    const one = base[name] as unknown as Fn;
+    const id = KERNEL_INDEX[name];
+    const slice = (off: number, len: number): void => {
+      for (let i = 0; i < 14; i++) y[i] = i < ptrs ? x[i]! + off : i === ptrs ? len : x[i]!;
+    };
+    const run = (): number | undefined => {
+      const n = x[ptrs]!;
+      if (n < ELEMENTWISE_SPLIT_MIN)
+        return one(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!, x[9]!, x[10]!, x[11]!, x[12]!, x[13]!);
+      const [step, parts] = slicing(n, threads, ELEMENTWISE_SLICE_MIN, ELEMENT_ALIGN, 0);
+      for (let p = 1; p < parts; p++) {
+        slice(4 * p * step, p === parts - 1 ? n - p * step : step);
+        pool.post(p - 1, id, y[0]!, y[1]!, y[2]!, y[3]!, y[4]!, y[5]!, y[6]!, y[7]!, y[8]!, y[9]!, y[10]!, y[11]!, y[12]!, y[13]!);
+      }
+      slice(0, parts > 1 ? step : n);
+      try {
+        one(y[0]!, y[1]!, y[2]!, y[3]!, y[4]!, y[5]!, y[6]!, y[7]!, y[8]!, y[9]!, y[10]!, y[11]!, y[12]!, y[13]!);
+      } finally {
+        join(parts);
+      }
+      return undefined;
+    };
+    const table = k as unknown as Record<string, Fn>;
+    table[name] = (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0) => {
+      x[0] = a0;
+      x[1] = a1;
+      x[2] = a2;
+      x[3] = a3;
+      x[4] = a4;
+      x[5] = a5;
+      x[6] = a6;
+      x[7] = a7;
+      x[8] = a8;
+      x[9] = a9;
+      x[10] = a10;
+      x[11] = a11;
+      x[12] = a12;
+      x[13] = 0;
+      return run();
+    };
+  };
+  for (const [name, ptrs] of ELEMENTWISE_SPLIT) elementwise(name, ptrs);
+  return k;
+}
+
+/** The elementwise kernels that are split, with how many leading pointer arguments each has. */
+const ELEMENTWISE_SPLIT: readonly [keyof Kernels, number][] = [
+  ['sgd_f32', 3],
+  ['sgd_l1l2_f32', 3],
+  ['nesterov_f32', 3],
+  ['adam_f32', 4],
+  ['sigmoid_fwd_f32', 2],
+  ['sigmoid_bwd_f32', 4],
+  ['tanh_fwd_f32', 2],
+  ['tanh_bwd_f32', 4],
+  ['elu_fwd_f32', 2],
+  ['elu_bwd_f32', 4],
+  ['softplus_fwd_f32', 2],
+  ['softplus_bwd_f32', 4],
+];

@@ -18,7 +18,17 @@ import { now } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export const SECTIONS = ['gemm', 'activations', 'cholesky', 'mnist', 'predict', 'cold-start', 'regularized', 'second-order', 'threads'] as const;
+export const SECTIONS = [
+  'gemm',
+  'activations',
+  'cholesky',
+  'mnist',
+  'predict',
+  'cold-start',
+  'regularized',
+  'second-order',
+  'threads',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 interface Args {

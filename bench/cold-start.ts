@@ -5,6 +5,7 @@
  * simdnn child also reports its own phases (performance.now() is measured from its process start):
  * boot (Node itself, until the script runs), import of the bundle (dist/index.js), init (read +
  * compile the .wasm, warm-up), loadModel (read + check + build 784-128-10), the first predictOne.
+ * The bundle is dist/node.js, what `import 'simdnn'` resolves to in Node.
  *
  * Contenders: the default init (warmUp 'inference'), warmUp 'none' and warmUp 'all' (the pre-0.2
  * behaviour), and a child that only imports the bundle (the import cost alone). Runs are
@@ -19,7 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fmt, mdTable, median, now, quantile } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DIST = join(HERE, '..', 'dist', 'index.js');
+/** What `import 'simdnn'` resolves to in Node (package.json exports, condition `node`). */
+const DIST = join(HERE, '..', 'dist', 'node.js');
 
 /** Default number of interleaved rounds (each: one process per contender). */
 export const DEFAULT_COLD_START_RUNS = 15;
@@ -146,7 +148,7 @@ export async function benchColdStart(
       '',
       `${runs} interleaved rounds of fresh processes (spawn to exit, wall clock), after one untimed round; phases are ` +
         'the children’s own medians in ms (boot = process start until the script runs). Model: 784-128-10 saved with ' +
-        '`saveModel`, loaded with `loadModel`; bundle: dist/index.js.',
+        "`saveModel`, loaded with `loadModel`; bundle: dist/node.js (Node’s `import 'simdnn'`).",
     ].join('\n');
     return { markdown, medians };
   } finally {

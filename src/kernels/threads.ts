@@ -5,8 +5,7 @@
 import type { Heap } from './heap.js';
 import { GEMM_WS_BYTES, type Kernels } from './kernels.js';
 import { nodeCores } from './node-host.js';
-import { Pool } from './pool.js';
-import { threadedKernels } from './threaded.js';
+import type { Pool } from './pool.js';
 import type { InitOptions } from './types.js';
 
 /** The most threads `init({ threads: n })` accepts. */
@@ -77,6 +76,9 @@ export interface Threading {
  * workspace in the heap, and returns the threaded kernel table over `base`.
  */
 export async function startThreads(module: WebAssembly.Module, heap: Heap, base: Kernels, threads: number): Promise<Threading> {
+  // The pool and the threaded kernels load only here (init({ threads > 1 })): a single-threaded
+  // page does not download them.
+  const [{ Pool }, { threadedKernels }] = await Promise.all([import('./pool.js'), import('./threaded.js')]);
   const pool = await Pool.start(module, heap.memory, threads - 1);
   const ws: number[] = [];
   for (let w = 0; w < pool.count; w++) ws.push(heap.alloc(GEMM_WS_BYTES));

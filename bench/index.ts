@@ -3,8 +3,8 @@
  *
  * Runs the benchmark sections one at a time (never concurrently), machine line first, prints the
  * Markdown tables to stdout (progress goes to stderr) and writes them to bench/results/latest.md.
- * Sections: gemm, activations, cholesky, mnist, predict, regularized, second-order, threads, peers,
- * cold-start-peers, browser (default: all, in that order).
+ * Sections: gemm, activations, cholesky, mnist, predict, cold-start, regularized, second-order, threads,
+ * peers, cold-start-peers, browser (default: all, in that order).
  *
  * Started by `node --experimental-wasm-relaxed-simd --import tsx bench/index.ts` so that Node 20
  * validates the relaxed-SIMD build; without the flag the relaxed rows are reported as skipped.
@@ -24,6 +24,7 @@ export const SECTIONS = [
   'cholesky',
   'mnist',
   'predict',
+  'cold-start',
   'regularized',
   'second-order',
   'threads',
@@ -148,8 +149,13 @@ async function main(): Promise<void> {
           break;
         }
         case 'predict': {
-          const { benchPredict } = await import('./predict.js');
-          md = (await benchPredict({ log })).markdown;
+          const { benchPredict, benchPredictBatch } = await import('./predict.js');
+          md = `${(await benchPredict({ log })).markdown}\n\n${(await benchPredictBatch({ log, rounds: args.quick ? 1 : undefined })).markdown}`;
+          break;
+        }
+        case 'cold-start': {
+          const { benchColdStart } = await import('./cold-start.js');
+          md = (await benchColdStart({ log, runs: args.quick ? 5 : undefined })).markdown;
           break;
         }
         case 'regularized': {

@@ -289,6 +289,26 @@ export async function createTfjsPredictor(row?: Float32Array): Promise<Predictor
   };
 }
 
+/**
+ * TF.js-wasm batch predict for 784-128-10 over the rows of x, as a user writes it:
+ * `tf.tidy(() => model.predict(tf.tensor2d(x, [rows, 784]), { batchSize }).dataSync())`.
+ */
+export async function createTfjsBatchPredictor(x: Float32Array, rows: number, batchSize: number): Promise<Predictor> {
+  const tf = await loadTfjsWasm();
+  const model = mnistModel(tf, 784, 128, 10);
+  let sink = 0;
+  return {
+    call() {
+      const out = tf.tidy(() => (model.predict(tf.tensor2d(x, [rows, 784]), { batchSize }) as TF.Tensor).dataSync());
+      sink += out[0]!;
+      if (Number.isNaN(sink)) throw new Error('TF.js predict produced NaN');
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
+
 /** One-sample predict latency of TF.js-wasm (µs per call; see createTfjsPredictor). */
 export async function measureTfjsPredictOne(
   row?: Float32Array,

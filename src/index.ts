@@ -7,7 +7,16 @@
  *   model.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }), metrics: ['accuracy'] });
  *   await model.fit(x, labels, { epochs: 5, batchSize: 32 });
  */
-export { init, getBackend, setBackend, type Backend, type InitOptions, type SimdLevel, type WasmSource } from './kernels/backend.js';
+export {
+  init,
+  getBackend,
+  setBackend,
+  type Backend,
+  type InitOptions,
+  type SimdLevel,
+  type WarmUp,
+  type WasmSource,
+} from './kernels/backend.js';
 export { Heap } from './kernels/heap.js';
 export type { Kernels } from './kernels/kernels.js';
 export { Sequential, sequential, type SequentialOptions, type CompileOptions, type Metric } from './sequential.js';

@@ -55,6 +55,8 @@ const reworded = (e: unknown, where: string): Error => userError(e, where, 'the 
 /**
  * Builds and compiles a model from checked layers, then sets its weights; a compile or weights the
  * model refuses free what it allocated. The one place where a loaded model meets the heap.
+ * `initialWeights` (θ flattened), when given, is what the network is built with, so that it does
+ * not draw random weights only to overwrite them.
  */
 export function assemble(
   layers: Layer[],
@@ -62,8 +64,10 @@ export function assemble(
   compile: CompileOptions,
   setWeights: (m: Sequential) => void,
   onError: (e: unknown) => Error,
+  initialWeights?: Float32Array,
 ): Sequential {
   const model = new Sequential(layers, init);
+  if (initialWeights) model.useInitialWeights(initialWeights);
   try {
     model.compile(compile);
     setWeights(model);
@@ -110,6 +114,7 @@ function rebuild(
     },
     (m) => m.setFlatWeights(flat),
     (e) => reworded(e, specWhere),
+    flat,
   );
 }
 

@@ -74,6 +74,8 @@ export class Sequential {
   private metrics_: string[] = [];
   private regularization_?: Required<Regularization>;
   private readonly requestedBackend?: Backend;
+  /** θ to build the network with instead of drawing it (set by the loaders before compile). */
+  private initialWeights?: Float32Array;
   private disposed = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
@@ -200,8 +202,17 @@ export class Sequential {
     if (inUnits === undefined) {
       throw new Error('compile: the first layer needs inputShape, e.g. dense({ units: 128, inputShape: [784] }).');
     }
-    this.net = new Network(this.requestedBackend ?? getBackend(), this.layers, inUnits, this.seed);
+    this.net = new Network(this.requestedBackend ?? getBackend(), this.layers, inUnits, this.seed, this.initialWeights);
+    this.initialWeights = undefined;
     return this.net;
+  }
+
+  /**
+   * @internal Loaders: the flat θ the network is built with at compile (instead of the seeded
+   * initializers they would overwrite anyway). Ignored unless its length matches.
+   */
+  useInitialWeights(flat: Float32Array): void {
+    this.initialWeights = flat;
   }
 
   /** Trains on (x, y) with mini-batch SGD over shuffled epochs; see FitOptions for every option. */
@@ -264,8 +275,12 @@ export class Sequential {
   predict(x: Input, options: { batchSize?: number } = {}): { data: Float32Array; shape: [number, number] } {
     this.assertBuilt();
     const net = this.network;
-    const X = toMatrix(x, net.inputUnits, 'x');
-    return { data: predictRows(net, X.data, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE), shape: [X.rows, net.outputUnits] };
+    // The NaN/±∞ scan runs in predictRows, chunk by chunk in wasm, not over all of x in JS.
+    const X = toMatrix(x, net.inputUnits, 'x', false);
+    return {
+      data: predictRows(net, X.data, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE, true),
+      shape: [X.rows, net.outputUnits],
+    };
   }
 
   /**

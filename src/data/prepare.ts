@@ -28,8 +28,11 @@ function isMatrixLike(v: unknown): v is MatrixLike {
   return typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
 }
 
-/** Converts and validates x; `cols` is the width the model expects. */
-export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
+/**
+ * Converts and validates x; `cols` is the width the model expects. `checkFinite` false skips the
+ * NaN/±∞ scan, for a caller that scans the rows itself (predict does, chunk by chunk, in wasm).
+ */
+export function toMatrix(x: Input, cols: number, what = 'x', checkFinite = true): Matrix {
   let m: Matrix;
   if (isMatrixLike(x)) {
     const shape = x.shape;
@@ -68,15 +71,20 @@ export function toMatrix(x: Input, cols: number, what = 'x'): Matrix {
   if (m.cols !== cols) {
     throw new Error(`${what} has ${m.cols} columns but the model expects ${cols}.`);
   }
-  const bad = firstNonFinite(m.data);
-  if (bad >= 0) {
-    const v = m.data[bad];
-    throw new Error(
-      `${Number.isNaN(v) ? 'NaN' : v! > 0 ? 'Infinity' : '-Infinity'} in ${what} at row ${Math.floor(bad / m.cols)}, ` +
-        `column ${bad % m.cols}: clean or impute the data first.`,
-    );
-  }
+  const bad = checkFinite ? firstNonFinite(m.data) : -1;
+  if (bad >= 0) throw nonFiniteError(m.data[bad]!, bad, m.cols, what);
   return m;
+}
+
+/**
+ * The error for the non-finite value v at flat index i of a matrix with `cols` columns (toMatrix,
+ * and predict, which scans each chunk in the kernels instead: `toMatrix(x, cols, what, false)`).
+ */
+export function nonFiniteError(v: number, i: number, cols: number, what = 'x'): Error {
+  return new Error(
+    `${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} in ${what} at row ${Math.floor(i / cols)}, ` +
+      `column ${i % cols}: clean or impute the data first.`,
+  );
 }
 
 /** How a value that is not a number is described: `the string 'a'`, `null`, `the boolean true`. */

@@ -12,9 +12,9 @@ import { Heap } from './heap.js';
 import { GEMM_WS_BYTES } from './kernels.js';
 import { loadWasm } from './load.js';
 import { noticeOnce, requestedThreads, threadsUnavailable } from './threads.js';
-import { warmUp } from './warmup.js';
+import { DEFAULT_WARM_UP, WARM_UP_LEVELS, warmUp } from './warmup.js';
 
-export type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
+export type { Backend, InitOptions, SimdLevel, WarmUp, WasmSource } from './types.js';
 import type { Backend, InitOptions } from './types.js';
 
 let current: Backend | undefined;
@@ -31,7 +31,7 @@ export function setBackend(b: Backend): void {
 }
 
 /**
- * Loads the kernels, warms them up and makes the result the default backend. Safe to call again
+ * Loads the kernels, warms them up (`warmUp`, default 'inference') and makes the result the default backend. Safe to call again
  * (e.g. to switch backends); each call returns a new backend with its own heap.
  */
 export async function init(options: InitOptions = {}): Promise<Backend> {
@@ -42,6 +42,10 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
   const simd = options.simd ?? 'auto';
   if (!['auto', 'baseline', 'relaxed'].includes(simd)) {
     throw new Error(`init: unknown simd option '${String(simd)}'; use 'auto', 'baseline' or 'relaxed'.`);
+  }
+  const level = options.warmUp ?? DEFAULT_WARM_UP;
+  if (!WARM_UP_LEVELS.includes(level)) {
+    throw new Error(`init: unknown warmUp option '${String(level)}'; use 'inference' (the default), 'all' or 'none'.`);
   }
   let threads = await requestedThreads(options.threads);
   if (options.onNotice !== undefined && typeof options.onNotice !== 'function') {
@@ -66,7 +70,7 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     }
     b = await loadWasm(options, simd, threads);
   }
-  warmUp(b);
+  warmUp(b, level);
   current = b;
   return b;
 }

@@ -41,6 +41,14 @@ export interface Kernels {
    */
   gemm_nt_f32(a: number, b: number, c: number, m: number, n: number, k: number, beta: number, ws: number): void;
 
+  // ---------------------------------------------------------------- gemv.ts
+  /**
+   * One row times a matrix: y[n] = x[k] · W[k×n] + b, W row-major, `b` a pointer to n floats or 0
+   * for none. y is fully overwritten (never read); k = 0 gives y = b. y must not overlap x, W or b.
+   * Needs no `ws`. Dense forward of a single row (predictOne): z = x·W + b.
+   */
+  gemv_row_f32(x: number, w: number, b: number, y: number, k: number, n: number): void;
+
   // ---------------------------------------------------------------- activations.ts
   // Elementwise over n floats. fwd: a = f(z). bwd: dz = da ⊙ f'(z) (may use z or a, whichever is
   // cheaper and exact). `alpha` is the activation's parameter where it has one, ignored otherwise.
@@ -271,6 +279,7 @@ export const KERNEL_NAMES = [
   'gemm_tn_f32',
   'gemm_tn_ld_f32',
   'gemm_nt_f32',
+  'gemv_row_f32',
   'linear_fwd_f32',
   'linear_bwd_f32',
   'relu_fwd_f32',

@@ -8,6 +8,9 @@ import type { Kernels } from './kernels.js';
 /** Which instruction set the kernels run on: relaxed SIMD (FMA), baseline SIMD, or plain JS. */
 export type SimdLevel = 'relaxed' | 'simd' | 'none';
 
+/** What `init` warms up: nothing, the forward kernels, or every kernel (see kernels/warmup.ts). */
+export type WarmUp = 'none' | 'inference' | 'all';
+
 /** Where the wasm comes from: a compiled module, raw bytes, a fetch Response, or a URL / path. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | URL | string;
 
@@ -65,4 +68,12 @@ export interface InitOptions {
    * one thread is used). Default: `console.warn`.
    */
   onNotice?: (message: string) => void;
+  /**
+   * Which kernels to call a few times at init, so that the engine has optimised them before real
+   * calls (first calls run in the baseline compiler, 4–8× slower): 'inference' the kernels of a
+   * forward pass (predict, predictOne), 'all' every kernel, 'none' nothing. Whatever the choice,
+   * the training kernels are warmed when a model plans its first training batch (unless 'none').
+   * Default: 'inference' (a fast cold start for serving; training stays fast).
+   */
+  warmUp?: WarmUp;
 }

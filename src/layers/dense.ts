@@ -134,7 +134,9 @@ export class Dense extends Layer {
   forward(be: Backend, buf: LayerBuffers, x: number, rows: number): number {
     const k = be.k;
     const bias = this.useBias ? this.param[1]! : 0;
-    k.gemm_nn_f32(x, this.param[0]!, buf.z!, rows, this.units, this.inUnits, bias, 0, be.ws);
+    // One row (predictOne, a batch's last odd row): the streaming row kernel, no GEMM dispatch.
+    if (rows === 1) k.gemv_row_f32(x, this.param[0]!, bias, buf.z!, this.inUnits, this.units);
+    else k.gemm_nn_f32(x, this.param[0]!, buf.z!, rows, this.units, this.inUnits, bias, 0, be.ws);
     if (!this.activation.identity) this.activation.forward(be, buf.z!, buf.a!, rows, this.units, this.alpha);
     return buf.out;
   }

@@ -134,7 +134,10 @@ export class Maxout extends Layer {
   forward(be: Backend, buf: LayerBuffers, x: number, rows: number): number {
     const k = be.k;
     const w = this.width;
-    k.gemm_nn_f32(x, this.param[0]!, buf.z!, rows, w, this.inUnits, this.useBias ? this.param[1]! : 0, 0, be.ws);
+    const bias = this.useBias ? this.param[1]! : 0;
+    // One row: the streaming row kernel (as Dense).
+    if (rows === 1) k.gemv_row_f32(x, this.param[0]!, bias, buf.z!, this.inUnits, w);
+    else k.gemm_nn_f32(x, this.param[0]!, buf.z!, rows, w, this.inUnits, bias, 0, be.ws);
     k.maxout_fwd_f32(buf.z!, buf.out, buf.idx!, rows, this.units, this.pieces);
     return buf.out;
   }

@@ -19,6 +19,7 @@ import type { Regularization } from '../registries/regularizers.js';
 import { toTargets, type Labels } from '../data/prepare.js';
 import { Rng } from '../random.js';
 import { freePlan, allocPlan, type Plan } from './plan.js';
+import { warmForTraining } from '../kernels/warmup.js';
 
 export type { Plan } from './plan.js';
 
@@ -66,13 +67,16 @@ export class Network {
 
   /**
    * Builds the layers for `inputUnits` inputs, allocates θ and ∇θ in be's heap and initialises θ
-   * from `seed` with each tensor's initializer.
+   * from `seed` with each tensor's initializer — or, when `initialWeights` (θ flattened, as
+   * setFlatWeights takes it) is given, with those values: a loaded model skips drawing weights it
+   * would overwrite at once (≈ 100k draws for 784-128-10, most of a cold loadModel).
    */
   constructor(
     readonly backend: Backend,
     readonly layers: readonly Layer[],
     inputUnits: number,
     readonly seed: number,
+    initialWeights?: Float32Array,
   ) {
     this.inputUnits = inputUnits;
     let width = inputUnits;
@@ -107,7 +111,8 @@ export class Network {
       l2: 0,
       l1: 0,
     }));
-    this.initWeights();
+    if (initialWeights?.length === this.paramCount) this.setFlatWeights(initialWeights);
+    else this.initWeights();
   }
 
   get outputUnits(): number {
@@ -211,6 +216,9 @@ export class Network {
         if (k[0] === 'i' && p.rows !== 1) this.dropPlan(k, p);
       }
     }
+    // The training kernels are warmed when the first training batch is planned (init warms only
+    // the forward ones by default): a no-op once done, and nothing with init({ warmUp: 'none' }).
+    if (training) warmForTraining(this.backend);
     plan = allocPlan(this.backend, this.layers, rows, training, this.inputUnits, this.outputUnits);
     this.plans.set(key, plan);
     return plan;

@@ -31,6 +31,25 @@ describe('save and load', async () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('non-finite weights are refused with the first bad index (a spec without checksum)', () => {
+    const m = xorModel(backend!);
+    const { spec, weights } = m.toJSON();
+    const s = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+    delete s.weightsChecksum;
+    for (const [i, v] of [
+      [5, Number.NaN],
+      [0, Number.POSITIVE_INFINITY],
+      [17, Number.NEGATIVE_INFINITY],
+    ] as const) {
+      const w = new Float32Array((weights as ArrayBuffer).slice(0));
+      w[i] = v;
+      if (i !== 17) w[17] = Number.NaN; // a later bad value: the first one is named
+      expect(() => fromJSON(s, w.buffer, { backend })).toThrow(`weight ${i} is ${v}: the weights are corrupt.`);
+    }
+    expect(fromJSON(s, weights, { backend }).predict(XOR_X).data.every(Number.isFinite)).toBe(true);
+    m.dispose();
+  });
+
   it('missing and corrupt model directories give clear errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simdnn-'));
     try {

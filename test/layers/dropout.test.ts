@@ -110,7 +110,9 @@ describe('dropout', async () => {
       expect(Array.from(p2)).toEqual(Array.from(p1));
       expect(Array.from(plain.predict({ data: x, shape: [32, 20] }).data)).toEqual(Array.from(p1));
       expect(m.evaluate({ data: x, shape: [32, 20] }, labels).loss).toBe(plain.evaluate({ data: x, shape: [32, 20] }, labels).loss);
-      expect(Array.from(m.predictOne(x.subarray(0, 20)))).toEqual(Array.from(p1.subarray(0, 3)));
+      // predictOne runs the one-row kernel (another summation order than the batch GEMM: equal to
+      // rounding, see test/network/predict.test.ts), so it is compared with the plain model's.
+      expect(Array.from(m.predictOne(x.subarray(0, 20)))).toEqual(Array.from(plain.predictOne(x.subarray(0, 20))));
       m.dispose();
       plain.dispose();
     });

@@ -19,7 +19,10 @@ describe('learning', async () => {
       const p = m.predict(XOR_X);
       for (let r = 0; r < 4; r++) {
         const one = m.predictOne(XOR_X[r]!);
-        expect(Array.from(one)).toEqual(Array.from(p.data.subarray(r * 2, r * 2 + 2)));
+        // predictOne runs the one-row kernel, predict the batch GEMM: equal up to the rounding of
+        // another summation order (test/network/predict.test.ts states the bound).
+        const batch = p.data.subarray(r * 2, r * 2 + 2);
+        for (let j = 0; j < 2; j++) expect(Math.abs(one[j]! - batch[j]!)).toBeLessThanOrEqual(1e-6);
       }
       m.dispose();
     });

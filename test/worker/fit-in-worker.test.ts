@@ -1,5 +1,5 @@
 /**
- * fitInWorker in Node (worker_threads), on the BUILT package: dist/index.js starts dist/worker-node.js,
+ * fitInWorker in Node (worker_threads), on the BUILT package: dist/node.js starts dist/worker-node.js,
  * as a user's install would. The reference is main-thread `fit` on an identical model in this
  * process: same seed, same backend kind and SIMD level, so the weights must match byte for byte.
  * Needs `npm run build` first (`npm test` runs it).
@@ -56,10 +56,11 @@ function makeModel(optimizer: ReturnType<Lib['sgd']> | ReturnType<Lib['adam']>, 
 const bytes = (m: Model): Uint8Array => new Uint8Array(m.getFlatWeights().buffer);
 
 beforeAll(async () => {
-  for (const f of ['dist/index.js', 'dist/worker-node.js', 'dist/simdnn.wasm']) {
+  for (const f of ['dist/node.js', 'dist/worker-node.js', 'dist/simdnn.wasm']) {
     if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` runs it).`);
   }
-  lib = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as Lib;
+  // The Node build (what `import 'simdnn'` resolves to in Node: the "node" export condition).
+  lib = (await import(pathToFileURL(join(ROOT, 'dist/node.js')).href)) as Lib;
   await lib.init();
 });
 

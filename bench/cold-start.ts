@@ -1,0 +1,157 @@
+/**
+ * Cold start: process start → import → init → load a saved model → first prediction, in fresh
+ * Node processes, against a bare `node -e ''` on the same machine (the floor every Node program
+ * pays). Each run is a new process spawned from here and timed wall clock, spawn to exit; the
+ * simdnn child also reports its own phases (performance.now() is measured from its process start):
+ * boot (Node itself, until the script runs), import of the bundle (dist/index.js), init (read +
+ * compile the .wasm, warm-up), loadModel (read + check + build 784-128-10), the first predictOne.
+ * The bundle is dist/node.js, what `import 'simdnn'` resolves to in Node.
+ *
+ * Contenders: the default init (warmUp 'inference'), warmUp 'none' and warmUp 'all' (the pre-0.2
+ * behaviour), and a child that only imports the bundle (the import cost alone). Runs are
+ * interleaved (bare, then each contender, N rounds) so that machine noise spreads over all alike;
+ * the table quotes medians and the gap to bare node. Needs `npm run build` (dist/).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fmt, mdTable, median, now, quantile } from './stats.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** What `import 'simdnn'` resolves to in Node (package.json exports, condition `node`). */
+const DIST = join(HERE, '..', 'dist', 'node.js');
+
+/** Default number of interleaved rounds (each: one process per contender). */
+export const DEFAULT_COLD_START_RUNS = 15;
+
+type Contender = 'bare' | 'import' | 'default' | 'none' | 'all';
+const LABEL: Record<Contender, string> = {
+  bare: "node -e '' (floor)",
+  import: 'import simdnn only',
+  default: 'simdnn: import + init() + loadModel + predictOne',
+  none: "… with init({ warmUp: 'none' })",
+  all: "… with init({ warmUp: 'all' })",
+};
+
+interface Phases {
+  boot: number;
+  import: number;
+  init: number;
+  load: number;
+  predict: number;
+}
+
+/** The child program: phases as JSON on stdout. `warm` is the warmUp option or '' for the default. */
+function childSource(modelDir: string, warm: string, importOnly: boolean): string {
+  const url = pathToFileURL(DIST).href;
+  const initArg = warm ? `{ warmUp: '${warm}' }` : '';
+  return `const t0 = performance.now();
+const lib = await import(${JSON.stringify(url)});
+const t1 = performance.now();
+${
+  importOnly
+    ? 'console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: 0, load: 0, predict: 0 }));'
+    : `await lib.init(${initArg});
+const t2 = performance.now();
+const model = await lib.loadModel(${JSON.stringify(modelDir)});
+const t3 = performance.now();
+const y = model.predictOne(new Float32Array(784).fill(0.5));
+const t4 = performance.now();
+if (!(y[0] >= 0)) throw new Error('bad prediction');
+console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: t2 - t1, load: t3 - t2, predict: t4 - t3 }));`
+}
+`;
+}
+
+/** Saves a 784-128-10 model (relu, softmax) with the built bundle, in a fresh process. */
+function saveModelIn(dir: string): void {
+  const src = `const { init, sequential, dense, saveModel } = await import(${JSON.stringify(pathToFileURL(DIST).href)});
+await init({ warmUp: 'none' });
+const m = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { seed: 1 });
+m.compile({ loss: 'categoricalCrossentropy' });
+await saveModel(m, ${JSON.stringify(join(dir, 'model'))});
+`;
+  const file = join(dir, 'save.mjs');
+  writeFileSync(file, src);
+  execFileSync(process.execPath, [file], { stdio: 'inherit' });
+}
+
+function runOnce(args: string[]): { ms: number; stdout: string } {
+  const t0 = now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const ms = now() - t0;
+  if (r.status !== 0) throw new Error(`cold-start child failed (${args.join(' ')}): ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+export async function benchColdStart(
+  opts: { runs?: number; log?: (s: string) => void } = {},
+): Promise<{ markdown: string; medians: Record<Contender, number> }> {
+  const log = opts.log ?? ((s: string) => console.error(s));
+  const runs = opts.runs ?? DEFAULT_COLD_START_RUNS;
+  if (!existsSync(DIST)) throw new Error(`cold-start needs the bundle: ${DIST} is missing (npm run build).`);
+  const dir = mkdtempSync(join(tmpdir(), 'simdnn-cold-'));
+  try {
+    saveModelIn(dir);
+    const modelDir = join(dir, 'model');
+    const children: Record<Exclude<Contender, 'bare'>, string> = {
+      import: childSource(modelDir, '', true),
+      default: childSource(modelDir, '', false),
+      none: childSource(modelDir, 'none', false),
+      all: childSource(modelDir, 'all', false),
+    };
+    const files = {} as Record<Exclude<Contender, 'bare'>, string>;
+    for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {
+      files[c] = join(dir, `${c}.mjs`);
+      writeFileSync(files[c], src);
+    }
+    const order: Contender[] = ['bare', 'import', 'default', 'none', 'all'];
+    const wall: Record<Contender, number[]> = { bare: [], import: [], default: [], none: [], all: [] };
+    const phases: Record<Contender, Phases[]> = { bare: [], import: [], default: [], none: [], all: [] };
+    // One untimed round: the OS page cache holds node, the bundle and the model afterwards.
+    for (const c of order) runOnce(c === 'bare' ? ['-e', ''] : [files[c]]);
+    for (let r = 0; r < runs; r++) {
+      for (let i = 0; i < order.length; i++) {
+        const c = order[(i + r) % order.length]!;
+        const { ms, stdout } = runOnce(c === 'bare' ? ['-e', ''] : [files[c]]);
+        wall[c].push(ms);
+        if (c !== 'bare') phases[c].push(JSON.parse(stdout.trim().split('\n').at(-1)!) as Phases);
+      }
+    }
+    const medians = Object.fromEntries(order.map((c) => [c, median(wall[c])])) as Record<Contender, number>;
+    const ph = (c: Contender, k: keyof Phases) => (phases[c].length ? fmt(median(phases[c].map((p) => p[k])), 1) : '');
+    for (const c of order) {
+      log(
+        `  cold-start ${c}: ${medians[c].toFixed(1)} ms median wall (p10 ${quantile(wall[c], 0.1).toFixed(1)}, p90 ${quantile(wall[c], 0.9).toFixed(1)}), ` +
+          `+${(medians[c] - medians.bare).toFixed(1)} ms over bare node`,
+      );
+    }
+    const table = mdTable(
+      ['process start → first prediction', 'median ms (wall)', 'over bare node', 'boot', 'import', 'init', 'loadModel', 'predictOne'],
+      order.map((c) => [
+        LABEL[c],
+        fmt(medians[c], 1),
+        c === 'bare' ? '' : `+${fmt(medians[c] - medians.bare, 1)}`,
+        ph(c, 'boot'),
+        ph(c, 'import'),
+        ph(c, 'init'),
+        ph(c, 'load'),
+        ph(c, 'predict'),
+      ]),
+    );
+    const markdown = [
+      '### Cold start (target: within 30 ms of bare node)',
+      '',
+      table,
+      '',
+      `${runs} interleaved rounds of fresh processes (spawn to exit, wall clock), after one untimed round; phases are ` +
+        'the children’s own medians in ms (boot = process start until the script runs). Model: 784-128-10 saved with ' +
+        "`saveModel`, loaded with `loadModel`; bundle: dist/node.js (Node’s `import 'simdnn'`).",
+    ].join('\n');
+    return { markdown, medians };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

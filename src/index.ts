@@ -114,7 +114,8 @@ export {
 } from './train/gradient-check.js';
 export { classifier, regressor, type ClassifierOptions, type RegressorOptions, type PresetOptions } from './presets.js';
 export { fromJSON, fromOnnx, saveModel, loadModel, type LoadModelOptions } from './model-io.js';
-export { listModels, removeModel, type ModelTarget, type SaveOptions, type StoredModelInfo } from './io/stores/index.js';
+export { listModels, removeModel } from './io/stores/manage.js';
+export type { ModelTarget, SaveOptions, StoredModelInfo } from './io/stores/index.js';
 export { toOnnx, type ToOnnxOptions, type OnnxExportable } from './io/onnx/export.js';
 export type { ModelSpec } from './io/serialize.js';
 export { toTfjs, type TfjsExport, type TfjsArtifacts, type TfjsModelJson, type TfjsWeightsInput } from './io/tfjs/index.js';

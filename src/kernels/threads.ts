@@ -3,10 +3,10 @@
  * workers), and starting the pool for a backend whose heap is a shared memory.
  */
 import type { Heap } from './heap.js';
-import { GEMM_WS_BYTES, type Kernels } from './kernels.js';
+import type { Kernels } from './kernels.js';
 import { nodeCores } from './node-host.js';
-import { Pool } from './pool.js';
-import { threadedKernels } from './threaded.js';
+import type { Pool } from './pool.js';
+import type { Threading } from './threads-start.js';
 import type { InitOptions } from './types.js';
 
 /** The most threads `init({ threads: n })` accepts. */
@@ -66,21 +66,15 @@ export function noticeOnce(options: InitOptions, why: string): void {
   else console.warn(message);
 }
 
-/** The threaded part of a backend: the kernel table and the pool to dispose. */
-export interface Threading {
-  k: Kernels;
-  pool: Pool;
-}
+export type { Threading } from './threads-start.js';
 
 /**
- * Starts threads − 1 workers on `module` over the heap's shared memory, each with its own GEMM
- * workspace in the heap, and returns the threaded kernel table over `base`.
+ * Starts the pool of `threads - 1` workers on the shared memory and wraps `base` with the threaded
+ * kernels. The pool and the threaded kernels load here, on first use (init({ threads > 1 })): a
+ * single-threaded page does not download them.
  */
 export async function startThreads(module: WebAssembly.Module, heap: Heap, base: Kernels, threads: number): Promise<Threading> {
-  const pool = await Pool.start(module, heap.memory, threads - 1);
-  const ws: number[] = [];
-  for (let w = 0; w < pool.count; w++) ws.push(heap.alloc(GEMM_WS_BYTES));
-  return { k: threadedKernels(base, pool, ws), pool };
+  return (await import('./threads-start.js')).startPool(module, heap, base, threads);
 }
 
 const pools = new WeakMap<object, Pool>();

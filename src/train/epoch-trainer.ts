@@ -17,7 +17,12 @@ export interface EpochTrainer {
   createState(be: Backend, tensors: readonly ParamTensor[]): number[];
   /** Called by compile: throws, saying why, when the method cannot serve this network and loss. */
   checkModel(network: Network, loss: LossDef, regularization?: { l1: number; l2: number }): void;
-  /** One epoch over the training rows. */
+  /**
+   * Loads the trainer's training code (`await import()`), so that a page that only re-creates and
+   * runs a saved model does not download it; fit awaits it before the first epoch. Optional.
+   */
+  prepare?(): Promise<void>;
+  /** One epoch over the training rows (after `prepare`, when the trainer has one). */
   fitEpoch(ctx: EpochContext): EpochResult;
 }
 

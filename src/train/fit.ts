@@ -156,6 +156,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
     net.applyRegularization(nTrain);
     model.stopTraining = false;
     const trainer = session.optimizer.kind === 'epoch' ? session.optimizer : undefined;
+    await trainer?.prepare?.();
     const context: TrainContext = {
       model,
       x: X.data.subarray(0, nTrain * nin),

@@ -10,12 +10,9 @@
  * Cost per epoch: P Hessian-vector products over the data (≈ P backprop passes) and one P³/3
  * factorization; memory 2·P²·4 bytes. For P above `maxParams` use hessianFree().
  */
-import type { EpochResult } from '../epoch-trainer.js';
-import { dampedStep } from './damped-step.js';
-import { assembleHessian } from './hessian.js';
-import type { Objective } from './objective.js';
+import type { NewtonConfig } from './newton-epoch.js';
 import { aboveOne, checkMatrixSize, DEFAULT_MAX_PARAMS, fraction, integer, positive } from './support.js';
-import { S_DAMPING, secondOrderOptimizer, withScratch, type SecondOrderOptimizer } from './trainer.js';
+import { secondOrderOptimizer, type SecondOrderOptimizer } from './trainer.js';
 
 export interface NewtonOptions {
   /** Initial damping μ > 0 of (H + μI). Default: 0.001. */
@@ -30,14 +27,7 @@ export interface NewtonOptions {
   maxParams?: number;
 }
 
-export interface NewtonConfig {
-  type: 'newton';
-  mu: number;
-  muDecrease: number;
-  muIncrease: number;
-  muMax: number;
-  maxParams: number;
-}
+export type { NewtonConfig } from './newton-epoch.js';
 
 /** Damped Newton with the exact Hessian; see the module comment. */
 export function newton(options: NewtonOptions = {}): SecondOrderOptimizer {
@@ -55,37 +45,9 @@ export function newton(options: NewtonOptions = {}): SecondOrderOptimizer {
     where: w,
     exact: true,
     check: (model) => checkMatrixSize(w, 'the exact Hessian', model.paramCount, config.maxParams),
-    epoch(ctx, obj, scalars): EpochResult {
-      const model = ctx.network;
-      const P = obj.P;
-      const d = { x: ctx.x, y: ctx.y, rows: ctx.rows };
-      if (ctx.epoch === 0 || !(scalars[S_DAMPING]! > 0)) scalars[S_DAMPING] = config.mu;
-      const count = ctx.accuracy;
-      return withScratch(model, [P * P, P * P, P, P, P, P], (H, A, g, step, theta0, tmp) => {
-        const c0 = obj.gradient(d, g);
-        assembleHessian(obj.engine, d, H, step, tmp);
-        addL2Diagonal(obj, H, 1);
-        const r = dampedStep(obj, d, H, A, g, step, theta0, c0, scalars[S_DAMPING]!, config, count);
-        scalars[S_DAMPING] = r.mu;
-        const logs: Record<string, number | string> = { mu: r.mu };
-        if (!r.accepted) {
-          logs.stopReason = `mu exceeded muMax (${config.muMax}): no damped Newton step lowers the loss`;
-        }
-        return { loss: r.loss, accuracy: count ? r.correct / ctx.rows : undefined, logs };
-      });
+    loadEpoch: async () => {
+      const { newtonEpoch } = await import('./newton-epoch.js');
+      return (ctx, obj, scalars) => newtonEpoch(ctx, obj, scalars, config);
     },
-  });
-}
-
-/** M_ii += s·λ' for every weight index i (the L2 penalty's curvature), M [P × P]. */
-export function addL2Diagonal(obj: Objective, M: number, s: number): void {
-  const model = obj.model;
-  const f = model.backend.heap.f32;
-  const P = obj.P;
-  const m = M >>> 2;
-  model.tensors.forEach((t, i) => {
-    if (t.l2 === 0) return;
-    const o = obj.engine.offsets[i]!;
-    for (let j = o; j < o + t.size; j++) f[m + j * P + j] = f[m + j * P + j]! + s * t.l2;
   });
 }

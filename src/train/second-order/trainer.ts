@@ -8,10 +8,7 @@ import type { LossDef } from '../../registries/losses.js';
 import type { Network } from '../../network/network.js';
 import type { EpochContext, EpochResult, EpochTrainer } from '../epoch-trainer.js';
 import type { ParamTensor } from '../../network/network.js';
-import { DivergenceError } from '../divergence.js';
-import { CurvatureEngine } from './curvature.js';
-import { CHUNK_ROWS } from './hessian.js';
-import { Objective } from './objective.js';
+import type { EpochFrame, SecondOrderEpoch } from './run-epoch.js';
 import { checkSupport } from './support.js';
 
 /** Indices into the scalar state. */
@@ -21,22 +18,19 @@ export const S_FAILS = 2;
 /** Levenberg–Marquardt: the trust-region bound's current multiple of its base (≥ 1). */
 export const S_RADIUS_SCALE = 3;
 
-export interface SecondOrderParts {
-  /** Registry name of the method, for messages. */
-  where: string;
-  /** Whether the method needs f'' (exact Hessian). */
-  exact: boolean;
-  /** Extra compile-time checks (matrix size). */
-  check?(model: Network): void;
-  /** One epoch; `scalars` is a Float64Array copy of the scalar state, written back afterwards. */
-  epoch(ctx: EpochContext, obj: Objective, scalars: Float64Array, vec: number): EpochResult;
-  /** Rows per chunk (engine capacity) for a training set of `rows`. */
-  capacity?(rows: number, model: Network): number;
+/** A method: its name, compile-time checks, chunk size, and its epoch, loaded on demand. */
+export interface SecondOrderParts extends EpochFrame {
+  /**
+   * Loads the method's epoch with `await import()` (the trainer's `prepare`, which fit awaits):
+   * the training code stays out of a page that only re-creates and runs a saved model.
+   */
+  loadEpoch(): Promise<SecondOrderEpoch>;
 }
 
 export type SecondOrderOptimizer = EpochTrainer;
 
 export function secondOrderOptimizer(config: { type: string }, parts: SecondOrderParts): SecondOrderOptimizer {
+  let run: ((ctx: EpochContext) => EpochResult) | undefined;
   return {
     kind: 'epoch',
     config,
@@ -48,34 +42,18 @@ export function secondOrderOptimizer(config: { type: string }, parts: SecondOrde
       checkSupport(parts.where, model, loss, parts.exact, regularization);
       parts.check?.(model);
     },
+    async prepare(): Promise<void> {
+      if (run) return;
+      const [frame, epoch] = await Promise.all([import('./run-epoch.js'), parts.loadEpoch()]);
+      run = (ctx) => frame.runEpoch(parts, epoch, ctx);
+    },
     fitEpoch(ctx: EpochContext): EpochResult {
-      const model = ctx.network;
-      checkSupport(parts.where, model, model.loss, parts.exact);
-      parts.check?.(model);
-      const heap = model.backend.heap;
-      const [sp, vec] = ctx.state as [number, number];
-      const scalars = Float64Array.from(heap.f32.subarray(sp >>> 2, (sp >>> 2) + 16));
-      const cap = parts.capacity?.(ctx.rows, model) ?? Math.min(ctx.rows, CHUNK_ROWS);
-      const engine = new CurvatureEngine(model, cap);
-      try {
-        const r = parts.epoch(ctx, new Objective(engine), scalars, vec);
-        heap.f32.set(scalars, sp >>> 2);
-        if (!Number.isFinite(r.loss)) {
-          throw new DivergenceError(
-            `${parts.where}: the loss became ${r.loss} at epoch ${ctx.epoch + 1}: training diverged.`,
-            -1,
-            ctx.epoch,
-          );
-        }
-        return r;
-      } finally {
-        engine.dispose();
-      }
+      if (!run) throw new Error(`${parts.where}: fitEpoch ran before prepare() (fit awaits prepare first).`);
+      return run(ctx);
     },
   };
 }
 
-/** Allocates P-float (or larger) scratch buffers, runs body, frees them. */
 export function withScratch<T>(model: Network, sizes: number[], body: (...p: number[]) => T): T {
   const heap = model.backend.heap;
   const ptrs: number[] = [];

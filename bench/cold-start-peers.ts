@@ -131,8 +131,8 @@ function runOnce(c: ColdContender, dir: string): Promise<ColdRun> {
 export async function benchColdStartPeers(opts: { rounds?: number; log?: (s: string) => void } = {}): Promise<{ markdown: string }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const rounds = opts.rounds ?? COLD_ROUNDS;
-  if (!existsSync(join(ROOT, 'dist', 'index.js')))
-    throw new Error('dist/index.js is missing: run `npm run build` first (`npm run bench` does).');
+  if (!existsSync(join(ROOT, 'dist', 'node.js')))
+    throw new Error('dist/node.js is missing: run `npm run build` first (`npm run bench` does).');
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-cold-'));
   const runs = new Map<ColdContender, ColdRun[]>();
   const failures: string[] = [];

@@ -24,8 +24,13 @@
 import type { Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 
-/** A GEMM is split when 2·m·n·k reaches this (≈ 120 µs on one core at ~33 GFLOP/s). */
-export const GEMM_SPLIT_MIN_FLOP = 4e6;
+/**
+ * A GEMM is split when 2·m·n·k reaches this (≈ 240 µs on one core at ~33 GFLOP/s). Measured on the
+ * 2-core host (npm run bench -- threads): at 4e6 the 6.4 MFLOP products of 784-128-10 at batch 32
+ * were split and training ran at 0.85× of one thread; at 8e6 they are not, while batch 64 and up
+ * (≥ 12.8 MFLOP) still are.
+ */
+export const GEMM_SPLIT_MIN_FLOP = 8e6;
 /** …into at most flop / GEMM_SLICE_MIN_FLOP slices (≈ 60 µs each). */
 export const GEMM_SLICE_MIN_FLOP = 2e6;
 /** Row slices start at multiples of this (the micro-tile height MR). */

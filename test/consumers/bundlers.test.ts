@@ -13,15 +13,14 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../browser/server.js';
 import { buildEsbuild, buildRollup, buildVite, buildWebpack, emittedWasm, type BuildResult } from './bundlers.js';
 import { consumerProject, pack, ROOT, type ConsumerProject } from './project.js';
+import { CHROMIUM, launchChromium } from '../browser/chromium.js';
 
 const SKIP = process.env.SIMDNN_SKIP_BROWSER === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 
 interface AppResult {
   error?: string;
@@ -78,7 +77,7 @@ describe.skipIf(SKIP)('consumer projects from the packed tarball, in Chromium', 
     builds.webpack = await buildWebpack(project.dir, out);
     builds.rollup = await buildRollup(project.dir, out);
     server = await serveStatic(out);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

@@ -19,27 +19,17 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/index.js';
 import { receiver } from '../browser/persistence-receiver.js';
 import { serveStatic, type StaticServer } from '../browser/server.js';
 import { wasmBackend } from '../helpers/backend.js';
 import { XOR_X, XOR_Y, xorModel } from '../helpers/models.js';
+import { CHROMIUM, launchChromium } from '../browser/chromium.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SKIP = process.env.SIMDNN_SKIP_BROWSER === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** What the page's helpers return for a model (test/browser/persistence.html, `fingerprint`). */
 interface Fingerprint {
@@ -92,7 +82,7 @@ describe.skipIf(SKIP)('persistence in Chromium (built package)', () => {
     await mkdir(join(root, 'test'));
     await symlink(join(ROOT, 'test', 'browser'), join(root, 'test', 'browser'));
     server = await serveStatic(root);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await launchChromium();
     context = await browser.newContext({ acceptDownloads: true });
     page = await context.newPage();
     page.on('console', (m) => {

@@ -22,10 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../../src/index.js';
 import { CROSS_ORIGIN_ISOLATION, serveStatic, type StaticServer } from '../browser/server.js';
 import { bitsHex, train } from '../browser/threads-train.js';
+import { CHROMIUM } from '../browser/chromium.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SKIP = process.env.SIMDNN_SKIP_BROWSER === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
 
 interface PageResult {

@@ -11,21 +11,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../browser/server.js';
+import { CHROMIUM, launchChromium } from '../browser/chromium.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SKIP = process.env.SIMDNN_SKIP_BROWSER === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
 
 /** Longest main-thread gaps the issue allows, in ms (beyond the idle heartbeat's own). */
 const WORKER_GAP_MS = 16;
@@ -66,7 +58,7 @@ describe.skipIf(SKIP)('fitInWorker in Chromium (module Web Worker, built package
       if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` runs it).`);
     }
     server = await serveStatic(ROOT);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => diagnostics.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {

@@ -7,7 +7,7 @@
  * `rows` synthetic rows, 'never' and 'auto' taking turns (order alternated each round), `reps`
  * rounds; the table quotes the median samples/s of each and the cost 1 − auto/never. In Chromium
  * (Debian's, through playwright-core; test/browser/worker.html's yieldCost) 'auto' yields through
- * scheduler.postTask; in Node through setImmediate (dist/index.js in this process).
+ * scheduler.postTask; in Node through setImmediate (dist/node.js in this process).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -55,7 +55,7 @@ async function inChromium(reps: number, rows: number): Promise<Result & { browse
 
 async function inNode(reps: number, rows: number): Promise<Result> {
   type Lib = typeof import('../src/index.js');
-  const lib = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as Lib;
+  const lib = (await import(pathToFileURL(join(ROOT, 'dist/node.js')).href)) as Lib; // Node's build
   const backend = await lib.init({ backend: 'wasm' });
   const rng = new lib.Rng(5);
   const x = { data: Float32Array.from({ length: rows * 784 }, () => rng.uniform()), shape: [rows, 784] as [number, number] };

@@ -2,14 +2,15 @@
  * The house rules of src/, checked by `npm run check:deps` (part of `npm test`): no import cycle,
  * and data flows one way, down this picture (README, "Architecture"):
  *
- *   cli/ → façade (sequential, model-io, tfjs, presets, index) → train/, io/ → network/ → layers/
+ *   cli/ → façade (sequential, model-io, tfjs, presets, index; infer, inference-io, inference-model)
+ *        → train/, io/ → network/ → layers/
  *        → registries/ → kernels/        (validate, random, data/ are leaves anyone may use)
  *
  *   worker/ (fitInWorker and the worker script) stands beside the façade, above train/: it uses
  *   sequential, model-io and train/; only index.ts imports it.
  */
 const room = (dir) => `^src/${dir}`;
-const FACADE = '^src/(sequential|model-io|presets|tfjs|index|cli)\\.ts$';
+const FACADE = '^src/(sequential|model-io|presets|tfjs|index|cli|infer|inference-io|inference-model)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

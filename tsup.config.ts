@@ -8,6 +8,8 @@ import { defineConfig, type Options } from 'tsup';
  * - Node (`"node"` condition, and `simdnn/node`): dist/node.js + dist/node.cjs, everything,
  *   including file I/O (save/load to directories, readCsv, readIdx, loadMnist).
  * - Browser-safe (`"default"`: browsers, web workers, workerd, Deno for the web): dist/index.js.
+ * - The inference entry `simdnn/infer` (src/infer.ts: init, fromJSON, loadModel, InferenceModel):
+ *   dist/infer.js (browser-safe, sharing chunks with index.js), dist/infer-node.js and .cjs (Node).
  *   Every module `X.ts` that has a twin `X.browser.ts` is replaced by the twin (small stubs that
  *   throw "… needs Node; in a browser use …"), and any `node:` import that is still reachable fails
  *   the build.
@@ -62,7 +64,7 @@ export default defineConfig([
   {
     // Browser-safe ESM (the "default" condition); its chunks are named browser-*.
     ...shared,
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', infer: 'src/infer.ts' },
     format: ['esm'],
     splitting: true,
     dts: true,
@@ -75,9 +77,9 @@ export default defineConfig([
     onSuccess: copyWasm,
   },
   {
-    // Node ESM (chunks node-*) with node.d.ts.
+    // Node ESM (chunks node-*) with node.d.ts; simdnn/infer's Node build infer-node.js beside it.
     ...shared,
-    entry: { node: 'src/index.ts' },
+    entry: { node: 'src/index.ts', 'infer-node': 'src/infer.ts' },
     format: ['esm'],
     splitting: true,
     dts: true,
@@ -86,9 +88,9 @@ export default defineConfig([
     },
   },
   {
-    // Node CJS (one file) with node.d.cts.
+    // Node CJS (one file per entry) with node.d.cts and infer-node.d.cts.
     ...shared,
-    entry: { node: 'src/index.ts' },
+    entry: { node: 'src/index.ts', 'infer-node': 'src/infer.ts' },
     format: ['cjs'],
     splitting: false,
     dts: true,

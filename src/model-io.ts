@@ -12,45 +12,30 @@
  */
 import { layerFromConfig } from './layers/index.js';
 import { onnxToLayers } from './io/onnx/import.js';
-import { checkModelSpec } from './io/spec-check.js';
+import { checkModel, fromJsonArgs, reworded } from './io/checked-model.js';
+import type { SpecCheckOptions } from './io/spec-check.js';
 import type { LoadOptions, ModelTarget, SaveOptions } from './io/stores/index.js';
-import { decodeJsonWeights, decodeWeights } from './io/serialize.js';
+import { getLoss, lossNames } from './registries/losses.js';
 import type { Backend } from './kernels/backend.js';
 import type { Layer } from './layers/layer.js';
 import { METRICS, Sequential, type CompileOptions, type Metric, type SequentialOptions } from './sequential.js';
-import { userError } from './validate.js';
 import { optimizerFromConfig, type Optimizer } from './train/optimizers.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
+
+/**
+ * The saved compile settings checked against the registries (loss, optimizer config, metrics):
+ * the main entry builds a model that trains, so a file it could not compile is refused here.
+ */
+export const COMPILE_CHECK: SpecCheckOptions = { loss: { check: getLoss, names: lossNames }, metrics: METRICS };
 
 /** Rebuilds a model from toJSON's output; compiled again when the spec has compile settings. */
 export function fromJSON(spec: unknown, weights: ArrayBuffer | ArrayBufferView, options?: { backend?: Backend }): Sequential;
 /** Rebuilds a model from `JSON.parse(JSON.stringify(model))` (or `model.toJSON()` itself). */
 export function fromJSON(json: { spec: unknown; weights: unknown }, options?: { backend?: Backend }): Sequential;
-export function fromJSON(a: unknown, b?: unknown, c: { backend?: Backend } = {}): Sequential {
-  // One argument (plus options): the { spec, weights } object of toJSON() or of JSON.parse.
-  const j = a as { spec?: unknown; weights?: unknown } | null;
-  const whole = !!j && typeof j === 'object' && 'spec' in j && 'weights' in j && (b === undefined || isOptions(b));
-  if (whole)
-    return rebuild(
-      j.spec,
-      decodeJsonWeights(j.weights, 'fromJSON') as ArrayBuffer,
-      (b as { backend?: Backend }) ?? {},
-      'fromJSON',
-      'fromJSON',
-    );
-  if (b === undefined) {
-    throw new Error('fromJSON: expected (spec, weights) or the { spec, weights } of model.toJSON() / JSON.parse(JSON.stringify(model)).');
-  }
-  return rebuild(a, decodeJsonWeights(b, 'fromJSON') as ArrayBuffer, c, 'fromJSON', 'fromJSON');
+export function fromJSON(a: unknown, b?: unknown, c?: { backend?: Backend }): Sequential {
+  const { spec, weights, options } = fromJsonArgs(a, b, c);
+  return rebuild(spec, weights, options, 'fromJSON', 'fromJSON');
 }
-
-/** An options object ({ backend }), as opposed to weights in any form. */
-function isOptions(v: unknown): boolean {
-  if (v === null || typeof v !== 'object' || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || Array.isArray(v)) return false;
-  return Object.keys(v).every((k) => k === 'backend');
-}
-
-const reworded = (e: unknown, where: string): Error => userError(e, where, 'the model could not be rebuilt; the file is damaged');
 
 /**
  * Builds and compiles a model from checked layers, then sets its weights; a compile or weights the
@@ -84,24 +69,26 @@ function rebuild(
   options: { backend?: Backend },
   specWhere: string,
   weightsWhere: string,
+  checksum?: string,
 ): Sequential {
   // 1. Everything that needs no heap: the spec, the optimizer config, the weight bytes.
   let optimizer: Optimizer | EpochTrainer | undefined;
-  let checked: ReturnType<typeof checkModelSpec>;
-  let flat: Float32Array;
-  try {
-    checked = checkModelSpec(spec, specWhere, {
-      metrics: METRICS,
+  const checked = checkModel(
+    spec,
+    weights,
+    specWhere,
+    weightsWhere,
+    {
+      ...COMPILE_CHECK,
       optimizer: (c) => {
         optimizer = optimizerFromConfig(c);
       },
-    });
-    flat = decodeWeights(checked.spec, weights, checked.paramCount, weightsWhere);
-  } catch (e) {
-    throw reworded(e, specWhere);
-  }
+    },
+    checksum,
+  );
   const s = checked.spec;
   const c = s.compile;
+  const flat = checked.weights;
   // 2. Build and compile (allocates θ); anything refused here is freed again.
   return assemble(
     checked.layers,
@@ -137,8 +124,8 @@ export interface LoadModelOptions extends LoadOptions {
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<Sequential> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
   const { loadArtifacts } = await import('./io/stores/index.js');
-  const { spec, weights, specWhere, weightsWhere } = await loadArtifacts(target, storeOptions);
-  return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`);
+  const { spec, weights, specWhere, weightsWhere, weightsChecksum } = await loadArtifacts(target, storeOptions);
+  return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`, weightsChecksum);
 }
 
 /**

@@ -5,6 +5,7 @@
  * Nothing below imports this file.
  */
 import { toMatrix, type Input, type Labels } from './data/prepare.js';
+import { checkSample } from './data/sample.js';
 import { encodeModel, type ModelSpec } from './io/serialize.js';
 import type { ModelTarget, SaveOptions } from './io/stores/index.js';
 import { getBackend, type Backend } from './kernels/backend.js';
@@ -16,8 +17,10 @@ import type { EpochTrainer } from './train/epoch-trainer.js';
 import type { FitOptions, History } from './train/fit.js';
 import { optimizerFromConfig, type Optimizer, type OptimizerName } from './train/optimizers.js';
 import { Session } from './train/session.js';
-import { anyInteger, oneOf, shown } from './validate.js';
+import { anyInteger, oneOf } from './validate.js';
 import { evaluateRows, predictRows } from './network/batches.js';
+import { initWeights } from './network/init-weights.js';
+import { targetsFor } from './network/targets.js';
 
 /** Default seed of the weight initialisation (and, plus one, of fit's shuffle). */
 export const DEFAULT_SEED = 1;
@@ -202,9 +205,12 @@ export class Sequential {
     if (inUnits === undefined) {
       throw new Error('compile: the first layer needs inputShape, e.g. dense({ units: 128, inputShape: [784] }).');
     }
-    this.net = new Network(this.requestedBackend ?? getBackend(), this.layers, inUnits, this.seed, this.initialWeights);
+    const flat = this.initialWeights;
+    const net = new Network(this.requestedBackend ?? getBackend(), this.layers, inUnits, this.seed, flat);
+    if (flat?.length !== net.paramCount) initWeights(net);
+    this.net = net;
     this.initialWeights = undefined;
-    return this.net;
+    return net;
   }
 
   /**
@@ -236,7 +242,7 @@ export class Sequential {
     this.assertCompiled();
     const net = this.network;
     const X = toMatrix(x, net.inputUnits, 'x');
-    const Y = net.targets(y, X.rows, 'y');
+    const Y = targetsFor(net, y, X.rows, 'y');
     const withAcc = this.metrics_.includes('accuracy');
     const run = (): { loss: number; accuracy?: number } => {
       const r = evaluateRows(net, X.data, Y, X.rows, options.batchSize ?? DEFAULT_EVAL_BATCH_SIZE, withAcc);
@@ -260,7 +266,7 @@ export class Sequential {
     this.assertCompiled();
     const net = this.network;
     const X = toMatrix(x, net.inputUnits, 'x');
-    const Y = net.targets(y, X.rows, 'y');
+    const Y = targetsFor(net, y, X.rows, 'y');
     const plan = net.plan(X.rows, true);
     const heap = net.backend.heap;
     heap.f32.set(X.data, plan.x >>> 2);
@@ -290,21 +296,7 @@ export class Sequential {
   predictOne(x: ArrayLike<number>, out?: Float32Array): Float32Array {
     const net = this.net;
     if (!net || this.disposed) this.assertBuilt();
-    if (x === null || typeof x !== 'object' || typeof x.length !== 'number') {
-      throw new Error(`predictOne: x must be one sample: a Float32Array or number[] of ${net!.inputUnits} values, got ${shown(x)}.`);
-    }
-    if (x.length !== net!.inputUnits) {
-      throw new Error(`predictOne: x has ${x.length} values but the model expects ${net!.inputUnits}.`);
-    }
-    // Typed arrays hold numbers by construction; a plain array is checked (≈ 1 ns a value).
-    if (!ArrayBuffer.isView(x)) {
-      for (let j = 0; j < x.length; j++) {
-        if (typeof x[j] !== 'number') throw new Error(`predictOne: x[${j}] is ${shown(x[j])}: inputs must be numbers.`);
-      }
-    }
-    if (out !== undefined && (!(out instanceof Float32Array) || out.length !== net!.outputUnits)) {
-      throw new Error(`predictOne: out must be a Float32Array of ${net!.outputUnits} values (the outputs), got ${shown(out)}.`);
-    }
+    checkSample(x, net!.inputUnits, out, net!.outputUnits);
     return net!.predictOne(x, out ?? new Float32Array(net!.outputUnits));
   }
 

@@ -12,8 +12,8 @@ import { readTfjs, type TfjsArtifacts, type TfjsModelJson, type TfjsWeightsInput
 import { checkModelSpec } from './io/spec-check.js';
 import type { Backend } from './kernels/backend.js';
 import type { LossName } from './registries/losses.js';
-import { assemble } from './model-io.js';
-import { METRICS, type Metric, type Sequential } from './sequential.js';
+import { assemble, COMPILE_CHECK } from './model-io.js';
+import type { Metric, Sequential } from './sequential.js';
 import { userError } from './validate.js';
 import type { EpochTrainer } from './train/epoch-trainer.js';
 import type { Optimizer } from './train/optimizers.js';
@@ -72,7 +72,7 @@ export function fromTfjs(
   let flat: Float32Array;
   try {
     const read = readTfjs(model, w, { seed: o.seed, name: o.name }, WHERE);
-    checked = checkModelSpec(read.spec, WHERE, { metrics: METRICS });
+    checked = checkModelSpec(read.spec, WHERE, COMPILE_CHECK);
     flat = read.weights;
   } catch (e) {
     throw ours(e);

@@ -196,6 +196,16 @@ async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise
   if (previous && previous !== name) await fs.unlink(join(dir, previous)).catch(() => undefined);
 }
 
+/** What `readModelFiles` hands back. */
+export interface ModelFiles {
+  spec: unknown;
+  weights: Uint8Array;
+  specPath: string;
+  weightsPath: string;
+  /** FNV-1a of `weights` when it was computed (model.json names a checksum), for the loader not to repeat it. */
+  weightsChecksum?: string;
+}
+
 /**
  * Reads a model directory written by `writeModelFiles` (or by earlier versions: model.json +
  * weights.bin). Throws, naming the path and the fix, when the directory or model.json is missing,
@@ -203,7 +213,7 @@ async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise
  * buffer starting at byte 0 (so `new Float32Array(w.buffer)` works); the spec without
  * `weightsFile`; and the paths read, for messages.
  */
-export async function readModelFiles(dir: string): Promise<{ spec: unknown; weights: Uint8Array; specPath: string; weightsPath: string }> {
+export async function readModelFiles(dir: string): Promise<ModelFiles> {
   // A save in another process may commit between our two reads; then read again (a few times).
   for (let attempt = 0; ; attempt++) {
     const r = await readOnce(dir);
@@ -211,12 +221,21 @@ export async function readModelFiles(dir: string): Promise<{ spec: unknown; weig
   }
 }
 
-async function readOnce(
-  dir: string,
-): Promise<{ spec: unknown; weights: Uint8Array; specPath: string; weightsPath: string; consistent: boolean }> {
+/** A file's bytes, or the error reading it. */
+type Read = { bytes: Uint8Array; error?: undefined } | { bytes?: undefined; error: NodeJS.ErrnoException };
+
+async function readOnce(dir: string): Promise<ModelFiles & { consistent: boolean }> {
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   const specPath = join(dir, MODEL_FILE);
+  const read = (path: string): Promise<Read> =>
+    fs.readFile(path).then(
+      (b) => ({ bytes: new Uint8Array(b) }),
+      (error: NodeJS.ErrnoException) => ({ error }),
+    );
+  // model.json and weights.bin are read at once (a directory at rest holds these two); the file
+  // model.json names is read after it only when weights.bin is not those weights.
+  const atRest = read(join(dir, WEIGHTS_FILE));
 
   let text: string;
   try {
@@ -251,23 +270,26 @@ async function readOnce(
   }
   // The checksum the weights must have: the one model.json names them by, else the spec's own.
   const expected = ref ? WEIGHTS_NAME.exec(ref)![1] : typeof s.weightsChecksum === 'string' ? s.weightsChecksum : undefined;
-
-  const candidates = ref ? [ref, WEIGHTS_FILE] : [WEIGHTS_FILE];
-  for (const name of candidates) {
-    const weightsPath = join(dir, name);
-    let buf: Uint8Array;
-    try {
-      buf = await fs.readFile(weightsPath);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ENOENT') continue;
-      throw new Error(`cannot read ${weightsPath}: ${err.message}`);
-    }
-    const weights = new Uint8Array(buf);
+  const found = (name: string, bytes: Uint8Array): ModelFiles & { consistent: boolean } => {
+    const sum = expected === undefined ? undefined : fnv1a(bytes);
     // weights.bin in place of the named file must be those weights (it is once a save has tidied
     // up); when not, a save may have committed between our reads, and the caller reads again.
-    const consistent = expected === undefined || fnv1a(weights) === expected;
-    return { spec, weights, specPath, weightsPath, consistent };
+    return { spec, weights: bytes, specPath, weightsPath: join(dir, name), weightsChecksum: sum, consistent: sum === expected };
+  };
+
+  const rest = await atRest;
+  if (rest.bytes) {
+    const r = found(WEIGHTS_FILE, rest.bytes);
+    if (r.consistent || !ref) return r;
+  } else if (rest.error.code !== 'ENOENT' && !ref) {
+    throw new Error(`cannot read ${join(dir, WEIGHTS_FILE)}: ${rest.error.message}`);
+  }
+  if (ref) {
+    const named = await read(join(dir, ref));
+    if (named.bytes) return found(ref, named.bytes);
+    if (named.error.code !== 'ENOENT') throw new Error(`cannot read ${join(dir, ref)}: ${named.error.message}`);
+    if (rest.bytes) return found(WEIGHTS_FILE, rest.bytes);
+    if (rest.error.code !== 'ENOENT') throw new Error(`cannot read ${join(dir, WEIGHTS_FILE)}: ${rest.error.message}`);
   }
   throw new Error(
     `incomplete model at ${dir}: ${ref ? `${ref} (or ${WEIGHTS_FILE})` : WEIGHTS_FILE} not found next to ${MODEL_FILE}; ` +

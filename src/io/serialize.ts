@@ -109,29 +109,33 @@ export function decodeJsonWeights(w: unknown, where: string): unknown {
 
 /**
  * The weights of a spec as float32 values: `paramCount` of them, matching the spec's checksum,
- * all finite. Throws naming what does not fit.
+ * all finite. Throws naming what does not fit. `checksum`: the FNV-1a of these bytes when the
+ * caller has computed it already (a store that checked the file's consistency); not computed
+ * twice. The result is one copy of the bytes (the caller's buffer may be anything, even a view of
+ * a heap that grows while the model is built).
  */
 export function decodeWeights(
   spec: ModelSpec,
   weights: ArrayBuffer | ArrayBufferView,
   paramCount: number,
   where = 'fromJSON',
+  checksum?: string,
 ): Float32Array {
   if (!(weights instanceof ArrayBuffer) && !ArrayBuffer.isView(weights)) {
     throw new Error(`${where}: the weights must be an ArrayBuffer or a typed array of little-endian float32, got ${typeof weights}.`);
   }
   const bytes =
-    weights instanceof ArrayBuffer ? weights : weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+    weights instanceof ArrayBuffer ? new Uint8Array(weights) : new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
   if (bytes.byteLength !== paramCount * 4) {
     throw new Error(
       `${where}: the weights have ${bytes.byteLength} bytes but the spec describes ${paramCount} parameters ` +
         `(${paramCount * 4} bytes): weights.bin does not belong to this model.json, or is truncated.`,
     );
   }
-  if (spec.weightsChecksum !== undefined && spec.weightsChecksum !== fnv1a(new Uint8Array(bytes))) {
+  if (spec.weightsChecksum !== undefined && spec.weightsChecksum !== (checksum ?? fnv1a(bytes))) {
     throw new Error(`${where}: the weights do not match the checksum in the spec: weights.bin belongs to another save, or is damaged.`);
   }
-  const flat = new Float32Array(bytes.slice(0));
+  const flat = new Float32Array(bytes.slice().buffer);
   // Three native scans (includes uses SameValueZero, so it finds NaN): a JS loop over every weight
   // runs in the interpreter at a cold start and was most of loadModel's time. Only a corrupt file
   // pays for the loop that finds the first bad index (v − v is NaN exactly for NaN and ±∞).

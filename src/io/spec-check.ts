@@ -20,7 +20,6 @@
 import { layerFromConfig, type Layer, type LayerConfig } from '../layers/index.js';
 import { activationNames, getActivation } from '../registries/activations.js';
 import { getInitializer } from '../registries/initializers.js';
-import { getLoss, lossNames } from '../registries/losses.js';
 import { shown } from '../validate.js';
 import { FORMAT, FORMAT_VERSION, type ModelSpec } from './serialize.js';
 import { ENGINE_TEXT } from '../validate.js';
@@ -53,8 +52,17 @@ export interface CheckedSpec {
   paramCount: number;
 }
 
-/** What the façade knows and io/ does not (train/ is io/'s sibling): the optimizers and metrics. */
+/**
+ * What the façade knows and io/ does not (train/ is io/'s sibling): the losses, optimizers and
+ * metrics of the saved compile settings. The architecture (format, layers, sizes, weight list) is
+ * always checked in full; `compile` only as far as these say — the inference entry
+ * (src/infer.ts) passes none of the registries: it checks the compile settings' structure and
+ * metric names only, since a model that never computes a loss or takes a step does not need the
+ * loss or optimizer registries (and a model compiled with a registered custom loss still serves).
+ */
 export interface SpecCheckOptions {
+  /** Checks `compile.loss` against the loss registry (throws "unknown loss …"); names lists them. */
+  loss?: { check: (name: string) => void; names: () => string[] };
   /** Checks `compile.optimizer` (throws with a message when it is not a valid config). */
   optimizer?: (config: { type: string; [k: string]: unknown }) => void;
   /** Metric names compile accepts. */
@@ -305,9 +313,10 @@ export function checkModelSpec(spec: unknown, where: string, options: SpecCheckO
 function checkCompile(c: Check, v: unknown, options: SpecCheckOptions): void {
   const o = c.object('compile', v, "{ loss: 'mse', optimizer: { type: 'sgd' }, metrics: [] }");
   c.keys('compile', o, COMPILE_KEYS);
-  if (typeof o.loss !== 'string') c.fail('compile.loss', `one of ${quoted(lossNames())}`, o.loss);
+  const losses = options.loss;
+  if (typeof o.loss !== 'string') c.fail('compile.loss', losses ? `one of ${quoted(losses.names())}` : 'a loss name', o.loss);
   const loss = o.loss;
-  c.wrap('compile.loss', () => getLoss(loss));
+  if (losses) c.wrap('compile.loss', () => losses.check(loss));
   const opt = c.object('compile.optimizer', o.optimizer, "{ type: 'sgd', learningRate: 0.01 }");
   if (typeof opt.type !== 'string') c.fail('compile.optimizer.type', 'an optimizer name such as sgd', opt.type);
   if (options.optimizer) {

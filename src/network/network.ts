@@ -13,11 +13,8 @@
  */
 import type { Backend } from '../kernels/backend.js';
 import type { Layer, ParamSpec } from '../layers/layer.js';
-import { getInitializer } from '../registries/initializers.js';
 import type { LossDef } from '../registries/losses.js';
 import type { Regularization } from '../registries/regularizers.js';
-import { toTargets, type Labels } from '../data/prepare.js';
-import { Rng } from '../random.js';
 import { freePlan, allocPlan, type Plan } from './plan.js';
 import { warmForTraining } from '../kernels/warmup.js';
 
@@ -66,10 +63,12 @@ export class Network {
   private disposed = false;
 
   /**
-   * Builds the layers for `inputUnits` inputs, allocates θ and ∇θ in be's heap and initialises θ
-   * from `seed` with each tensor's initializer — or, when `initialWeights` (θ flattened, as
-   * setFlatWeights takes it) is given, with those values: a loaded model skips drawing weights it
-   * would overwrite at once (≈ 100k draws for 784-128-10, most of a cold loadModel).
+   * Builds the layers for `inputUnits` inputs, allocates θ and ∇θ in be's heap and, when
+   * `initialWeights` (θ flattened, as setFlatWeights takes it) is given, sets θ to those values.
+   * Otherwise θ is the caller's to fill: `initWeights(net)` (network/init-weights.ts) draws it
+   * from `seed` with each tensor's initializer. Loaders never draw weights they would overwrite at
+   * once (≈ 100k draws for 784-128-10, most of a cold loadModel), and the initializers' math stays
+   * out of the inference entry.
    */
   constructor(
     readonly backend: Backend,
@@ -112,7 +111,6 @@ export class Network {
       l1: 0,
     }));
     if (initialWeights?.length === this.paramCount) this.setFlatWeights(initialWeights);
-    else this.initWeights();
   }
 
   get outputUnits(): number {
@@ -181,27 +179,6 @@ export class Network {
     const k = this.backend.k;
     for (const t of this.tensors) if (t.l1 !== 0 || t.l2 !== 0) s += k.l1l2_penalty_f32(t.param, t.size, t.l1, t.l2);
     return s;
-  }
-
-  /**
-   * Labels → target rows for this network's output and loss (hinge maps 0/1 labels to ∓1); with one
-   * output and a loss that fits values (meanSquaredError, quadratic), a flat array holds the targets.
-   */
-  targets(y: Labels, rows: number, what = 'y'): Float32Array {
-    const loss = this.loss;
-    const nout = this.outputUnits;
-    const t = toTargets(loss.prepareLabels ? loss.prepareLabels(y, nout) : y, rows, nout, what, loss.valueOutput !== undefined);
-    return loss.prepareTargets ? loss.prepareTargets(t, rows, nout) : t;
-  }
-
-  /** (Re-)initialises every tensor from `seed` with its layer's initializers. */
-  initWeights(seed = this.seed): void {
-    const rng = new Rng(seed);
-    for (const p of this.params) {
-      const values = new Float32Array(p.size);
-      getInitializer(p.spec.init).fill(values, p.spec.fanIn, p.spec.fanOut, rng);
-      this.backend.heap.writeF32(this.theta + 4 * p.offset, values);
-    }
   }
 
   /** Buffers for `rows`-row batches, cached by capacity and mode. */

@@ -13,6 +13,7 @@ import { trainingHealth, type TrainingHealthOptions } from './health.js';
 import { DivergenceWatch } from './watch.js';
 import { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
 import { evaluateRows } from '../network/batches.js';
+import { targetsFor } from '../network/targets.js';
 
 export { History, type BatchLogs, type Callbacks, type EpochLogs, type FitModel, type TrainContext } from './logs.js';
 
@@ -117,13 +118,13 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
   const nin = net.inputUnits;
   const nout = net.outputUnits;
   const X = toMatrix(x, nin, 'x');
-  const Y = net.targets(y, X.rows, 'y');
+  const Y = targetsFor(net, y, X.rows, 'y');
   let nTrain = X.rows;
   let val: { x: Float32Array; y: Float32Array; rows: number } | undefined;
   if (options.validationData) {
     const [vx, vy] = options.validationData;
     const VX = toMatrix(vx, nin, 'validationData x');
-    val = { x: VX.data, y: net.targets(vy, VX.rows, 'validationData y'), rows: VX.rows };
+    val = { x: VX.data, y: targetsFor(net, vy, VX.rows, 'validationData y'), rows: VX.rows };
   } else if (split > 0) {
     const nVal = Math.floor(X.rows * split);
     if (nVal < 1 || nVal >= X.rows) {

@@ -10,6 +10,7 @@
  */
 import { toMatrix, type Input, type Labels } from '../data/prepare.js';
 import type { Sequential } from '../sequential.js';
+import { targetsFor } from '../network/targets.js';
 import { earlyStopping } from '../train/callbacks.js';
 import { trainingHealth } from '../train/health.js';
 import { anyInteger, boolean, fail, fraction, knownKeys, oneOf, positiveInteger } from '../validate.js';
@@ -68,7 +69,7 @@ function packed(a: Float32Array, rows: number, cols: number, given: unknown, tra
 export function packData(model: Sequential, x: Input, y: Labels, transfer: boolean, what = ''): { x: PackedMatrix; y: PackedMatrix } {
   const net = model.network;
   const X = toMatrix(x, net.inputUnits, `${what}x`);
-  const Y = net.targets(y, X.rows, `${what}y`);
+  const Y = targetsFor(net, y, X.rows, `${what}y`);
   return { x: packed(X.data, X.rows, X.cols, x, transfer), y: packed(Y, X.rows, net.outputUnits, y, transfer) };
 }
 

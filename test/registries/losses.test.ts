@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { dense, sequential, type Sequential } from '../../src/index.js';
 import { allBackends } from '../helpers/conformance.js';
 import { check, hidden } from '../helpers/layer-gradients.js';
+import { targetsFor } from '../../src/network/targets.js';
 
 describe('gradient check: every loss', async () => {
   for (const [tag, backend] of await allBackends()) {
@@ -89,10 +90,10 @@ describe('hinge labels and accuracy', async () => {
       [0, 1],
       [1, 1],
     ];
-    expect(Array.from(m.network.targets([-1, 1, 1], 3))).toEqual([-1, 1, 1]);
-    expect(Array.from(m.network.targets([0, 1, 1], 3))).toEqual([-1, 1, 1]);
-    expect(Array.from(m.network.targets([[-1], [1], [0]], 3))).toEqual([-1, 1, -1]);
-    expect(() => m.network.targets([[0.5], [1], [0]], 3)).toThrow(/hinge: target 0.5 at row 0 is not a class/);
+    expect(Array.from(targetsFor(m.network, [-1, 1, 1], 3))).toEqual([-1, 1, 1]);
+    expect(Array.from(targetsFor(m.network, [0, 1, 1], 3))).toEqual([-1, 1, 1]);
+    expect(Array.from(targetsFor(m.network, [[-1], [1], [0]], 3))).toEqual([-1, 1, -1]);
+    expect(() => targetsFor(m.network, [[0.5], [1], [0]], 3)).toThrow(/hinge: target 0.5 at row 0 is not a class/);
     // Scores thresholded at 0: w = (1, −1), b = 0 → scores 1, −1, 0.
     m.setWeights([[1, -1], [0]]);
     expect(m.evaluate(x, [1, 0, 0]).accuracy).toBe(1);

@@ -53,8 +53,8 @@ async function save(path: string, artifacts: ModelArtifacts, options: SaveOption
 
 async function load(path: string): Promise<LoadedArtifacts> {
   const { readModelFiles } = await files(path);
-  const { spec, weights, specPath, weightsPath } = await readModelFiles(dir(path));
-  return { spec, weights, specWhere: specPath, weightsWhere: weightsPath };
+  const { spec, weights, specPath, weightsPath, weightsChecksum } = await readModelFiles(dir(path));
+  return { spec, weights, specWhere: specPath, weightsWhere: weightsPath, weightsChecksum };
 }
 
 export const directoryStore: ModelStore = { scheme: FILE_SCHEME, save, load };

@@ -38,6 +38,8 @@ export interface LoadedArtifacts {
   weights: Uint8Array;
   specWhere: string;
   weightsWhere: string;
+  /** FNV-1a of `weights` (8 hex digits) when the store computed it (so the loader does not again). */
+  weightsChecksum?: string;
 }
 
 /** Default of `SaveOptions.overwrite`: a save replaces the model already saved under the name. */

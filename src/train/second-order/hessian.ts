@@ -6,6 +6,7 @@
  */
 import { toMatrix, type Input, type Labels } from '../../data/prepare.js';
 import type { Network } from '../../network/network.js';
+import { targetsFor } from '../../network/targets.js';
 import { CurvatureEngine } from './curvature.js';
 import type { Rows } from './objective.js';
 import { checkMatrixSize, checkSupport, DEFAULT_MAX_PARAMS, integer } from './support.js';
@@ -93,7 +94,7 @@ function compiledNetwork(where: string, model: CompiledModel): Network {
 function withData<T>(where: string, model: Network, x: Input, y: Labels, exact: boolean, body: (e: CurvatureEngine, d: Rows) => T): T {
   checkSupport(where, model, model.loss, exact);
   const X = toMatrix(x, model.inputUnits, 'x');
-  const Y = model.targets(y, X.rows, 'y');
+  const Y = targetsFor(model, y, X.rows, 'y');
   const heap = model.backend.heap;
   const xp = heap.allocF32(X.data.length);
   const yp = heap.allocF32(Y.length);

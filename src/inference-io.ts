@@ -8,7 +8,7 @@
 import { checkModel, fromJsonArgs, reworded, type CheckedModel } from './io/checked-model.js';
 import type { LoadOptions, ModelTarget } from './io/stores/types.js';
 import { getBackend, type Backend } from './kernels/backend.js';
-import { Network } from './network/network.js';
+import { ForwardNetwork } from './network/forward.js';
 import { InferenceModel } from './inference-model.js';
 
 /** Metric names a saved model may list (as the main entry's compile accepts). */
@@ -24,7 +24,7 @@ export interface LoadModelOptions extends LoadOptions {
 function build(m: CheckedModel, backend: Backend | undefined, where: string): InferenceModel {
   try {
     const be = backend ?? getBackend();
-    return new InferenceModel(new Network(be, m.layers, m.spec.inputUnits, m.spec.seed, m.weights), m.spec.name);
+    return new InferenceModel(new ForwardNetwork(be, m.layers, m.spec.inputUnits, m.spec.seed, m.weights), m.spec.name);
   } catch (e) {
     throw reworded(e, where);
   }

@@ -1,8 +1,9 @@
 /**
  * `InferenceModel`: a loaded model that predicts and does nothing else — what `simdnn/infer`'s
  * `fromJSON` and `loadModel` return. It runs the same forward code as `Sequential` (the network
- * core and the layers: network/network.ts, network/batches.ts), over θ read from the file; it has
- * no loss, optimizer, trainer or initializer, so a bundle that only predicts does not carry them.
+ * core's forward half and the layers: network/forward.ts, network/batches.ts), over θ read from the
+ * file; it has no ∇θ, loss, optimizer, trainer or initializer, so a bundle that only predicts does
+ * not carry them (and the heap holds θ once, not θ and ∇θ).
  * To train a loaded model, load it with the main entry (`simdnn`), whose `fromJSON` returns a
  * `Sequential`.
  */
@@ -11,7 +12,7 @@ import { checkSample } from './data/sample.js';
 import type { Backend } from './kernels/backend.js';
 import type { LayerConfig } from './layers/layer.js';
 import { predictRows } from './network/batches.js';
-import type { Network } from './network/network.js';
+import type { ForwardNetwork } from './network/forward.js';
 
 /** Default rows per chunk of `predict` (as Sequential's). */
 export const DEFAULT_PREDICT_BATCH_SIZE = 256;
@@ -21,7 +22,7 @@ export class InferenceModel {
 
   /** @internal Built by the inference entry's `fromJSON` / `loadModel` from a checked file. */
   constructor(
-    private readonly net: Network,
+    private readonly net: ForwardNetwork,
     /** The model's name (from the file). */
     readonly name: string,
   ) {}
@@ -75,7 +76,7 @@ export class InferenceModel {
     this.disposed = true;
   }
 
-  private alive(): Network {
+  private alive(): ForwardNetwork {
     if (this.disposed) throw new Error('this model was disposed.');
     return this.net;
   }

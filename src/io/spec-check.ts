@@ -19,7 +19,7 @@
  */
 import { layerFromConfig, type Layer, type LayerConfig } from '../layers/index.js';
 import { activationNames, getActivation } from '../registries/activations.js';
-import { getInitializer } from '../registries/initializers.js';
+import { initializerSpec } from '../registries/initializer-names.js';
 import { shown } from '../validate.js';
 import { FORMAT, FORMAT_VERSION, type ModelSpec } from './serialize.js';
 import { ENGINE_TEXT } from '../validate.js';
@@ -152,7 +152,7 @@ class Check {
     const expected = "an initializer name such as 'glorotUniform' or { name: 'constant', value }";
     if (typeof v === 'string') {
       if (v === 'constant') this.fail(path, `${expected} (constant needs a value)`, v);
-      this.wrap(path, () => getInitializer(v));
+      this.wrap(path, () => initializerSpec(v));
       return;
     }
     if (!isObject(v)) this.fail(path, expected, v);
@@ -161,7 +161,7 @@ class Check {
     if (name === 'constant') this.finite(`${path}.value`, v.value);
     else {
       if (v.value !== undefined) this.error(`${path}.value is only allowed with name 'constant'.`);
-      if (name !== 'constant') this.wrap(`${path}.name`, () => getInitializer(name));
+      if (name !== 'constant') this.wrap(`${path}.name`, () => initializerSpec(name));
     }
   }
   regularization(path: string, v: unknown): void {

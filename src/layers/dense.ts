@@ -6,7 +6,7 @@
  *   ∂C/∂W = xᵀ·δ,   ∂C/∂b = Σ_rows δ,   ∂C/∂x = δ·Wᵀ.
  */
 import { getActivation, type ActivationDef, type ActivationName } from '../registries/activations.js';
-import { initializerSpec, type InitializerSpec } from '../registries/initializers.js';
+import { initializerSpec, type InitializerSpec } from '../registries/initializer-names.js';
 import { checkRegularization, type Regularization } from '../registries/regularizers.js';
 import type { Backend } from '../kernels/backend.js';
 import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';

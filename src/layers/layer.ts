@@ -4,7 +4,7 @@
  * knows which backend runs it and never allocates in forward/backward: buffers come from `alloc`,
  * which the model calls once per batch capacity.
  */
-import type { InitializerSpec } from '../registries/initializers.js';
+import type { InitializerSpec } from '../registries/initializer-names.js';
 import type { Backend } from '../kernels/backend.js';
 
 /** Serializable layer description; `type` selects the class in the layer registry. */

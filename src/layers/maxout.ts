@@ -11,7 +11,7 @@
  * A layer rather than an activation because it owns its k linear pieces: it replaces a dense layer
  * (`maxout({ units: 64, pieces: 2 })` where you would write `dense({ units: 64, activation })`).
  */
-import { initializerSpec, type InitializerSpec } from '../registries/initializers.js';
+import { initializerSpec, type InitializerSpec } from '../registries/initializer-names.js';
 import type { Backend } from '../kernels/backend.js';
 import { checkRegularization, type Regularization } from '../registries/regularizers.js';
 import { boolean, inputShape, positiveInteger, shown } from '../validate.js';

@@ -9,7 +9,7 @@
  * optimizer updates it, save/load carries it, and the activation registry stays stateless. Put it
  * after a linear dense layer: `dense({ units: 64 }), prelu()`. The slope is never weight-decayed.
  */
-import { initializerSpec, type InitializerSpec } from '../registries/initializers.js';
+import { initializerSpec, type InitializerSpec } from '../registries/initializer-names.js';
 import type { Backend } from '../kernels/backend.js';
 import { inputShape } from '../validate.js';
 import { Layer, type LayerBuffers, type LayerConfig, type ParamSpec } from './layer.js';

@@ -4,6 +4,7 @@
  * validation, and the outputs of predict. Dropout is off.
  */
 import { nonFiniteError } from '../data/prepare.js';
+import type { ForwardNetwork } from './forward.js';
 import type { Network } from './network.js';
 
 /**
@@ -46,7 +47,7 @@ export function evaluateRows(
  * leaves L2 between the copy and the GEMM's packing).
  */
 export function predictRows(
-  net: Network,
+  net: ForwardNetwork,
   x: Float32Array,
   rows: number,
   batchSize: number,

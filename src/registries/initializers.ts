@@ -3,6 +3,16 @@
  * Draws come from the model's seeded `Rng`, so the same seed gives the same weights everywhere.
  */
 import type { Rng } from '../random.js';
+import { addInitializerName, initializerName, type InitializerSpec } from './initializer-names.js';
+
+export {
+  constant,
+  initializerNames,
+  initializerSpec,
+  type ConstantOptions,
+  type InitializerConfig,
+  type InitializerSpec,
+} from './initializer-names.js';
 
 export type InitializerFn = (out: Float32Array, fanIn: number, fanOut: number, rng: Rng) => void;
 
@@ -10,32 +20,6 @@ export interface InitializerDef {
   readonly name: string;
   readonly fill: InitializerFn;
   readonly formula: string;
-}
-
-/**
- * An initializer with a parameter, as plain data (so layer configs stay JSON):
- * `{ name: 'constant', value: 0.25 }`, built by `constant({ value })`.
- */
-export interface InitializerConfig {
-  name: string;
-  value?: number;
-}
-
-/** What initializer options accept: a registry name ('heNormal', 'zeros', …) or a config. */
-export type InitializerSpec = string | InitializerConfig;
-
-export interface ConstantOptions {
-  /** The value every element gets. Required; a finite number. */
-  value: number;
-}
-
-/** Constant initializer: every element = value (e.g. biases of 0.1, a PReLU slope of 0.25). */
-export function constant(options: ConstantOptions): InitializerConfig {
-  const value = options?.value;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`constant: value must be a finite number, got ${String(value)}; e.g. constant({ value: 0.1 }).`);
-  }
-  return { name: 'constant', value };
 }
 
 function normal(std: number): InitializerFn {
@@ -72,50 +56,21 @@ const defs: InitializerDef[] = [
 
 const registry = new Map(defs.map((d) => [d.name, d]));
 
-/** Aliases accepted for convenience (Keras snake_case and common names). */
-const aliases: Record<string, string> = {
-  he_normal: 'heNormal',
-  he_uniform: 'heUniform',
-  glorot_normal: 'glorotNormal',
-  glorot_uniform: 'glorotUniform',
-  xavierNormal: 'glorotNormal',
-  xavierUniform: 'glorotUniform',
-  lecun_normal: 'lecunNormal',
-  normal: 'standardNormal',
-  randomNormal: 'standardNormal',
-  zero: 'zeros',
-};
-
 /**
  * Looks an initializer up by name or config. `constant` takes a value (`constant({ value })` or
- * `{ name: 'constant', value }`); every other name is parameterless.
+ * `{ name: 'constant', value }`); every other name is parameterless. Names and their errors:
+ * initializer-names.ts.
  */
 export function getInitializer(spec: InitializerSpec): InitializerDef {
-  if (spec !== null && typeof spec === 'object') {
-    if (spec.name === 'constant') {
-      const value = constant({ value: spec.value as number }).value!;
-      return { name: 'constant', formula: `${value}`, fill: (o) => o.fill(value) };
-    }
-    if (spec.value !== undefined) throw new Error(`initializer '${spec.name}' takes no value; only 'constant' does.`);
-    return getInitializer(spec.name);
+  const name = initializerName(spec);
+  if (name === 'constant') {
+    const value = (spec as { value: number }).value;
+    return { name: 'constant', formula: `${value}`, fill: (o) => o.fill(value) };
   }
-  const name = spec;
-  if (name === 'constant') throw new Error("initializer 'constant' needs a value: use constant({ value: 0.1 }).");
-  const d = registry.get((Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name);
-  if (!d) throw new Error(`unknown initializer '${name}'; use one of: ${[...registry.keys()].join(', ')}, constant({ value }).`);
-  return d;
-}
-
-/** The canonical, JSON-able form of an initializer option (registry name, or config for constant). */
-export function initializerSpec(spec: InitializerSpec): InitializerSpec {
-  const d = getInitializer(spec);
-  return d.name === 'constant' ? { name: 'constant', value: (spec as InitializerConfig).value! } : d.name;
+  return registry.get(name)!;
 }
 
 export function registerInitializer(def: InitializerDef): void {
   registry.set(def.name, def);
-}
-
-export function initializerNames(): string[] {
-  return [...registry.keys(), 'constant'];
+  addInitializerName(def.name);
 }

@@ -1,7 +1,8 @@
 /**
  * Node consumers of the packed tarball: `import 'simdnn'`, `require('simdnn')` and `'simdnn/node'`
  * resolve to the Node build (the "node" export condition), find the .wasm next to it, and have the
- * file functions (readCsv here) that the browser build refuses.
+ * file functions (readCsv here) that the browser build refuses; `'simdnn/infer'` (import and
+ * require) loads a model directory saved by the main entry and predicts as it does.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,36 @@ describe('Node consumers of the packed tarball', () => {
       writeFileSync(join(project.dir, file), code);
       const { stdout } = await run(process.execPath, [file], { cwd: project.dir, timeout: 120_000 });
       expect(JSON.parse(stdout.trim())).toEqual({ name: 'wasm', shape: [2, 2], classes: ['x', 'y'], same: true });
+    }, 180_000);
+  }
+
+  const inferCases: [string, string, string][] = [
+    [
+      'import',
+      'infer.mjs',
+      "import { init as initMain, sequential, dense } from 'simdnn';\nimport { init, loadModel, InferenceModel } from 'simdnn/infer';\n" +
+        'await initMain();\n' +
+        "const m = sequential([dense({ units: 5, activation: 'tanh', inputShape: [3] }), dense({ units: 2, activation: 'softmax' })]);\n" +
+        "m.compile({ loss: 'categoricalCrossentropy' });\nawait m.save('saved-esm');\n" +
+        "const b = await init();\nconst lean = await loadModel('saved-esm');\nconst x = [0.5, -1, 2];\n" +
+        'console.log(JSON.stringify({ name: b.name, lean: lean instanceof InferenceModel, same: String(lean.predictOne(x)) === String(m.predictOne(x)) }));\n',
+    ],
+    [
+      'require',
+      'infer.cjs',
+      "const main = require('simdnn');\nconst { init, loadModel, InferenceModel } = require('simdnn/infer');\n" +
+        '(async () => {\n  await main.init();\n' +
+        "  const m = main.sequential([main.dense({ units: 5, activation: 'tanh', inputShape: [3] }), main.dense({ units: 2, activation: 'softmax' })]);\n" +
+        "  m.compile({ loss: 'categoricalCrossentropy' });\n  await m.save('saved-cjs');\n" +
+        "  const b = await init();\n  const lean = await loadModel('saved-cjs');\n  const x = [0.5, -1, 2];\n" +
+        '  console.log(JSON.stringify({ name: b.name, lean: lean instanceof InferenceModel, same: String(lean.predictOne(x)) === String(m.predictOne(x)) }));\n})();\n',
+    ],
+  ];
+  for (const [how, file, code] of inferCases) {
+    it(`${how} 'simdnn/infer': the Node build loads a saved model directory and predicts as the main entry`, async () => {
+      writeFileSync(join(project.dir, file), code);
+      const { stdout } = await run(process.execPath, [file], { cwd: project.dir, timeout: 120_000 });
+      expect(JSON.parse(stdout.trim())).toEqual({ name: 'wasm', lean: true, same: true });
     }, 180_000);
   }
 });

@@ -80,6 +80,7 @@ export default defineConfig([
     // Node ESM (chunks node-*) with node.d.ts; simdnn/infer's Node build infer-node.js beside it.
     ...shared,
     entry: { node: 'src/index.ts', 'infer-node': 'src/infer.ts' },
+    minify: true,
     format: ['esm'],
     splitting: true,
     dts: true,

@@ -5,10 +5,12 @@
  * simdnn child also reports its own phases (performance.now() is measured from its process start):
  * boot (Node itself, until the script runs), import of the bundle (dist/index.js), init (read +
  * compile the .wasm, warm-up), loadModel (read + check + build 784-128-10), the first predictOne.
- * The bundle is dist/node.js, what `import 'simdnn'` resolves to in Node.
+ * The bundle is dist/node.js, what `import 'simdnn'` resolves to in Node; the inference entry's
+ * contender imports dist/infer-node.js (`import 'simdnn/infer'` in Node).
  *
  * Contenders: the default init (warmUp 'inference'), warmUp 'none' and warmUp 'all' (the pre-0.2
- * behaviour), and a child that only imports the bundle (the import cost alone). Runs are
+ * behaviour), the same default path through `simdnn/infer` (init + loadModel → InferenceModel),
+ * and children that only import a bundle (the import cost alone). Runs are
  * interleaved (bare, then each contender, N rounds) so that machine noise spreads over all alike;
  * the table quotes medians and the gap to bare node. Needs `npm run build` (dist/).
  */
@@ -22,14 +24,18 @@ import { fmt, mdTable, median, now, quantile } from './stats.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** What `import 'simdnn'` resolves to in Node (package.json exports, condition `node`). */
 const DIST = join(HERE, '..', 'dist', 'node.js');
+/** What `import 'simdnn/infer'` resolves to in Node. */
+const DIST_INFER = join(HERE, '..', 'dist', 'infer-node.js');
 
 /** Default number of interleaved rounds (each: one process per contender). */
 export const DEFAULT_COLD_START_RUNS = 15;
 
-type Contender = 'bare' | 'import' | 'default' | 'none' | 'all';
+type Contender = 'bare' | 'import' | 'default' | 'none' | 'all' | 'inferImport' | 'infer';
 const LABEL: Record<Contender, string> = {
   bare: "node -e '' (floor)",
   import: 'import simdnn only',
+  inferImport: "import 'simdnn/infer' only",
+  infer: 'simdnn/infer: import + init() + loadModel + predictOne',
   default: 'simdnn: import + init() + loadModel + predictOne',
   none: "… with init({ warmUp: 'none' })",
   all: "… with init({ warmUp: 'all' })",
@@ -44,8 +50,8 @@ interface Phases {
 }
 
 /** The child program: phases as JSON on stdout. `warm` is the warmUp option or '' for the default. */
-function childSource(modelDir: string, warm: string, importOnly: boolean): string {
-  const url = pathToFileURL(DIST).href;
+function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST): string {
+  const url = pathToFileURL(bundle).href;
   const initArg = warm ? `{ warmUp: '${warm}' }` : '';
   return `const t0 = performance.now();
 const lib = await import(${JSON.stringify(url)});
@@ -91,7 +97,7 @@ export async function benchColdStart(
 ): Promise<{ markdown: string; medians: Record<Contender, number> }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const runs = opts.runs ?? DEFAULT_COLD_START_RUNS;
-  if (!existsSync(DIST)) throw new Error(`cold-start needs the bundle: ${DIST} is missing (npm run build).`);
+  for (const f of [DIST, DIST_INFER]) if (!existsSync(f)) throw new Error(`cold-start needs the bundle: ${f} is missing (npm run build).`);
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-cold-'));
   try {
     saveModelIn(dir);
@@ -101,15 +107,17 @@ export async function benchColdStart(
       default: childSource(modelDir, '', false),
       none: childSource(modelDir, 'none', false),
       all: childSource(modelDir, 'all', false),
+      inferImport: childSource(modelDir, '', true, DIST_INFER),
+      infer: childSource(modelDir, '', false, DIST_INFER),
     };
     const files = {} as Record<Exclude<Contender, 'bare'>, string>;
     for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {
       files[c] = join(dir, `${c}.mjs`);
       writeFileSync(files[c], src);
     }
-    const order: Contender[] = ['bare', 'import', 'default', 'none', 'all'];
-    const wall: Record<Contender, number[]> = { bare: [], import: [], default: [], none: [], all: [] };
-    const phases: Record<Contender, Phases[]> = { bare: [], import: [], default: [], none: [], all: [] };
+    const order: Contender[] = ['bare', 'import', 'default', 'none', 'all', 'inferImport', 'infer'];
+    const wall = Object.fromEntries(order.map((c) => [c, [] as number[]])) as Record<Contender, number[]>;
+    const phases = Object.fromEntries(order.map((c) => [c, [] as Phases[]])) as Record<Contender, Phases[]>;
     // One untimed round: the OS page cache holds node, the bundle and the model afterwards.
     for (const c of order) runOnce(c === 'bare' ? ['-e', ''] : [files[c]]);
     for (let r = 0; r < runs; r++) {
@@ -148,7 +156,8 @@ export async function benchColdStart(
       '',
       `${runs} interleaved rounds of fresh processes (spawn to exit, wall clock), after one untimed round; phases are ` +
         'the children’s own medians in ms (boot = process start until the script runs). Model: 784-128-10 saved with ' +
-        "`saveModel`, loaded with `loadModel`; bundle: dist/node.js (Node’s `import 'simdnn'`).",
+        "`saveModel`, loaded with `loadModel`; bundles: dist/node.js (Node’s `import 'simdnn'`) and dist/infer-node.js " +
+        "(Node’s `import 'simdnn/infer'`).",
     ].join('\n');
     return { markdown, medians };
   } finally {

@@ -6,6 +6,7 @@
  * model compiled with a registered custom loss or optimizer must still load for serving.
  */
 import { checkModel, fromJsonArgs, reworded, type CheckedModel } from './io/checked-model.js';
+import { loadArtifacts } from './io/stores/loader.js';
 import type { LoadOptions, ModelTarget } from './io/stores/types.js';
 import { getBackend, type Backend } from './kernels/backend.js';
 import { ForwardNetwork } from './network/forward.js';
@@ -46,9 +47,8 @@ export function fromJSON(a: unknown, b?: unknown, c?: { backend?: Backend }): In
  */
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<InferenceModel> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
-  const { loadArtifacts } = await import('./io/stores/index.js');
   const a = await loadArtifacts(target, storeOptions);
   const specWhere = `loadModel: ${a.specWhere}`;
-  const checked = checkModel(a.spec, a.weights, specWhere, `loadModel: ${a.weightsWhere}`, { metrics: METRICS }, a.weightsChecksum);
+  const checked = checkModel(a.spec, a.weights, specWhere, `loadModel: ${a.weightsWhere}`, { metrics: METRICS }, a.weightsChecksum, true);
   return build(checked, backend, specWhere);
 }

@@ -15,6 +15,7 @@ import { onnxToLayers } from './io/onnx/import.js';
 import { checkModel, fromJsonArgs, reworded } from './io/checked-model.js';
 import type { SpecCheckOptions } from './io/spec-check.js';
 import type { LoadOptions, ModelTarget, SaveOptions } from './io/stores/index.js';
+import { loadArtifacts } from './io/stores/loader.js';
 import { getLoss, lossNames } from './registries/losses.js';
 import type { Backend } from './kernels/backend.js';
 import type { Layer } from './layers/layer.js';
@@ -70,6 +71,7 @@ function rebuild(
   specWhere: string,
   weightsWhere: string,
   checksum?: string,
+  owned = false,
 ): Sequential {
   // 1. Everything that needs no heap: the spec, the optimizer config, the weight bytes.
   let optimizer: Optimizer | EpochTrainer | undefined;
@@ -85,6 +87,7 @@ function rebuild(
       },
     },
     checksum,
+    owned,
   );
   const s = checked.spec;
   const c = s.compile;
@@ -99,7 +102,8 @@ function rebuild(
       metrics: (c?.metrics ?? []) as Metric[],
       regularization: c?.regularization,
     },
-    (m) => m.setFlatWeights(flat),
+    // θ is built from flat (initialWeights): nothing to set again.
+    () => undefined,
     (e) => reworded(e, specWhere),
     flat,
   );
@@ -123,9 +127,8 @@ export interface LoadModelOptions extends LoadOptions {
  */
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<Sequential> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
-  const { loadArtifacts } = await import('./io/stores/index.js');
   const { spec, weights, specWhere, weightsWhere, weightsChecksum } = await loadArtifacts(target, storeOptions);
-  return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`, weightsChecksum);
+  return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`, weightsChecksum, true);
 }
 
 /**

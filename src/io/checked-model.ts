@@ -23,7 +23,8 @@ export const reworded = (e: unknown, where: string): Error => userError(e, where
 /**
  * Checks `spec` and decodes `weights` against it; every error names `specWhere` (or `weightsWhere`
  * for the bytes). `checksum`: the FNV-1a of `weights` when the store has computed it already (it
- * is then not computed again).
+ * is then not computed again). `owned`: the bytes were read by a store for this load alone (the
+ * weights may be a view of them).
  */
 export function checkModel(
   spec: unknown,
@@ -32,10 +33,11 @@ export function checkModel(
   weightsWhere: string,
   options: SpecCheckOptions,
   checksum?: string,
+  owned = false,
 ): CheckedModel {
   try {
     const checked = checkModelSpec(spec, specWhere, options);
-    const flat = decodeWeights(checked.spec, weights, checked.paramCount, weightsWhere, checksum);
+    const flat = decodeWeights(checked.spec, weights, checked.paramCount, weightsWhere, checksum, owned);
     return { spec: checked.spec, layers: checked.layers, weights: flat };
   } catch (e) {
     throw reworded(e, specWhere);

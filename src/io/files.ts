@@ -1,7 +1,7 @@
 /**
  * The on-disk model directory: `model.json` (the spec, pretty-printed) and its weights (raw bytes).
- * Node only — the model's save/load import this module dynamically so browser bundles never pull
- * in `node:fs`.
+ * Node only: the browser builds swap this module for files.browser.ts (tsup.config.ts), so its
+ * static `node:` imports never reach them.
  *
  * One rename commits a save. The weights go first, under a name of their own content
  * (`weights-<fnv1a>.bin`, written to a temporary, fsynced, renamed); model.json, which names that
@@ -22,7 +22,9 @@
  * directory from several processes at once is not supported (the last commit wins, and one
  * process's clean-up may remove another's uncommitted weights).
  */
+import * as nodeFs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import * as nodePath from 'node:path';
 import { fnv1a } from './serialize.js';
 
 export const MODEL_FILE = 'model.json';
@@ -38,7 +40,7 @@ export const weightsName = (sum: string): string => `weights-${sum}.bin`;
 
 /** The temporary name used for `file` in `dir` by this process. */
 export async function tmpPath(dir: string, file: string): Promise<string> {
-  const { join } = await import('node:path');
+  const { join } = nodePath;
   return join(dir, `${TMP_PREFIX}-${process.pid}-${file}`);
 }
 
@@ -52,7 +54,7 @@ const queues = new Map<string, Promise<unknown>>();
  * with nothing written.
  */
 export async function writeModelFiles(dir: string, spec: object, weights: Uint8Array): Promise<void> {
-  const { resolve } = await import('node:path');
+  const { resolve } = nodePath;
   const key = resolve(dir);
   const prev = queues.get(key) ?? Promise.resolve();
   const run = prev.catch(() => undefined).then(() => writeNow(dir, spec, weights));
@@ -77,8 +79,8 @@ function alive(pid: number): boolean {
 
 /** The weights file the model.json in `dir` names, if any (undefined when unreadable). */
 async function referencedWeights(dir: string): Promise<string | undefined> {
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const fs = nodeFs;
+  const { join } = nodePath;
   try {
     const spec = JSON.parse(await fs.readFile(join(dir, MODEL_FILE), 'utf8')) as { weightsFile?: unknown };
     return typeof spec?.weightsFile === 'string' && WEIGHTS_NAME.test(spec.weightsFile) ? spec.weightsFile : undefined;
@@ -93,8 +95,8 @@ async function referencedWeights(dir: string): Promise<string | undefined> {
  * `weights-*.bin` files the current model.json does not name. Best effort: errors are ignored.
  */
 async function removeLeftovers(dir: string, keep: string | undefined): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const fs = nodeFs;
+  const { join } = nodePath;
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   const own = [`${TMP_PREFIX}-${process.pid}-${MODEL_FILE}`, `${TMP_PREFIX}-${process.pid}-${WEIGHTS_FILE}`];
   for (const name of names) {
@@ -110,7 +112,7 @@ async function removeLeftovers(dir: string, keep: string | undefined): Promise<v
 
 /** fsync of a directory, so renames in it are durable (best effort: not every platform can). */
 async function syncDir(dir: string): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = nodeFs;
   try {
     const d = await fs.open(dir, 'r');
     try {
@@ -125,7 +127,7 @@ async function syncDir(dir: string): Promise<void> {
 
 /** Writes `data` to `path` (created or truncated) and fsyncs it. */
 async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = nodeFs;
   let fh: FileHandle | undefined;
   try {
     fh = await fs.open(path, 'w');
@@ -152,8 +154,8 @@ async function writeNow(dir: string, spec: object, weights: Uint8Array): Promise
     throw new Error(`cannot save model to ${dir}: the spec is not serialisable as JSON: ${(e as Error).message}`);
   }
 
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const fs = nodeFs;
+  const { join } = nodePath;
   const specPath = join(dir, MODEL_FILE);
   try {
     await fs.mkdir(dir, { recursive: true });
@@ -225,12 +227,13 @@ export async function readModelFiles(dir: string): Promise<ModelFiles> {
 type Read = { bytes: Uint8Array; error?: undefined } | { bytes?: undefined; error: NodeJS.ErrnoException };
 
 async function readOnce(dir: string): Promise<ModelFiles & { consistent: boolean }> {
-  const fs = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const fs = nodeFs;
+  const { join } = nodePath;
   const specPath = join(dir, MODEL_FILE);
   const read = (path: string): Promise<Read> =>
     fs.readFile(path).then(
-      (b) => ({ bytes: new Uint8Array(b) }),
+      // A file's own buffer (not a pooled slice) is taken as it is: no copy of the weights.
+      (b) => ({ bytes: b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer) : new Uint8Array(b) }),
       (error: NodeJS.ErrnoException) => ({ error }),
     );
   // model.json and weights.bin are read at once (a directory at rest holds these two); the file
@@ -302,8 +305,8 @@ async function readOnce(dir: string): Promise<ModelFiles & { consistent: boolean
  * small sidecar files next to a model, e.g. the CLI's dataset.json.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname, basename } = await import('node:path');
+  const fs = nodeFs;
+  const { dirname, basename } = nodePath;
   const tmp = await tmpPath(dirname(path), basename(path));
   let fh: FileHandle | undefined;
   try {
@@ -323,7 +326,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /** Parses a JSON file, or returns undefined when it does not exist. Corrupt files are an error. */
 export async function readJsonIfExists(path: string): Promise<unknown> {
-  const fs = await import('node:fs/promises');
+  const fs = nodeFs;
   let text: string;
   try {
     text = await fs.readFile(path, 'utf8');

@@ -4,6 +4,7 @@
  * of the spec's `weights` list. The same pair is what `save` writes as model.json + weights.bin.
  */
 import type { LayerConfig } from '../layers/layer.js';
+import { fnv1a } from './fnv1a.js';
 
 export const FORMAT = 'simdnn-model';
 export const FORMAT_VERSION = 1;
@@ -32,12 +33,7 @@ export interface ModelSpec {
   weightsFile?: string;
 }
 
-/** 32-bit FNV-1a over bytes, as 8 hex digits. */
-export function fnv1a(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
+export { fnv1a };
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -111,8 +107,9 @@ export function decodeJsonWeights(w: unknown, where: string): unknown {
  * The weights of a spec as float32 values: `paramCount` of them, matching the spec's checksum,
  * all finite. Throws naming what does not fit. `checksum`: the FNV-1a of these bytes when the
  * caller has computed it already (a store that checked the file's consistency); not computed
- * twice. The result is one copy of the bytes (the caller's buffer may be anything, even a view of
- * a heap that grows while the model is built).
+ * twice. The result is a copy of the bytes (the caller's buffer may be anything, even a view of a
+ * heap that grows while the model is built) — or, when the bytes are `owned` (read by a store,
+ * seen by nobody else) and 4-byte aligned, a view of them: the weights are copied once, into θ.
  */
 export function decodeWeights(
   spec: ModelSpec,
@@ -120,6 +117,7 @@ export function decodeWeights(
   paramCount: number,
   where = 'fromJSON',
   checksum?: string,
+  owned = false,
 ): Float32Array {
   if (!(weights instanceof ArrayBuffer) && !ArrayBuffer.isView(weights)) {
     throw new Error(`${where}: the weights must be an ArrayBuffer or a typed array of little-endian float32, got ${typeof weights}.`);
@@ -135,7 +133,10 @@ export function decodeWeights(
   if (spec.weightsChecksum !== undefined && spec.weightsChecksum !== (checksum ?? fnv1a(bytes))) {
     throw new Error(`${where}: the weights do not match the checksum in the spec: weights.bin belongs to another save, or is damaged.`);
   }
-  const flat = new Float32Array(bytes.slice().buffer);
+  const flat =
+    owned && bytes.byteOffset % 4 === 0
+      ? new Float32Array(bytes.buffer, bytes.byteOffset, paramCount)
+      : new Float32Array(bytes.slice().buffer);
   // Three native scans (includes uses SameValueZero, so it finds NaN): a JS loop over every weight
   // runs in the interpreter at a cold start and was most of loadModel's time. Only a corrupt file
   // pays for the loop that finds the first bad index (v − v is NaN exactly for NaN and ±∞).

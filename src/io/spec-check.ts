@@ -170,6 +170,13 @@ class Check {
     if (r.l1 !== undefined) this.finite(`${path}.l1`, r.l1, 0);
     if (r.l2 !== undefined) this.finite(`${path}.l2`, r.l2, 0);
   }
+  /** `<subject> <n> parameters<more> (… for θ and ∇θ), more than MAX_PARAMS …: too large to load.` */
+  tooLarge(subject: string, n: number, more: string): never {
+    this.error(
+      `${subject} ${n} parameters${more} (${formatBytes(n * 8)} for θ and ∇θ), more than MAX_PARAMS = ${MAX_PARAMS} ` +
+        `(${formatBytes(MAX_PARAMS * 8)}): the file is damaged or the model is too large to load.`,
+    );
+  }
   inputShape(path: string, v: unknown): number[] {
     if (!Array.isArray(v) || v.length !== 1) this.fail(path, `[features] with an integer in [1, ${MAX_UNITS}]`, v);
     this.units(`${path}[0]`, v[0]);
@@ -261,13 +268,7 @@ export function checkModelSpec(spec: unknown, where: string, options: SpecCheckO
     const cols = schema ? (l.type === 'maxout' ? out * (l.pieces as number) : l.type === 'prelu' || l.type === 'dropout' ? 0 : out) : 0;
     if (cols > MAX_UNITS) c.error(`${path} is ${cols} columns wide (units × pieces), more than MAX_UNITS = ${MAX_UNITS}.`);
     const layerParams = l.type === 'prelu' ? width : cols * width + (l.useBias === true ? cols : 0);
-    if (paramCount + layerParams > MAX_PARAMS) {
-      const total = paramCount + layerParams;
-      c.error(
-        `${path} brings the model to ${total} parameters or more (${formatBytes(total * 8)} for θ and ∇θ), ` +
-          `more than MAX_PARAMS = ${MAX_PARAMS} (${formatBytes(MAX_PARAMS * 8)}): the file is damaged or the model is too large to load.`,
-      );
-    }
+    if (paramCount + layerParams > MAX_PARAMS) c.tooLarge(`${path} brings the model to`, paramCount + layerParams, ' or more');
     const cfg = (i === 0 ? { ...l, inputShape: [inputUnits] } : l) as LayerConfig;
     const layer = c.wrap(schema ? path : `${path}.type`, () => layerFromConfig(cfg));
     const specs = c.wrap(path, () => layer.build(width, { index: i, seed: spec.seed as number }));
@@ -275,12 +276,7 @@ export function checkModelSpec(spec: unknown, where: string, options: SpecCheckO
       implied.push({ layer: i, name: p.name, shape: p.shape });
       paramCount += p.shape.reduce((a, b) => a * b, 1);
     }
-    if (paramCount > MAX_PARAMS) {
-      c.error(
-        `the layers declare ${paramCount} parameters (${formatBytes(paramCount * 8)} for θ and ∇θ), ` +
-          `more than MAX_PARAMS = ${MAX_PARAMS} (${formatBytes(MAX_PARAMS * 8)}): the file is damaged or the model is too large to load.`,
-      );
-    }
+    if (paramCount > MAX_PARAMS) c.tooLarge('the layers declare', paramCount, '');
     if (!Number.isInteger(layer.outUnits) || layer.outUnits < 1 || layer.outUnits > MAX_UNITS) {
       c.error(`${path} gives ${shown(layer.outUnits)} outputs; expected an integer in [1, ${MAX_UNITS}].`);
     }

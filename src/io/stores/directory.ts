@@ -1,8 +1,10 @@
 /**
  * Plain paths and `file://` URLs: a model directory (model.json + weights.bin) in Node, written
- * and read by io/files.ts with its one-rename commit. That module is imported only when a
- * directory is used, so browser bundles never load `node:fs` through here.
+ * and read by io/files.ts with its one-rename commit. That module imports `node:fs` only when a
+ * directory is used (and the browser build swaps it for files.browser.ts), so it comes with this
+ * store's chunk: one module to load, not two, at a cold loadModel.
  */
+import * as fileIo from '../files.js';
 import type { LoadedArtifacts, ModelArtifacts, ModelStore, SaveOptions } from './types.js';
 
 export const FILE_SCHEME = 'file://';
@@ -38,9 +40,9 @@ function noNode(path: string): Error {
   );
 }
 
-async function files(path: string): Promise<typeof import('../files.js')> {
+async function files(path: string): Promise<typeof fileIo> {
   if (typeof process === 'undefined' || !process.versions?.node) throw noNode(path);
-  return import('../files.js');
+  return fileIo;
 }
 
 async function save(path: string, artifacts: ModelArtifacts, options: SaveOptions): Promise<void> {

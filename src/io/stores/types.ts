@@ -35,6 +35,7 @@ export interface ModelArtifacts {
 /** Artifacts as a store gives them back, unchecked, with where each came from (for messages). */
 export interface LoadedArtifacts {
   spec: unknown;
+  /** The weight bytes, read for this load alone (the loader may keep a view of them). */
   weights: Uint8Array;
   specWhere: string;
   weightsWhere: string;

@@ -8,11 +8,13 @@ import { defineConfig, type Options } from 'tsup';
  * - Node (`"node"` condition, and `simdnn/node`): dist/node.js + dist/node.cjs, everything,
  *   including file I/O (save/load to directories, readCsv, readIdx, loadMnist).
  * - Browser-safe (`"default"`: browsers, web workers, workerd, Deno for the web): dist/index.js.
- * - The inference entry `simdnn/infer` (src/infer.ts: init, fromJSON, loadModel, InferenceModel):
- *   dist/infer.js (browser-safe, sharing chunks with index.js), dist/infer-node.js and .cjs (Node).
  *   Every module `X.ts` that has a twin `X.browser.ts` is replaced by the twin (small stubs that
  *   throw "… needs Node; in a browser use …"), and any `node:` import that is still reachable fails
  *   the build.
+ * - The inference entry `simdnn/infer` (src/infer.ts: init, fromJSON, loadModel, InferenceModel):
+ *   dist/infer.js (browser-safe, sharing chunks with index.js), dist/infer-node.js (sharing chunks
+ *   with node.js, so that one process that imports both has one copy of each module) and
+ *   dist/infer-node.cjs.
  * ESM builds split chunks so that code loaded with `await import()` (training, file I/O) stays out
  * of the first download. The CLI (bin: dist/cli.js) is a Node build of its own.
  */
@@ -80,6 +82,9 @@ export default defineConfig([
     // Node ESM (chunks node-*) with node.d.ts; simdnn/infer's Node build infer-node.js beside it.
     ...shared,
     entry: { node: 'src/index.ts', 'infer-node': 'src/infer.ts' },
+    // Minified: a cold start compiles every module it imports, and less text compiles faster
+    // (import of dist/infer-node.js ≈ 11 → 9.5 ms, dist/node.js ≈ 40 → 25 ms on the busy 2-core
+    // machine). The source maps keep stack traces readable (node --enable-source-maps).
     minify: true,
     format: ['esm'],
     splitting: true,

@@ -17,17 +17,24 @@ import { DEFAULT_WARM_UP, WARM_UP_LEVELS, warmUp } from './warmup.js';
 export type { Backend, InitOptions, SimdLevel, WarmUp, WasmSource } from './types.js';
 import type { Backend, InitOptions } from './types.js';
 
-let current: Backend | undefined;
+/**
+ * The default backend lives in one slot per realm, shared by every copy of this module: the CJS
+ * builds of `simdnn` and `simdnn/infer` are separate bundles, and `init()` from one must serve
+ * `loadModel` from the other.
+ */
+const SLOT = Symbol.for('simdnn.defaultBackend');
+const shared = globalThis as { [SLOT]?: Backend };
 
 /** The backend chosen by the last `init()`. Throws if `init()` has not finished yet. */
 export function getBackend(): Backend {
+  const current = shared[SLOT];
   if (!current) throw new Error('simdnn is not initialised: call `await init()` once before building models.');
   return current;
 }
 
 /** Makes `b` the default backend for models compiled afterwards. */
 export function setBackend(b: Backend): void {
-  current = b;
+  shared[SLOT] = b;
 }
 
 /**
@@ -71,7 +78,7 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     b = await loadWasm(options, simd, threads);
   }
   warmUp(b, level);
-  current = b;
+  setBackend(b);
   return b;
 }
 

@@ -9,10 +9,11 @@
  *
  * The same model files and targets as the main entry (`simdnn`), the same checks and errors, the
  * same forward code; `fromJSON` / `loadModel` return an `InferenceModel` (predict, predictOne)
- * instead of a `Sequential`.
+ * instead of a `Sequential`. `init` is the main entry's, except that by default it warms up no
+ * kernel: each loaded model runs its own forward pass once instead (inference-io.ts).
  */
+export { init } from './inference-io.js';
 export {
-  init,
   getBackend,
   setBackend,
   type Backend,

@@ -8,7 +8,7 @@
 import { checkModel, fromJsonArgs, reworded, type CheckedModel } from './io/checked-model.js';
 import { loadArtifacts } from './io/stores/loader.js';
 import type { LoadOptions, ModelTarget } from './io/stores/types.js';
-import { getBackend, type Backend } from './kernels/backend.js';
+import { getBackend, init as initBackend, type Backend, type InitOptions } from './kernels/backend.js';
 import { ForwardNetwork } from './network/forward.js';
 import { InferenceModel } from './inference-model.js';
 
@@ -21,12 +21,34 @@ export interface LoadModelOptions extends LoadOptions {
   backend?: Backend;
 }
 
+/** Backends made by this entry's `init()` with the default warm-up: each model warms its own path. */
+const warmPerModel = new WeakSet<Backend>();
+
+/**
+ * As the main entry's `init` (see InitOptions), with another default warm-up: none at init, and
+ * each model built on this backend runs its forward pass once on zeros (a one-row predictOne
+ * through exactly its own kernels) — what its first prediction needs, and nothing else. The
+ * default 'inference' warm-up of the main entry runs every forward kernel 20 times, a few ms that
+ * a process which loads one model and predicts pays before its first answer. An explicit
+ * `warmUp` is honoured as in the main entry.
+ */
+export async function init(options: InitOptions = {}): Promise<Backend> {
+  const plain = options !== null && typeof options === 'object';
+  const b = await initBackend(plain ? { ...options, warmUp: options.warmUp ?? 'none' } : options);
+  if (plain && options.warmUp === undefined) warmPerModel.add(b);
+  return b;
+}
+
 /** Allocates θ for a checked model (the one place it meets the heap) and sets the file's weights. */
 function build(m: CheckedModel, backend: Backend | undefined, where: string): InferenceModel {
+  let net: ForwardNetwork | undefined;
   try {
     const be = backend ?? getBackend();
-    return new InferenceModel(new ForwardNetwork(be, m.layers, m.spec.inputUnits, m.spec.seed, m.weights), m.spec.name);
+    net = new ForwardNetwork(be, m.layers, m.spec.inputUnits, m.spec.seed, m.weights);
+    if (warmPerModel.has(be)) net.predictOne(new Float32Array(net.inputUnits), new Float32Array(net.outputUnits));
+    return new InferenceModel(net, m.spec.name);
   } catch (e) {
+    net?.dispose();
     throw reworded(e, where);
   }
 }

@@ -22,7 +22,7 @@ import type { Backend, InitOptions } from './types.js';
  * builds of `simdnn` and `simdnn/infer` are separate bundles, and `init()` from one must serve
  * `loadModel` from the other.
  */
-const SLOT = Symbol.for('simdnn.defaultBackend');
+const SLOT = Symbol.for('simdnn.backend');
 const shared = globalThis as { [SLOT]?: Backend };
 
 /** The backend chosen by the last `init()`. Throws if `init()` has not finished yet. */

@@ -30,7 +30,9 @@ export class ForwardNetwork {
   readonly params: readonly ParamInfo[];
   readonly inputUnits: number;
   private readonly plans = new Map<string, Plan>();
-  private disposed = false;
+  /** θ's length in floats, each tensor padded to 16 (∇θ has the same layout). */
+  readonly thetaFloats: number;
+  protected disposed = false;
 
   /**
    * Builds the layers for `inputUnits` inputs, allocates θ in be's heap and, when `initialWeights`
@@ -63,7 +65,8 @@ export class ForwardNetwork {
       return info;
     });
     this.paramCount = this.params.reduce((s, p) => s + p.size, 0);
-    this.theta = backend.heap.allocF32(Math.max(offset, 16));
+    this.thetaFloats = Math.max(offset, 16);
+    this.theta = backend.heap.allocF32(this.thetaFloats);
     for (const l of layers) l.param = [];
     for (const p of this.params) layers[p.layer]!.param.push(this.theta + 4 * p.offset);
     if (initialWeights?.length === this.paramCount) this.setFlatWeights(initialWeights);
@@ -71,12 +74,6 @@ export class ForwardNetwork {
 
   get outputUnits(): number {
     return this.layers[this.layers.length - 1]!.outUnits;
-  }
-
-  /** Length of θ in floats, alignment padding included. */
-  get thetaLength(): number {
-    const last = this.params[this.params.length - 1];
-    return last ? last.offset + last.size : 0;
   }
 
   /** Buffers for `rows`-row batches, cached by capacity and mode. */
@@ -126,12 +123,7 @@ export class ForwardNetwork {
     return out;
   }
 
-  /** Copies of every parameter tensor, in layer order (kernel, bias, …). */
-  getWeights(): Float32Array[] {
-    return this.params.map((p) => this.backend.heap.readF32(this.theta + 4 * p.offset, p.size));
-  }
-
-  /** Replaces every parameter tensor; shapes must match getWeights(). */
+  /** Replaces every parameter tensor (in layer order: kernel, bias, …); shapes must match `params`. */
   setWeights(weights: ArrayLike<number>[]): void {
     if (!Array.isArray(weights) || weights.length !== this.params.length) {
       throw new Error(
@@ -147,17 +139,6 @@ export class ForwardNetwork {
     weights.forEach((w, i) => {
       this.backend.heap.writeF32(this.theta + 4 * this.params[i]!.offset, w);
     });
-  }
-
-  /** θ flattened (no alignment padding), as saved in weights.bin. */
-  getFlatWeights(): Float32Array {
-    const out = new Float32Array(this.paramCount);
-    let o = 0;
-    for (const w of this.getWeights()) {
-      out.set(w, o);
-      o += w.length;
-    }
-    return out;
   }
 
   setFlatWeights(flat: Float32Array): void {

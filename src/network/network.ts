@@ -43,19 +43,11 @@ export class Network extends ForwardNetwork {
   private fused = false;
   private regularization?: Required<Regularization>;
   private samples = 0;
-  private freed = false;
 
   /** The forward core (see ForwardNetwork's constructor), plus ∇θ in be's heap. */
   constructor(backend: Backend, layers: readonly Layer[], inputUnits: number, seed: number, initialWeights?: Float32Array) {
     super(backend, layers, inputUnits, seed, initialWeights);
-    const last = this.params[this.params.length - 1];
-    const length = last ? last.offset + Math.ceil(last.size / 16) * 16 : 0;
-    try {
-      this.gradTheta = backend.heap.allocF32(Math.max(length, 16));
-    } catch (e) {
-      super.dispose();
-      throw e;
-    }
+    this.gradTheta = backend.heap.allocF32(this.thetaFloats);
     for (const l of layers) l.grad = [];
     for (const p of this.params) layers[p.layer]!.grad.push(this.gradTheta + 4 * p.offset);
     this.tensors = this.params.map((p) => ({
@@ -197,6 +189,28 @@ export class Network extends ForwardNetwork {
     return out;
   }
 
+  /** Length of θ in floats, alignment padding included. */
+  get thetaLength(): number {
+    const last = this.params[this.params.length - 1];
+    return last ? last.offset + last.size : 0;
+  }
+
+  /** Copies of every parameter tensor, in layer order (kernel, bias, …). */
+  getWeights(): Float32Array[] {
+    return this.params.map((p) => this.backend.heap.readF32(this.theta + 4 * p.offset, p.size));
+  }
+
+  /** θ flattened (no alignment padding), as saved in weights.bin. */
+  getFlatWeights(): Float32Array {
+    const out = new Float32Array(this.paramCount);
+    let o = 0;
+    for (const w of this.getWeights()) {
+      out.set(w, o);
+      o += w.length;
+    }
+    return out;
+  }
+
   /** Copies of every gradient tensor of the last backward pass, like getWeights(). */
   getGradients(): Float32Array[] {
     return this.params.map((p) => this.backend.heap.readF32(this.gradTheta + 4 * p.offset, p.size));
@@ -209,8 +223,7 @@ export class Network extends ForwardNetwork {
 
   /** Frees θ, ∇θ and every plan. The network is unusable afterwards. */
   override dispose(): void {
-    if (!this.freed) this.backend.heap.free(this.gradTheta);
-    this.freed = true;
+    if (!this.disposed) this.backend.heap.free(this.gradTheta);
     super.dispose();
   }
 }

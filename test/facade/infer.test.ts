@@ -345,3 +345,32 @@ describe('simdnn/infer refuses damaged files as the main entry does', async () =
     expect(() => m.predict([[0, 0]])).toThrow('this model was disposed.');
   });
 });
+
+describe('simdnn/infer init: no kernel warm-up, each model runs its own forward pass once when loaded', () => {
+  it('predicts as the main entry on its backend; the one-row pass happened at load (its plan exists), not with warmUp: none', async () => {
+    const warm = await infer.init({ simd: 'baseline' });
+    const cold = await infer.init({ simd: 'baseline', warmUp: 'none' });
+    for (const [backend, warmed] of [
+      [warm, true],
+      [cold, false],
+    ] as const) {
+      const start = backend.heap.bytesInUse;
+      const list = models(backend);
+      const model = list.at(-2)!.model;
+      for (const other of list) if (other.model !== model) other.model.dispose();
+      const json = model.toJSON();
+      const before = backend.heap.bytesInUse;
+      const lean = infer.fromJSON(json.spec, json.weights, { backend });
+      const built = backend.heap.bytesInUse - before;
+      const row = inputs(1, 13, 9).data;
+      const first = lean.predictOne(row);
+      const planned = backend.heap.bytesInUse - before - built;
+      // The one-row plan is allocated by the first forward pass: at load when warmed, else now.
+      expect(planned === 0, `warmed ${warmed}`).toBe(warmed);
+      expect(bits(first)).toEqual(bits(model.predictOne(row)));
+      lean.dispose();
+      model.dispose();
+      expect(backend.heap.bytesInUse).toBe(start);
+    }
+  });
+});

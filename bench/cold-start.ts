@@ -10,7 +10,9 @@
  *
  * Contenders: the default init (warmUp 'inference'), warmUp 'none' and warmUp 'all' (the pre-0.2
  * behaviour), the same default path through `simdnn/infer` (init + loadModel → InferenceModel),
- * and children that only import a bundle (the import cost alone). Runs are
+ * children that only import a bundle (the import cost alone), and an ES module that imports
+ * nothing and prints its phases as the others do (what any such child pays over `node -e ''`:
+ * the ES module loader, the console). Runs are
  * interleaved (bare, then each contender, N rounds) so that machine noise spreads over all alike;
  * the table quotes medians and the gap to bare node. Needs `npm run build` (dist/).
  */
@@ -30,9 +32,10 @@ const DIST_INFER = join(HERE, '..', 'dist', 'infer-node.js');
 /** Default number of interleaved rounds (each: one process per contender). */
 export const DEFAULT_COLD_START_RUNS = 15;
 
-type Contender = 'bare' | 'import' | 'default' | 'none' | 'all' | 'inferImport' | 'infer';
+type Contender = 'bare' | 'esm' | 'import' | 'default' | 'none' | 'all' | 'inferImport' | 'infer';
 const LABEL: Record<Contender, string> = {
   bare: "node -e '' (floor)",
+  esm: 'an ES module that prints its phases, nothing imported',
   import: 'import simdnn only',
   inferImport: "import 'simdnn/infer' only",
   infer: 'simdnn/infer: import + init() + loadModel + predictOne',
@@ -103,6 +106,7 @@ export async function benchColdStart(
     saveModelIn(dir);
     const modelDir = join(dir, 'model');
     const children: Record<Exclude<Contender, 'bare'>, string> = {
+      esm: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
       import: childSource(modelDir, '', true),
       default: childSource(modelDir, '', false),
       none: childSource(modelDir, 'none', false),
@@ -115,7 +119,7 @@ export async function benchColdStart(
       files[c] = join(dir, `${c}.mjs`);
       writeFileSync(files[c], src);
     }
-    const order: Contender[] = ['bare', 'import', 'default', 'none', 'all', 'inferImport', 'infer'];
+    const order: Contender[] = ['bare', 'esm', 'import', 'default', 'none', 'all', 'inferImport', 'infer'];
     const wall = Object.fromEntries(order.map((c) => [c, [] as number[]])) as Record<Contender, number[]>;
     const phases = Object.fromEntries(order.map((c) => [c, [] as Phases[]])) as Record<Contender, Phases[]>;
     // One untimed round: the OS page cache holds node, the bundle and the model afterwards.

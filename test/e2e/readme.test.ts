@@ -1,7 +1,8 @@
 /**
  * The README's examples must run as written: every ```ts block is executed against the built
  * package (dist/), with `from 'simdnn'` pointed at dist/node.js (what Node resolves 'simdnn' to: the
- * "node" export condition). The first (MNIST) must learn.
+ * "node" export condition) and `from 'simdnn/infer'` at dist/infer-node.js. The first (MNIST) must
+ * learn.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,10 +16,11 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 async function runBlock(code: string): Promise<string> {
   const dist = new URL('../../dist/node.js', import.meta.url).href;
+  const infer = new URL('../../dist/infer-node.js', import.meta.url).href;
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-readme-'));
   try {
     const file = join(dir, 'example.mjs');
-    writeFileSync(file, code.replaceAll("from 'simdnn'", `from '${dist}'`));
+    writeFileSync(file, code.replaceAll("from 'simdnn'", `from '${dist}'`).replaceAll("from 'simdnn/infer'", `from '${infer}'`));
     const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: dir, timeout: 600_000 });
     return stdout;
   } finally {

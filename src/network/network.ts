@@ -1,8 +1,9 @@
 /**
- * The network core for training: the forward core (forward.ts: θ layout, plans, forward pass,
- * weights in and out) plus the gradient ∇θ in the backend's heap, laid out like θ, the loss the
- * model was compiled with, the regularization, loss and backward. It imports nothing from train/ or io/: the trainers and formats use this narrow surface,
- * and `Sequential` is the Keras-like façade above all of them.
+ * The network core for training: the forward core (forward.ts: θ layout, plans, the forward pass,
+ * weights in) plus the gradient ∇θ in the backend's heap, laid out like θ, the loss the model was
+ * compiled with, the regularization, loss and backward, weights out. It imports nothing from
+ * train/ or io/: the trainers and formats use this narrow surface, and `Sequential` is the
+ * Keras-like façade above all of them.
  *
  * One training step on a batch (x, y) of `rows` rows (`trainStep`):
  *   forward   a⁰ = x,  aˡ = layerˡ(aˡ⁻¹)

@@ -3,9 +3,10 @@
  * memory, started and watched by a supervisor worker (pool-sources.ts). The calling thread posts a
  * job to a worker (`post`), computes its own share, then waits for the worker (`wait`).
  *
- * Waiting: with `Atomics.wait` where the thread may block (Node, Web Workers); by spinning on
- * `Atomics.load` on a browser main thread, which may not block (the wait is as long as the worker's
- * share of one kernel call). A worker that ends (killed, crashed) makes the supervisor store DEAD
+ * Waiting: by polling `Atomics.load` for up to CALLER_SPIN_MS, then with `Atomics.wait` where the
+ * thread may block (Node, Web Workers); a browser main thread, which may not block, polls until the
+ * worker is done (the wait is as long as the worker's share of one kernel call). Idle workers poll
+ * for their next job for WORKER_SPIN_MS before sleeping (pool-sources.ts: why). A worker that ends (killed, crashed) makes the supervisor store DEAD
  * in its slot: a pending `wait` wakes and throws, and so does every later `post` — never a hang.
  *
  * No allocation per job: arguments go into a preallocated Float64Array, the kernel is named by its
@@ -14,6 +15,8 @@
 import { KERNEL_NAMES, type KernelName } from './kernels.js';
 import { nodeWorker } from './node-host.js';
 import {
+  ASLEEP,
+  CALLER_SPIN_MS,
   COMPUTE_WORKER_SOURCE,
   DEAD,
   DONE,
@@ -22,9 +25,13 @@ import {
   SLOT_ARGS,
   SLOT_INTS,
   SLOT_TEXT,
-  SPIN,
+  SPIN_OK,
+  BUSY_BACKOFF,
+  PREEMPTED_MS,
+  SPIN_CHECK,
   STATUS,
   SUPERVISOR_SOURCE,
+  WAITING,
 } from './pool-sources.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -55,11 +62,16 @@ export class Pool {
   readonly count: number;
   /** Jobs posted so far (diagnostics: shows that calls were split). */
   jobs = 0;
+  /** Jobs posted to a sleeping worker (which had to be woken), and waits in which this thread slept. */
+  wakes = 0;
+  naps = 0;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly text: Uint8Array;
   private readonly seq: Int32Array;
   private readonly block = mayBlock();
+  /** Waits left that poll only briefly (after this thread saw the machine busy; see pool-sources.ts). */
+  private busy = 0;
   private supervisor: Supervisor | undefined;
   private stopped: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
@@ -67,6 +79,7 @@ export class Pool {
   private constructor(count: number) {
     this.count = count;
     this.ctl = new Int32Array(new SharedArrayBuffer(count * SLOT_INTS * 4));
+    for (let w = 0; w < count; w++) this.ctl[w * SLOT_INTS + SPIN_OK] = 1;
     this.args = new Float64Array(new SharedArrayBuffer(count * SLOT_ARGS * 8));
     this.text = new Uint8Array(new SharedArrayBuffer(count * SLOT_TEXT));
     this.seq = new Int32Array(count);
@@ -195,7 +208,23 @@ export class Pool {
     const s = this.seq[w]! === 0x7fffffff ? 1 : this.seq[w]! + 1;
     this.seq[w] = s;
     Atomics.store(this.ctl, b + SEQ, s);
-    Atomics.notify(this.ctl, b + SEQ);
+    // A polling worker sees SEQ by itself; notifying costs a syscall (~23 µs on a VM) only when it sleeps.
+    if (Atomics.load(this.ctl, b + ASLEEP) !== 0) {
+      this.wakes++;
+      const t0 = performance.now();
+      Atomics.notify(this.ctl, b + SEQ);
+      // The woken worker was run on this core, ahead of this thread: the machine is busy.
+      if (performance.now() - t0 > PREEMPTED_MS) this.setBusy();
+    }
+  }
+
+  /**
+   * The machine is busy (this thread was descheduled, or a worker is late): for the next
+   * BUSY_BACKOFF waits this thread and the workers poll only briefly before sleeping.
+   */
+  private setBusy(): void {
+    if (this.busy === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
+    this.busy = BUSY_BACKOFF;
   }
 
   /** Waits until worker w has finished its last job; throws if it failed or has ended. */
@@ -204,10 +233,34 @@ export class Pool {
     const s = this.seq[w]!;
     const ctl = this.ctl;
     let d = Atomics.load(ctl, b + DONE);
-    for (let i = 0; d !== s && i < SPIN; i++) d = Atomics.load(ctl, b + DONE);
+    // Poll for up to CALLER_SPIN_MS (the worker's share is about as long as ours: it is usually
+    // done within microseconds), then sleep with WAITING set so that the worker notifies. On a
+    // busy machine (this thread was descheduled while polling, or the worker is late by the whole
+    // budget) poll only briefly for the next BUSY_BACKOFF waits: sleeping frees this core.
+    const busy = this.busy > 0;
+    if (busy && --this.busy === 0) for (let v = 0; v < this.count; v++) Atomics.store(ctl, v * SLOT_INTS + SPIN_OK, 1);
+    if (d !== s && d !== DEAD) {
+      const t0 = performance.now();
+      let prev = t0;
+      for (let i = 1; d !== s && d !== DEAD; i++) {
+        d = Atomics.load(ctl, b + DONE);
+        if (i % SPIN_CHECK === 0 && this.block) {
+          if (busy) break;
+          const t = performance.now();
+          if (t - prev > PREEMPTED_MS || t - t0 > CALLER_SPIN_MS) {
+            this.setBusy();
+            break;
+          }
+          prev = t;
+        }
+      }
+    }
     while (d !== s) {
       if (d === DEAD) throw this.ended(w);
-      if (this.block) Atomics.wait(ctl, b + DONE, d);
+      this.naps++;
+      Atomics.store(ctl, b + WAITING, 1);
+      Atomics.wait(ctl, b + DONE, d);
+      Atomics.store(ctl, b + WAITING, 0);
       d = Atomics.load(ctl, b + DONE);
     }
     if (Atomics.load(ctl, b + STATUS) !== 0) {

@@ -1,0 +1,95 @@
+/**
+ * The work thresholds above which the threaded kernel table splits a call, measured when the pool
+ * starts (issue 10: "splitting happens only above a work threshold measured at init, so small
+ * batches and predictOne are never slower than one thread").
+ *
+ * A call split over p threads costs its one-thread time t₁ divided by p, plus the dispatch: posting
+ * a job to every worker and waiting for the last (the round trip r). Splitting pays when t₁ is
+ * well above r, so a call is split when
+ *
+ *     t₁ ≥ SPLIT_COST_RATIO · r
+ *
+ * (at the threshold two threads take t₁/2 + t₁/16: a saving of ~44 %). t₁ is estimated from its
+ * work and a rate timed here on the calling thread: flop for a GEMM (2·m·n·k), floats for an
+ * elementwise kernel — "heavy" ones (optimizer updates, exp/log activations: ~1 ns a float) and
+ * "light" ones (ReLU-like activations, the batch gather: a copy's cost). The measured thresholds
+ * are clamped to [floor, ceiling]: the floor keeps a noisy fast measurement from splitting tiny
+ * calls, the ceiling keeps a slow one (a busy machine) from never splitting what always pays.
+ */
+import type { Kernels } from './kernels.js';
+import { KERNEL_INDEX, type Pool } from './pool.js';
+import type { SplitThresholds } from './types.js';
+
+export type { SplitThresholds } from './types.js';
+
+/** A call is split when its estimated one-thread time is at least this many dispatch round trips. */
+export const SPLIT_COST_RATIO = 16;
+/** GEMMs below this many flop (2·m·n·k) are never split (≈ 30 µs on one core)… */
+export const GEMM_SPLIT_FLOOR_FLOP = 1e6;
+/** …and from this many always are (the constant threshold before it was measured). */
+export const GEMM_SPLIT_CEILING_FLOP = 8e6;
+/** Heavy elementwise kernels (optimizers, exp/log activations) below this many floats are never split… */
+export const HEAVY_SPLIT_FLOOR = 1 << 13;
+/** …and from this many always are. */
+export const HEAVY_SPLIT_CEILING = 1 << 17;
+/** Light elementwise kernels (ReLU-like activations, the batch gather) below this many floats are never split… */
+export const LIGHT_SPLIT_FLOOR = 1 << 15;
+/** …and from this many always are. */
+export const LIGHT_SPLIT_CEILING = 1 << 20;
+
+const clamp = (v: number, lo: number, hi: number): number => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : hi);
+
+const clock = (): number => performance.now();
+
+/** Median of `reps` timings (ms → µs) of f, after `warm` untimed calls. */
+function timeUs(f: () => void, reps: number, warm: number): number {
+  for (let i = 0; i < warm; i++) f();
+  const xs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = clock();
+    f();
+    xs.push((clock() - t0) * 1000);
+  }
+  xs.sort((a, b) => a - b);
+  return xs[reps >> 1]!;
+}
+
+/**
+ * Times the round trip to the pool's workers and the kernels' rates on this thread (≈ 1 ms in all),
+ * and derives the thresholds. `scratch` points to at least SCRATCH_BYTES of heap the caller owns.
+ */
+export function measureThresholds(base: Kernels, pool: Pool, ws: number, scratch: number): SplitThresholds {
+  const empty = KERNEL_INDEX.sgd_f32;
+  // sgd_f32 over 0 floats: a job that does nothing.
+  const roundTripUs = timeUs(
+    () => {
+      for (let w = 0; w < pool.count; w++) pool.post(w, empty, 0, 0, 0, 0);
+      for (let w = 0; w < pool.count; w++) pool.wait(w);
+    },
+    31,
+    8,
+  );
+  const [m, n, k] = [32, 128, 128];
+  const a = scratch;
+  const b = a + 4 * m * k;
+  const c = b + 4 * k * n;
+  const gemmUs = timeUs(() => base.gemm_nn_f32(a, b, c, m, n, k, 0, 0, ws), 7, 5);
+  const floats = 8192;
+  const [p, g, m1, v1] = [0, 1, 2, 3].map((i) => scratch + i * 4 * floats) as [number, number, number, number];
+  const adamUs = timeUs(() => base.adam_f32(p, g, m1, v1, floats, 0, 0.9, 0.999, 1e-7, 1, 1, 0, 0), 7, 5);
+  const reluUs = timeUs(() => base.relu_fwd_f32(p, g, floats, 0), 7, 5);
+  const flop = 2 * m * n * k;
+  const budget = SPLIT_COST_RATIO * roundTripUs;
+  return {
+    gemmFlop: clamp((budget * flop) / gemmUs, GEMM_SPLIT_FLOOR_FLOP, GEMM_SPLIT_CEILING_FLOP),
+    heavyFloats: Math.round(clamp((budget * floats) / adamUs, HEAVY_SPLIT_FLOOR, HEAVY_SPLIT_CEILING)),
+    lightFloats: Math.round(clamp((budget * floats) / reluUs, LIGHT_SPLIT_FLOOR, LIGHT_SPLIT_CEILING)),
+    roundTripUs,
+    gemmGflops: flop / gemmUs / 1000,
+    heavyNsPerFloat: (adamUs * 1000) / floats,
+    lightNsPerFloat: (reluUs * 1000) / floats,
+  };
+}
+
+/** Bytes of scratch measureThresholds uses: the GEMM's A, B and C, or four vectors of 8192 floats. */
+export const SCRATCH_BYTES = 4 * Math.max(32 * 128 + 128 * 128 + 32 * 128, 4 * 8192);

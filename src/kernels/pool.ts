@@ -72,6 +72,8 @@ export class Pool {
   private readonly block = mayBlock();
   /** Waits left that poll only briefly (after this thread saw the machine busy; see pool-sources.ts). */
   private busy = 0;
+  /** Signs of a busy machine since the last calm wait (strike()). */
+  private strikes = 0;
   private supervisor: Supervisor | undefined;
   private stopped: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
@@ -214,15 +216,31 @@ export class Pool {
       const t0 = performance.now();
       Atomics.notify(this.ctl, b + SEQ);
       // The woken worker was run on this core, ahead of this thread: the machine is busy.
-      if (performance.now() - t0 > PREEMPTED_MS) this.setBusy();
+      if (performance.now() - t0 > PREEMPTED_MS) this.strike();
     }
   }
 
+  /** Leaves the busy mode (setBusy): this thread and the workers poll again before sleeping. */
+  calm(): void {
+    this.busy = 0;
+    this.strikes = 0;
+    for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 1);
+  }
+
   /**
-   * The machine is busy (this thread was descheduled, or a worker is late): for the next
-   * BUSY_BACKOFF waits this thread and the workers poll only briefly before sleeping.
+   * A sign that the machine is busy (this thread was descheduled, or a worker is late); two in a
+   * row (no calm wait between them) make it so: one alone can be a worker's slow first wake-up.
+   */
+  private strike(): void {
+    if (++this.strikes >= 2) this.setBusy();
+  }
+
+  /**
+   * The machine is busy: for the next BUSY_BACKOFF waits this thread and the workers poll only
+   * briefly before sleeping.
    */
   private setBusy(): void {
+    this.strikes = 0;
     if (this.busy === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
     this.busy = BUSY_BACKOFF;
   }
@@ -248,12 +266,13 @@ export class Pool {
           if (busy) break;
           const t = performance.now();
           if (t - prev > PREEMPTED_MS || t - t0 > CALLER_SPIN_MS) {
-            this.setBusy();
+            this.strike();
             break;
           }
           prev = t;
         }
       }
+      if (d === s) this.strikes = 0;
     }
     while (d !== s) {
       if (d === DEAD) throw this.ended(w);

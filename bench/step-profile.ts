@@ -27,6 +27,7 @@ const simd = flag('--simd', 'baseline') as 'baseline' | 'relaxed';
 const hidden = argv.filter((a, i) => /^\d+$/.test(a) && !['--batch'].includes(argv[i - 1] ?? '')).map(Number);
 if (hidden.length === 0) hidden.push(128);
 const BATCHES = 64;
+const info: string[] = [];
 const ROUNDS = 7;
 
 function rng(seed: number): () => number {
@@ -88,6 +89,18 @@ async function profile(threads: number): Promise<{ step: number; kernels: Map<st
     steps.push(((now() - t0) * 1000) / BATCHES);
     for (const [k, v] of tally.us) per.set(k, [...(per.get(k) ?? []), v / BATCHES]);
     calls = new Map(tally.calls);
+  }
+  const pool = threadPoolOf(b);
+  if (pool) {
+    const [j, w, n] = [pool.jobs, pool.wakes, pool.naps];
+    await epoch();
+    const s = b.splits!;
+    info.push(
+      `${threads} threads: per step ${((pool.jobs - j) / BATCHES).toFixed(1)} jobs, ${((pool.wakes - w) / BATCHES).toFixed(1)} wake-ups of a sleeping worker, ` +
+        `${((pool.naps - n) / BATCHES).toFixed(1)} waits slept. Measured at init: round trip ${s.roundTripUs.toFixed(1)} µs, ` +
+        `${s.gemmGflops.toFixed(1)} GFLOP/s, ${s.heavyNsPerFloat.toFixed(2)} / ${s.lightNsPerFloat.toFixed(2)} ns per float → split GEMMs from ` +
+        `${(s.gemmFlop / 1e6).toFixed(2)} MFLOP, heavy kernels from ${s.heavyFloats} floats, light from ${s.lightFloats}.`,
+    );
   }
   await b.dispose();
   return { step: median(steps), kernels: new Map([...per].map(([k, v]) => [k, median(v)])), calls };
@@ -173,5 +186,5 @@ for (const n of names) {
 lines.push(`| (all kernels) | | ${sa.toFixed(1)} | ${sb.toFixed(1)} | ${(sa / sb).toFixed(2)}× |`);
 lines.push(`| JS between kernels | | ${(a.step - sa).toFixed(1)} | ${(b.step - sb).toFixed(1)} | |`);
 lines.push(`| **step** | | **${a.step.toFixed(1)}** | **${b.step.toFixed(1)}** | **${(a.step / b.step).toFixed(2)}×** |`);
-lines.push('', ...(await gemmSplits()));
+lines.push('', ...info, '', ...(await gemmSplits()));
 console.log(lines.join('\n'));

@@ -92,12 +92,16 @@ async function profile(threads: number): Promise<{ step: number; kernels: Map<st
   }
   const pool = threadPoolOf(b);
   if (pool) {
-    const [j, w, n] = [pool.jobs, pool.wakes, pool.naps];
+    const [j, w, n, sp] = [pool.jobs, pool.wakes, pool.naps, pool.busySpells];
+    const ws0 = pool.workerStats();
     await epoch();
+    const ws1 = pool.workerStats();
     const s = b.splits!;
     info.push(
       `${threads} threads: per step ${((pool.jobs - j) / BATCHES).toFixed(1)} jobs, ${((pool.wakes - w) / BATCHES).toFixed(1)} wake-ups of a sleeping worker, ` +
-        `${((pool.naps - n) / BATCHES).toFixed(1)} waits slept. Measured at init: round trip ${s.roundTripUs.toFixed(1)} µs, ` +
+        `${((pool.naps - n) / BATCHES).toFixed(1)} waits slept; in ${BATCHES} steps the caller saw the machine busy ${pool.busySpells - sp} times, ` +
+        `the worker saw itself descheduled ${ws1.preempted - ws0.preempted} times and slept ${ws1.sleptIdle - ws0.sleptIdle} times idle, ` +
+        `${ws1.sleptBusy - ws0.sleptBusy} times backing off. Measured at init: round trip ${s.roundTripUs.toFixed(1)} µs, ` +
         `${s.gemmGflops.toFixed(1)} GFLOP/s, ${s.heavyNsPerFloat.toFixed(2)} / ${s.lightNsPerFloat.toFixed(2)} ns per float → split GEMMs from ` +
         `${(s.gemmFlop / 1e6).toFixed(2)} MFLOP, heavy kernels from ${s.heavyFloats} floats, light from ${s.lightFloats}.`,
     );

@@ -44,6 +44,13 @@ export const ASLEEP = 4;
 export const WAITING = 5;
 /** 0 while the caller has seen the machine busy: the worker then polls only briefly (set by the caller). */
 export const SPIN_OK = 6;
+/**
+ * Diagnostics the worker counts: times it saw itself descheduled while polling (PREEMPTED), and
+ * sleeps after its spin budget ran out (SLEPT_IDLE) or without one (SLEPT_BUSY: backing off).
+ */
+export const PREEMPTED = 7;
+export const SLEPT_IDLE = 8;
+export const SLEPT_BUSY = 9;
 /** Float64 arguments per slot (the longest kernel signature has 13). */
 export const SLOT_ARGS = 16;
 /** Bytes of error text per slot. */
@@ -109,10 +116,21 @@ function start(d, post) {
       for (let i = 1; s === last; i++) {
         s = Atomics.load(ctl, b + ${SEQ});
         if (i % ${SPIN_CHECK} === 0) {
-          if (busy > 0 || Atomics.load(ctl, b + ${SPIN_OK}) === 0) { if (busy > 0) busy--; break; }
+          if (busy > 0 || Atomics.load(ctl, b + ${SPIN_OK}) === 0) {
+            if (busy > 0) busy--;
+            ctl[b + ${SLEPT_BUSY}]++;
+            break;
+          }
           const t = clock();
-          if (t - prev > ${PREEMPTED_MS}) { busy = ${BUSY_BACKOFF}; break; }
-          if (t - t0 > ${WORKER_SPIN_MS}) break;
+          if (t - prev > ${PREEMPTED_MS}) {
+            busy = ${BUSY_BACKOFF};
+            ctl[b + ${PREEMPTED}]++;
+            break;
+          }
+          if (t - t0 > ${WORKER_SPIN_MS}) {
+            ctl[b + ${SLEPT_IDLE}]++;
+            break;
+          }
           prev = t;
         }
       }

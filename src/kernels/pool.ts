@@ -26,6 +26,9 @@ import {
   SLOT_INTS,
   SLOT_TEXT,
   SPIN_OK,
+  PREEMPTED,
+  SLEPT_BUSY,
+  SLEPT_IDLE,
   BUSY_BACKOFF,
   PREEMPTED_MS,
   SPIN_CHECK,
@@ -65,6 +68,8 @@ export class Pool {
   /** Jobs posted to a sleeping worker (which had to be woken), and waits in which this thread slept. */
   wakes = 0;
   naps = 0;
+  /** Times this thread saw the machine busy (entered the busy mode: setBusy). */
+  busySpells = 0;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly text: Uint8Array;
@@ -216,8 +221,23 @@ export class Pool {
       const t0 = performance.now();
       Atomics.notify(this.ctl, b + SEQ);
       // The woken worker was run on this core, ahead of this thread: the machine is busy.
-      if (performance.now() - t0 > PREEMPTED_MS) this.strike();
+      if (performance.now() - t0 > PREEMPTED_MS && this.busy === 0) this.strike();
     }
+  }
+
+  /**
+   * Diagnostics summed over the workers: times a worker saw itself descheduled while polling, and
+   * its sleeps after the spin budget ran out (idle) or while backing off on a busy machine (busy).
+   */
+  workerStats(): { preempted: number; sleptIdle: number; sleptBusy: number } {
+    const out = { preempted: 0, sleptIdle: 0, sleptBusy: 0 };
+    for (let w = 0; w < this.count; w++) {
+      const b = w * SLOT_INTS;
+      out.preempted += Atomics.load(this.ctl, b + PREEMPTED);
+      out.sleptIdle += Atomics.load(this.ctl, b + SLEPT_IDLE);
+      out.sleptBusy += Atomics.load(this.ctl, b + SLEPT_BUSY);
+    }
+    return out;
   }
 
   /** Leaves the busy mode (setBusy): this thread and the workers poll again before sleeping. */
@@ -241,6 +261,7 @@ export class Pool {
    */
   private setBusy(): void {
     this.strikes = 0;
+    this.busySpells++;
     if (this.busy === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
     this.busy = BUSY_BACKOFF;
   }
@@ -253,8 +274,8 @@ export class Pool {
     let d = Atomics.load(ctl, b + DONE);
     // Poll for up to CALLER_SPIN_MS (the worker's share is about as long as ours: it is usually
     // done within microseconds), then sleep with WAITING set so that the worker notifies. On a
-    // busy machine (this thread was descheduled while polling, or the worker is late by the whole
-    // budget) poll only briefly for the next BUSY_BACKOFF waits: sleeping frees this core.
+    // busy machine (this thread was descheduled while polling: strike()) poll only briefly for the
+    // next BUSY_BACKOFF waits: sleeping frees this core.
     const busy = this.busy > 0;
     if (busy && --this.busy === 0) for (let v = 0; v < this.count; v++) Atomics.store(ctl, v * SLOT_INTS + SPIN_OK, 1);
     if (d !== s && d !== DEAD) {
@@ -265,14 +286,16 @@ export class Pool {
         if (i % SPIN_CHECK === 0 && this.block) {
           if (busy) break;
           const t = performance.now();
-          if (t - prev > PREEMPTED_MS || t - t0 > CALLER_SPIN_MS) {
+          if (t - prev > PREEMPTED_MS) {
             this.strike();
             break;
           }
+          // A worker this late (a longer share, a slow wake-up) is waited for asleep.
+          if (t - t0 > CALLER_SPIN_MS) break;
           prev = t;
         }
       }
-      if (d === s) this.strikes = 0;
+      if (d === s && !busy) this.strikes = 0;
     }
     while (d !== s) {
       if (d === DEAD) throw this.ended(w);

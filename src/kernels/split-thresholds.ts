@@ -12,8 +12,8 @@
  * (at the threshold two threads take t₁/2 + t₁/16: a saving of ~44 %). t₁ is estimated from its
  * work and a rate timed here on the calling thread (never taken below a reference rate): flop for a
  * GEMM (2·m·n·k), floats for an elementwise kernel — "heavy" ones (optimizer updates, exp/log
- * activations: ~1 ns a float) and "light" ones (ReLU-like activations, the batch gather: a copy's
- * cost). The thresholds are clamped to [floor, ceiling]: the floor keeps a fast round trip from
+ * activations, the batch gather of scattered rows: ~0.5–1 ns a float) and "light" ones (ReLU-like
+ * activations: a few vector instructions a float). The thresholds are clamped to [floor, ceiling]: the floor keeps a fast round trip from
  * splitting tiny calls, the ceiling keeps a slow one (a busy machine at init) from never splitting
  * what always pays (the ceilings are the constants used before the thresholds were measured).
  */
@@ -29,11 +29,11 @@ export const SPLIT_COST_RATIO = 16;
 export const GEMM_SPLIT_FLOOR_FLOP = 1e6;
 /** …and from this many always are (the constant threshold before it was measured). */
 export const GEMM_SPLIT_CEILING_FLOP = 8e6;
-/** Heavy elementwise kernels (optimizers, exp/log activations) below this many floats are never split… */
+/** Heavy elementwise kernels (optimizers, exp/log activations, the batch gather) below this many floats are never split… */
 export const HEAVY_SPLIT_FLOOR = 1 << 13;
 /** …and from this many always are. */
 export const HEAVY_SPLIT_CEILING = 1 << 17;
-/** Light elementwise kernels (ReLU-like activations, the batch gather) below this many floats are never split… */
+/** Light elementwise kernels (ReLU-like activations) below this many floats are never split… */
 export const LIGHT_SPLIT_FLOOR = 1 << 15;
 /** …and from this many always are. */
 export const LIGHT_SPLIT_CEILING = 1 << 20;

@@ -142,10 +142,12 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
 
   k.gather_rows_f32 = (src, idx, dst, count, cols) => {
     const floats = count * cols;
+    // A gather of scattered rows costs ~0.5–0.8 ns a float (784-wide rows from a 6 MB set,
+    // bench/step-profile.ts): it is split at the heavy kernels' threshold.
     const [step, parts] =
-      floats < limits.lightFloats
+      floats < limits.heavyFloats
         ? [count, 1]
-        : slicing(count, threads, Math.max(1, Math.ceil(limits.lightFloats / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
+        : slicing(count, threads, Math.max(1, Math.ceil(limits.heavyFloats / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
     if (parts < 2) {
       base.gather_rows_f32(src, idx, dst, count, cols);
       return;

@@ -21,9 +21,9 @@ export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Re
 export interface SplitThresholds {
   /** GEMMs of at least this many flop (2·m·n·k) are split. */
   gemmFlop: number;
-  /** Heavy elementwise kernels over at least this many floats are split. */
+  /** Heavy elementwise kernels (and batch gathers) over at least this many floats are split. */
   heavyFloats: number;
-  /** Light elementwise kernels (and gathers) over at least this many floats are split. */
+  /** Light elementwise kernels over at least this many floats are split. */
   lightFloats: number;
   /** Measured: dispatch to every worker and wait for all of them (empty jobs, workers awake), µs. */
   roundTripUs: number;

@@ -23,12 +23,11 @@
  *
  * On a busy machine (more runnable threads than cores) spinning backfires: a polling thread holds a
  * core that the thread it waits for needs, and the hand-off then takes a scheduler tick (~1 ms
- * measured here while another process built on both cores). Both sides watch for it: a gap of more
- * than PREEMPTED_MS between two reads of the clock while polling means the thread was descheduled;
- * it then sleeps at once and polls only SPIN_CHECK times (no clock budget) for the next
- * BUSY_BACKOFF waits, as the pool did before it spun. The caller also sees what a worker cannot:
- * a notify that returns late (the woken worker was run on the caller's core, ahead of it) — it then
- * clears SPIN_OK in every slot, and the workers poll briefly too until it sets it again.
+ * measured here while another process built on both cores). A gap of more than PREEMPTED_MS between
+ * two reads of the clock while polling means the thread was descheduled: it then sleeps at once.
+ * When that happens to the caller twice in a row, it enters a busy mode for BUSY_BACKOFF waits: it
+ * polls only SPIN_CHECK times before sleeping, clears SPIN_OK in every slot so that the workers do
+ * the same, and the threaded table splits only calls over the ceilings (pool.contended).
  */
 
 /** Ints per worker slot in the control block (32 = two cache lines, so slots never share one). */
@@ -46,7 +45,7 @@ export const WAITING = 5;
 export const SPIN_OK = 6;
 /**
  * Diagnostics the worker counts: times it saw itself descheduled while polling (PREEMPTED), and
- * sleeps after its spin budget ran out (SLEPT_IDLE) or without one (SLEPT_BUSY: backing off).
+ * sleeps after its spin budget ran out (SLEPT_IDLE) or because SPIN_OK was 0 (SLEPT_BUSY).
  */
 export const PREEMPTED = 7;
 export const SLEPT_IDLE = 8;
@@ -64,7 +63,7 @@ export const STOP = -1;
  * the gaps between the split calls of a training step (the serial kernels and JS between them:
  * tens to hundreds of µs), so that a step pays no wake-up; an idle pool sleeps after this long.
  */
-export const WORKER_SPIN_MS = 0.5;
+export const WORKER_SPIN_MS = 1;
 /**
  * How long the caller polls for a worker's DONE before sleeping in Atomics.wait, in ms (a worker's
  * share is about as long as the caller's own, so the wait is usually short).
@@ -74,7 +73,7 @@ export const CALLER_SPIN_MS = 0.5;
 export const SPIN_CHECK = 256;
 /** A gap between two clock reads of a polling thread longer than this (ms) means it was descheduled. */
 export const PREEMPTED_MS = 0.3;
-/** Waits that skip the spin budget after a thread saw itself descheduled (or its spin run out). */
+/** Waits the caller's busy mode lasts (see above). */
 export const BUSY_BACKOFF = 64;
 
 /**
@@ -103,12 +102,11 @@ function start(d, post) {
   const b = d.slot * S, o = d.slot * A, tb = d.slot * T;
   const clock = typeof performance === 'object' ? () => performance.now() : () => Date.now();
   let last = Atomics.load(ctl, b + ${SEQ});
-  let busy = 0;
   post({ ready: true });
   for (;;) {
     // Poll first (the next job of a training step usually follows within microseconds), then
-    // sleep in Atomics.wait with ASLEEP set, so that the caller knows to notify. After this thread
-    // was descheduled while polling (a busy machine), poll only briefly for a while.
+    // sleep in Atomics.wait with ASLEEP set, so that the caller knows to notify. Sleep at once when
+    // this thread was descheduled while polling, or the caller has seen the machine busy.
     let s = Atomics.load(ctl, b + ${SEQ});
     if (s === last) {
       const t0 = clock();
@@ -116,14 +114,12 @@ function start(d, post) {
       for (let i = 1; s === last; i++) {
         s = Atomics.load(ctl, b + ${SEQ});
         if (i % ${SPIN_CHECK} === 0) {
-          if (busy > 0 || Atomics.load(ctl, b + ${SPIN_OK}) === 0) {
-            if (busy > 0) busy--;
+          if (Atomics.load(ctl, b + ${SPIN_OK}) === 0) {
             ctl[b + ${SLEPT_BUSY}]++;
             break;
           }
           const t = clock();
           if (t - prev > ${PREEMPTED_MS}) {
-            busy = ${BUSY_BACKOFF};
             ctl[b + ${PREEMPTED}]++;
             break;
           }

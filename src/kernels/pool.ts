@@ -218,10 +218,9 @@ export class Pool {
     // A polling worker sees SEQ by itself; notifying costs a syscall (~23 µs on a VM) only when it sleeps.
     if (Atomics.load(this.ctl, b + ASLEEP) !== 0) {
       this.wakes++;
-      const t0 = performance.now();
+      // (A slow notify is no sign of a busy machine: waking a worker whose core is idle takes
+      // 15 µs to over 1 ms on a VM while the machine is quiet.)
       Atomics.notify(this.ctl, b + SEQ);
-      // The woken worker was run on this core, ahead of this thread: the machine is busy.
-      if (performance.now() - t0 > PREEMPTED_MS && this.busy === 0) this.strike();
     }
   }
 
@@ -238,6 +237,11 @@ export class Pool {
       out.sleptBusy += Atomics.load(this.ctl, b + SLEPT_BUSY);
     }
     return out;
+  }
+
+  /** Whether this thread saw the machine busy lately (setBusy): the threaded table then splits less. */
+  get contended(): boolean {
+    return this.busy > 0;
   }
 
   /** Leaves the busy mode (setBusy): this thread and the workers poll again before sleeping. */

@@ -20,11 +20,16 @@
  *
  * Splitting happens only above the work thresholds measured when the pool starts
  * (split-thresholds.ts: a call is split when its one-thread time is at least 16 dispatch round
- * trips), so small batches and one-sample predictions run exactly as with one thread.
+ * trips), so small batches and one-sample predictions run exactly as with one thread; while the
+ * pool sees the machine busy, only above the ceilings (the constants used before).
  */
 import type { Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
-import type { SplitThresholds } from './split-thresholds.js';
+import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
+
+type ThresholdValues = Pick<SplitThresholds, 'gemmFlop' | 'heavyFloats' | 'lightFloats'>;
+/** The thresholds used while the machine is busy: the ceilings (what always pays). */
+const CEILINGS: ThresholdValues = { gemmFlop: GEMM_SPLIT_CEILING_FLOP, heavyFloats: HEAVY_SPLIT_CEILING, lightFloats: LIGHT_SPLIT_CEILING };
 
 /** Row slices start at multiples of this (the micro-tile height MR). */
 const ROW_ALIGN = 4;
@@ -60,14 +65,17 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   const nt = KERNEL_INDEX.gemm_nt_f32;
   const tnLd = KERNEL_INDEX.gemm_tn_ld_f32;
   const gather = KERNEL_INDEX.gather_rows_f32;
-  // Each slice carries at least half a threshold's work.
-  const gemmSliceFlop = limits.gemmFlop / 2;
+  // While the pool sees the machine busy (pool.contended: its threads were descheduled), a split
+  // costs a wake-up (15–100 µs) instead of a poll (~1 µs): only calls over the ceilings are split.
+  const lim = (): ThresholdValues => (pool.contended ? CEILINGS : limits);
 
   /** Rows per slice and slice count of an m-row GEMM of 2·m·n·k flop ([m, 1]: do not split). */
   const gemmRows = (m: number, n: number, kk: number): [number, number] => {
     const flop = 2 * m * n * kk;
-    if (flop < limits.gemmFlop || m <= 2 * TINY_M) return [m, 1];
-    const byWork = Math.max(1, Math.floor(flop / gemmSliceFlop));
+    const min = lim().gemmFlop;
+    if (flop < min || m <= 2 * TINY_M) return [m, 1];
+    // Each slice carries at least half a threshold's work.
+    const byWork = Math.max(1, Math.floor(flop / (min / 2)));
     return slicing(m, Math.min(threads, byWork), TINY_M + 1, ROW_ALIGN, TINY_M);
   };
 
@@ -144,10 +152,9 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     const floats = count * cols;
     // A gather of scattered rows costs ~0.5–0.8 ns a float (784-wide rows from a 6 MB set,
     // bench/step-profile.ts): it is split at the heavy kernels' threshold.
+    const min = lim().heavyFloats;
     const [step, parts] =
-      floats < limits.heavyFloats
-        ? [count, 1]
-        : slicing(count, threads, Math.max(1, Math.ceil(limits.heavyFloats / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
+      floats < min ? [count, 1] : slicing(count, threads, Math.max(1, Math.ceil(min / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
     if (parts < 2) {
       base.gather_rows_f32(src, idx, dst, count, cols);
       return;
@@ -170,7 +177,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
    */
   const x = new Float64Array(14);
   const y = new Float64Array(14);
-  const elementwise = (name: keyof Kernels, ptrs: number, min: number): void => {
+  const elementwise = (name: keyof Kernels, ptrs: number, heavy: boolean): void => {
     const one = base[name] as unknown as Fn;
     const id = KERNEL_INDEX[name];
     const slice = (off: number, len: number): void => {
@@ -178,6 +185,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     };
     const run = (): number | undefined => {
       const n = x[ptrs]!;
+      const min = heavy ? lim().heavyFloats : lim().lightFloats;
       const [step, parts] = n < min ? [n, 1] : slicing(n, threads, min / 2, ELEMENT_ALIGN, 0);
       if (parts < 2) return one(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!, x[9]!, x[10]!, x[11]!, x[12]!, x[13]!);
       for (let p = 1; p < parts; p++) {
@@ -211,8 +219,8 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
       return run();
     };
   };
-  for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, limits.heavyFloats);
-  for (const [name, ptrs] of LIGHT_SPLIT) elementwise(name, ptrs, limits.lightFloats);
+  for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, true);
+  for (const [name, ptrs] of LIGHT_SPLIT) elementwise(name, ptrs, false);
   return k;
 }
 

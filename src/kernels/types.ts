@@ -25,7 +25,7 @@ export interface SplitThresholds {
   heavyFloats: number;
   /** Light elementwise kernels over at least this many floats are split. */
   lightFloats: number;
-  /** Measured: dispatch to every worker and wait for all of them (empty jobs, workers awake), µs. */
+  /** Measured: dispatch to every worker and wait for all of them (empty jobs, workers polling; first quartile), µs. */
   roundTripUs: number;
   /** Measured on the calling thread: GEMM rate in GFLOP/s (32×128×128 nn). */
   gemmGflops: number;

@@ -7,7 +7,7 @@
  * a job to every worker and waiting for the last (the round trip r). Splitting pays when t₁ is
  * well above r, so a call is split when
  *
- *     t₁ ≥ SPLIT_COST_RATIO · r
+ *     t₁ ≥ SPLIT_COST_RATIO · r      (LIGHT_COST_RATIO · r for the light elementwise kernels)
  *
  * (at the threshold two threads take t₁/2 + t₁/16: a saving of ~44 %). t₁ is estimated from its
  * work and a rate timed here on the calling thread (never taken below a reference rate): flop for a
@@ -25,6 +25,14 @@ export type { SplitThresholds } from './types.js';
 
 /** A call is split when its estimated one-thread time is at least this many dispatch round trips. */
 export const SPLIT_COST_RATIO = 16;
+/**
+ * The ratio for light elementwise kernels (ReLU-like activations). Lower: in a training step their
+ * input is the output of a GEMM split by rows, half of it in the other core's cache, so on one
+ * thread they pay a transfer their rate measured here does not show (ReLU over 128×512 after a
+ * split GEMM: 22 µs on one thread, 52 µs with the other half computed by a worker —
+ * bench/step-profile.ts 512 256); split by the same rows, each thread reads what it wrote.
+ */
+export const LIGHT_COST_RATIO = 2;
 /** GEMMs below this many flop (2·m·n·k) are never split (≈ 30 µs on one core)… */
 export const GEMM_SPLIT_FLOOR_FLOP = 1e6;
 /** …and from this many always are (the constant threshold before it was measured). */
@@ -128,7 +136,7 @@ export function measureThresholds(base: Kernels, pool: Pool, ws: number, scratch
   return {
     gemmFlop: clamp(budget * gemmPerUs, GEMM_SPLIT_FLOOR_FLOP, GEMM_SPLIT_CEILING_FLOP),
     heavyFloats: Math.round(clamp(budget * heavyPerUs, HEAVY_SPLIT_FLOOR, HEAVY_SPLIT_CEILING)),
-    lightFloats: Math.round(clamp(budget * lightPerUs, LIGHT_SPLIT_FLOOR, LIGHT_SPLIT_CEILING)),
+    lightFloats: Math.round(clamp(LIGHT_COST_RATIO * roundTripUs * lightPerUs, LIGHT_SPLIT_FLOOR, LIGHT_SPLIT_CEILING)),
     roundTripUs,
     gemmGflops: flop / gemmUs / 1000,
     heavyNsPerFloat: (adamUs * 1000) / floats,

@@ -278,8 +278,8 @@ export class Pool {
     let d = Atomics.load(ctl, b + DONE);
     // Poll for up to CALLER_SPIN_MS (the worker's share is about as long as ours: it is usually
     // done within microseconds), then sleep with WAITING set so that the worker notifies. On a
-    // busy machine (this thread was descheduled while polling: strike()) poll only briefly for the
-    // next BUSY_BACKOFF waits: sleeping frees this core.
+    // busy machine (this thread was descheduled while polling, or the worker late twice: strike())
+    // poll only briefly for the next BUSY_BACKOFF waits: sleeping frees this core.
     const busy = this.busy > 0;
     if (busy && --this.busy === 0) for (let v = 0; v < this.count; v++) Atomics.store(ctl, v * SLOT_INTS + SPIN_OK, 1);
     if (d !== s && d !== DEAD) {
@@ -294,8 +294,12 @@ export class Pool {
             this.strike();
             break;
           }
-          // A worker this late (a longer share, a slow wake-up) is waited for asleep.
-          if (t - t0 > CALLER_SPIN_MS) break;
+          // A worker this late is waited for asleep; late twice in a row (not the slow wake-up of
+          // an idle core, which happens once), it is not getting a core: a busy machine.
+          if (t - t0 > CALLER_SPIN_MS) {
+            this.strike();
+            break;
+          }
           prev = t;
         }
       }

@@ -79,7 +79,7 @@ export async function startPool(module: WebAssembly.Module, heap: Heap, base: Ke
   const scratch = heap.alloc(Math.max(SCRATCH_BYTES, pool.count * bytesEach));
   try {
     warmWorkers(pool, wsOf, scratch, bytesEach);
-    const thresholds = measureThresholds(base, pool, ws, scratch);
+    const thresholds = await measureThresholds(base, pool, ws, scratch);
     return { k: threadedKernels(base, pool, wsOf, thresholds), pool, thresholds };
   } catch (e) {
     void pool.dispose();

@@ -154,6 +154,11 @@ export class Pool {
     return pool;
   }
 
+  /** Whether dispose() was called (or the pool never started). */
+  get disposed(): boolean {
+    return !this.supervisor;
+  }
+
   /** Throws the error of a worker that has ended (or was disposed). */
   private ended(w: number): Error {
     if (!this.supervisor) return new Error('simdnn: this backend was disposed; call init() again to get a new one.');

@@ -103,17 +103,13 @@ const RATE_CALLS = 40;
 const RATE_MS = 10;
 
 /**
- * Times the round trip to the pool's workers and the kernels' rates on this thread (≈ 5 ms in all),
- * and derives the thresholds. `scratch` points to at least SCRATCH_BYTES of heap the caller owns.
+ * The round trip to every worker and back with the workers polling, in µs: the best of
+ * ROUND_TRIP_BURSTS bursts a millisecond apart (the event loop runs in between), each the first
+ * quartile of 24 empty jobs (sgd_f32 over 0 floats). A busy machine makes every burst slow.
  */
-export async function measureThresholds(base: Kernels, pool: Pool, ws: number, scratch: number): Promise<SplitThresholds> {
-  // The round trip as training sees it: workers polling (a busy machine is seen again during the
-  // timing, and then makes the round trip long, the thresholds high).
+export async function measureRoundTrip(pool: Pool): Promise<number> {
   const empty = KERNEL_INDEX.sgd_f32;
-  // sgd_f32 over 0 floats: a job that does nothing. The best of ROUND_TRIP_BURSTS bursts, a
-  // millisecond apart (the event loop runs in between): a burst that V8's background compiling
-  // disturbed does not decide.
-  let roundTripUs = Infinity;
+  let best = Infinity;
   for (let burst = 0; burst < ROUND_TRIP_BURSTS; burst++) {
     if (burst > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     pool.calm();
@@ -125,9 +121,33 @@ export async function measureThresholds(base: Kernels, pool: Pool, ws: number, s
       24,
       8,
     );
-    roundTripUs = Math.min(roundTripUs, us);
+    best = Math.min(best, us);
   }
   pool.calm();
+  return best;
+}
+
+/**
+ * Sets the thresholds of `t` from a round trip (its rates kept): work done in the budget at the
+ * measured rate, or the reference rate where that is faster, clamped to [floor, ceiling].
+ */
+export function deriveThresholds(t: SplitThresholds, roundTripUs: number): void {
+  const budget = SPLIT_COST_RATIO * roundTripUs;
+  const gemmPerUs = Math.max(t.gemmGflops * 1000, REFERENCE_GEMM_GFLOPS * 1000);
+  const heavyPerUs = Math.max(1000 / t.heavyNsPerFloat, 1000 / REFERENCE_HEAVY_NS_PER_FLOAT);
+  const lightPerUs = Math.max(1000 / t.lightNsPerFloat, 1000 / REFERENCE_LIGHT_NS_PER_FLOAT);
+  t.roundTripUs = roundTripUs;
+  t.gemmFlop = clamp(budget * gemmPerUs, GEMM_SPLIT_FLOOR_FLOP, GEMM_SPLIT_CEILING_FLOP);
+  t.heavyFloats = Math.round(clamp(budget * heavyPerUs, HEAVY_SPLIT_FLOOR, HEAVY_SPLIT_CEILING));
+  t.lightFloats = Math.round(clamp(LIGHT_COST_RATIO * roundTripUs * lightPerUs, LIGHT_SPLIT_FLOOR, LIGHT_SPLIT_CEILING));
+}
+
+/**
+ * Times the round trip to the pool's workers and the kernels' rates on this thread (≈ 5 ms in all),
+ * and derives the thresholds. `scratch` points to at least SCRATCH_BYTES of heap the caller owns.
+ */
+export async function measureThresholds(base: Kernels, pool: Pool, ws: number, scratch: number): Promise<SplitThresholds> {
+  const roundTripUs = await measureRoundTrip(pool);
   const [m, n, k] = [32, 128, 128];
   const a = scratch;
   const b = a + 4 * m * k;
@@ -137,22 +157,26 @@ export async function measureThresholds(base: Kernels, pool: Pool, ws: number, s
   const [p, g, m1, v1] = [0, 1, 2, 3].map((i) => scratch + i * 4 * floats) as [number, number, number, number];
   const adamUs = fastestUs(() => base.adam_f32(p, g, m1, v1, floats, 0, 0.9, 0.999, 1e-7, 1, 1, 0, 0));
   const reluUs = fastestUs(() => base.relu_fwd_f32(p, g, floats, 0));
-  const flop = 2 * m * n * k;
-  const budget = SPLIT_COST_RATIO * roundTripUs;
-  // Work done in the budget at the measured rate, or the reference rate where that is faster.
-  const gemmPerUs = Math.max(flop / gemmUs, REFERENCE_GEMM_GFLOPS * 1000);
-  const heavyPerUs = Math.max(floats / adamUs, 1000 / REFERENCE_HEAVY_NS_PER_FLOAT);
-  const lightPerUs = Math.max(floats / reluUs, 1000 / REFERENCE_LIGHT_NS_PER_FLOAT);
-  return {
-    gemmFlop: clamp(budget * gemmPerUs, GEMM_SPLIT_FLOOR_FLOP, GEMM_SPLIT_CEILING_FLOP),
-    heavyFloats: Math.round(clamp(budget * heavyPerUs, HEAVY_SPLIT_FLOOR, HEAVY_SPLIT_CEILING)),
-    lightFloats: Math.round(clamp(LIGHT_COST_RATIO * roundTripUs * lightPerUs, LIGHT_SPLIT_FLOOR, LIGHT_SPLIT_CEILING)),
+  const t: SplitThresholds = {
+    gemmFlop: 0,
+    heavyFloats: 0,
+    lightFloats: 0,
     roundTripUs,
-    gemmGflops: flop / gemmUs / 1000,
+    gemmGflops: (2 * m * n * k) / gemmUs / 1000,
     heavyNsPerFloat: (adamUs * 1000) / floats,
     lightNsPerFloat: (reluUs * 1000) / floats,
   };
+  deriveThresholds(t, roundTripUs);
+  return t;
 }
+
+/**
+ * A round trip above this (µs) at pool start is measured again RECHECK_MS later (V8 may have
+ * been compiling the kernels on the other core; a polling round trip is 1–3 µs on a quiet machine).
+ */
+export const RECHECK_ABOVE_US = 5;
+/** When the round trip is measured again after pool start (ms), while it stays above RECHECK_ABOVE_US. */
+export const RECHECK_MS: readonly number[] = [100, 500, 2000];
 
 /** Bytes of scratch measureThresholds uses: the GEMM's A, B and C, or four vectors of 8192 floats. */
 export const SCRATCH_BYTES = 4 * Math.max(32 * 128 + 128 * 128 + 32 * 128, 4 * 8192);

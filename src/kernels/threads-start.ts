@@ -6,7 +6,15 @@
 import type { Heap } from './heap.js';
 import { GEMM_WS_BYTES, type KernelName, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, Pool } from './pool.js';
-import { measureThresholds, SCRATCH_BYTES, type SplitThresholds } from './split-thresholds.js';
+import {
+  deriveThresholds,
+  measureRoundTrip,
+  measureThresholds,
+  RECHECK_ABOVE_US,
+  RECHECK_MS,
+  SCRATCH_BYTES,
+  type SplitThresholds,
+} from './split-thresholds.js';
 import { threadedKernels } from './threaded.js';
 
 /** The threaded part of a backend: the kernel table, the pool to dispose and the measured thresholds. */
@@ -67,6 +75,29 @@ function warmWorkers(pool: Pool, ws: readonly number[], scratch: number, bytesEa
 }
 
 /**
+ * Measures the round trip again RECHECK_MS[i] after pool start while it was above RECHECK_ABOVE_US,
+ * and lowers the thresholds (in place: the threaded table reads them at each call) if it is now
+ * faster. The timer never keeps a Node process alive; a disposed pool is left alone.
+ */
+function recheck(pool: Pool, t: SplitThresholds, i: number): void {
+  if (t.roundTripUs <= RECHECK_ABOVE_US || i >= RECHECK_MS.length) return;
+  const timer = setTimeout(
+    () => {
+      if (pool.disposed) return;
+      void measureRoundTrip(pool).then(
+        (us) => {
+          if (us < t.roundTripUs) deriveThresholds(t, us);
+          recheck(pool, t, i + 1);
+        },
+        () => {},
+      );
+    },
+    RECHECK_MS[i]! - (i > 0 ? RECHECK_MS[i - 1]! : 0),
+  );
+  (timer as { unref?: () => void }).unref?.();
+}
+
+/**
  * Starts threads − 1 workers on `module` over the heap's shared memory, each with its own GEMM
  * workspace in the heap, warms them up, measures the split thresholds, and returns the threaded
  * kernel table over `base`. `ws` is the calling thread's GEMM workspace.
@@ -80,6 +111,7 @@ export async function startPool(module: WebAssembly.Module, heap: Heap, base: Ke
   try {
     warmWorkers(pool, wsOf, scratch, bytesEach);
     const thresholds = await measureThresholds(base, pool, ws, scratch);
+    recheck(pool, thresholds, 0);
     return { k: threadedKernels(base, pool, wsOf, thresholds), pool, thresholds };
   } catch (e) {
     void pool.dispose();

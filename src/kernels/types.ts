@@ -50,7 +50,9 @@ export interface Backend {
   /**
    * With threads > 1: the work thresholds above which a kernel call is split over the threads,
    * measured when the pool started (the dispatch round trip and this thread's kernel rates; see
-   * kernels/split-thresholds.ts), and the measurements. Undefined with one thread.
+   * kernels/split-thresholds.ts), and the measurements. A round trip that was slow at start is
+   * measured again within 2 s and the object updated in place. Read-only for users. Undefined with
+   * one thread.
    */
   readonly splits?: SplitThresholds;
   /**

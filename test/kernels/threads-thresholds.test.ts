@@ -4,7 +4,8 @@
  * - backend.splits holds measured, finite values and thresholds inside their [floor, ceiling];
  *   a one-thread backend has none.
  * - A GEMM is split exactly when its 2·m·n·k reaches splits.gemmFlop (jobs counted just below and
- *   at the threshold), and an elementwise kernel when n reaches its class's threshold.
+ *   at the threshold), and an elementwise kernel when n reaches its class's threshold; while the
+ *   pool sees the machine busy, only calls over the ceilings are.
  * - predictOne, a predict of a few rows and tiny kernel calls post no job at all: they run as with
  *   one thread.
  * - The kernels split since the thresholds were measured — the batch gather (by rows) and the
@@ -72,9 +73,13 @@ describe('calls are split exactly from the measured thresholds', () => {
     const A = h.allocF32(m * k);
     const B = h.allocF32(k * n);
     const C = h.allocF32(m * n);
+    // A busy machine (another process on these cores) would put the pool in its busy mode, in which
+    // only calls over the ceilings are split (threaded.ts): each call starts from the calm mode.
     let before = pool.jobs;
+    pool.calm();
     b.k.gemm_nn_f32(A, B, C, m, n, k - 1, 0, 0, b.ws);
     expect(pool.jobs - before, `2·${m}·${n}·${k - 1} flop < ${s.gemmFlop}`).toBe(0);
+    pool.calm();
     b.k.gemm_nn_f32(A, B, C, m, n, k, 0, 0, b.ws);
     expect(pool.jobs - before, `2·${m}·${n}·${k} flop ≥ ${s.gemmFlop}`).toBe(1);
 
@@ -87,11 +92,35 @@ describe('calls are split exactly from the measured thresholds', () => {
       const call = (count: number) =>
         name === 'adam_f32' ? b.k.adam_f32(p, g, m1, v1, count, 1e-3, 0.9, 0.999, 1e-7, 1, 1, 0, 0) : b.k.relu_fwd_f32(p, g, count, 0);
       before = pool.jobs;
+      pool.calm();
       call(min - 1);
       expect(pool.jobs - before, `${name} over ${min - 1} floats`).toBe(0);
+      pool.calm();
       call(min);
       expect(pool.jobs - before, `${name} over ${min} floats`).toBe(1);
     }
+  });
+
+  it('while the pool sees the machine busy (pool.contended), only calls over the ceilings are split', async () => {
+    const b = await backend(2);
+    const pool = threadPoolOf(b)!;
+    const s = b.splits!;
+    const h = b.heap;
+    const [m, n] = [64, 128];
+    // 2·m·n·k between the measured threshold and the ceiling (8 MFLOP: k = 488 gives 7.99 MFLOP).
+    const k = 488;
+    const A = h.allocF32(m * k);
+    const B = h.allocF32(k * n);
+    const C = h.allocF32(m * n);
+    (pool as unknown as { setBusy(): void }).setBusy();
+    expect(pool.contended).toBe(true);
+    let before = pool.jobs;
+    b.k.gemm_nn_f32(A, B, C, m, n, k, 0, 0, b.ws);
+    expect(pool.jobs - before, 'busy: under the ceiling').toBe(0);
+    pool.calm();
+    before = pool.jobs;
+    b.k.gemm_nn_f32(A, B, C, m, n, k, 0, 0, b.ws);
+    expect(pool.jobs - before, `calm: ${2 * m * n * k} flop against ${s.gemmFlop}`).toBe(2 * m * n * k >= s.gemmFlop ? 1 : 0);
   });
 
   it('predictOne and a predict of 4 rows post no job (784-128-10, 2 threads)', async () => {

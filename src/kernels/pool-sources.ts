@@ -25,8 +25,8 @@
  * core that the thread it waits for needs, and the hand-off then takes a scheduler tick (~1 ms
  * measured here while another process built on both cores). A gap of more than PREEMPTED_MS between
  * two reads of the clock while polling means the thread was descheduled: it then sleeps at once.
- * When that happens to the caller twice in a row (or a worker is late by more than CALLER_SPIN_MS
- * twice in a row: it is not getting a core), it enters a busy mode for BUSY_BACKOFF waits: it
+ * When that happens to the caller twice in a row (or a worker that was polling is late by more than
+ * CALLER_SPIN_MS twice in a row: it is not getting a core), it enters a busy mode for BUSY_MS: it
  * polls only SPIN_CHECK times before sleeping, clears SPIN_OK in every slot so that the workers do
  * the same, and the threaded table splits only calls over the ceilings (pool.contended).
  */
@@ -74,8 +74,8 @@ export const CALLER_SPIN_MS = 0.5;
 export const SPIN_CHECK = 256;
 /** A gap between two clock reads of a polling thread longer than this (ms) means it was descheduled. */
 export const PREEMPTED_MS = 0.3;
-/** Waits the caller's busy mode lasts (see above). */
-export const BUSY_BACKOFF = 256;
+/** How long the caller's busy mode lasts (ms; see above). */
+export const BUSY_MS = 100;
 
 /**
  * The compute worker: instantiates the module on the shared memory, reports ready (or the error),

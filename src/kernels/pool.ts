@@ -29,7 +29,7 @@ import {
   PREEMPTED,
   SLEPT_BUSY,
   SLEPT_IDLE,
-  BUSY_BACKOFF,
+  BUSY_MS,
   PREEMPTED_MS,
   SPIN_CHECK,
   STATUS,
@@ -75,8 +75,10 @@ export class Pool {
   private readonly text: Uint8Array;
   private readonly seq: Int32Array;
   private readonly block = mayBlock();
-  /** Waits left that poll only briefly (after this thread saw the machine busy; see pool-sources.ts). */
-  private busy = 0;
+  /** Until when (performance.now(), ms) this thread and the workers poll only briefly (see pool-sources.ts). */
+  private busyUntil = 0;
+  /** Per worker: whether its last job had to wake it (its lateness is then the wake-up's). */
+  private readonly woken: Uint8Array;
   /** Signs of a busy machine since the last calm wait (strike()). */
   private strikes = 0;
   private supervisor: Supervisor | undefined;
@@ -90,6 +92,7 @@ export class Pool {
     this.args = new Float64Array(new SharedArrayBuffer(count * SLOT_ARGS * 8));
     this.text = new Uint8Array(new SharedArrayBuffer(count * SLOT_TEXT));
     this.seq = new Int32Array(count);
+    this.woken = new Uint8Array(count);
   }
 
   /**
@@ -221,8 +224,10 @@ export class Pool {
     this.seq[w] = s;
     Atomics.store(this.ctl, b + SEQ, s);
     // A polling worker sees SEQ by itself; notifying costs a syscall (~23 µs on a VM) only when it sleeps.
+    this.woken[w] = 0;
     if (Atomics.load(this.ctl, b + ASLEEP) !== 0) {
       this.wakes++;
+      this.woken[w] = 1;
       // (A slow notify is no sign of a busy machine: waking a worker whose core is idle takes
       // 15 µs to over 1 ms on a VM while the machine is quiet.)
       Atomics.notify(this.ctl, b + SEQ);
@@ -246,12 +251,15 @@ export class Pool {
 
   /** Whether this thread saw the machine busy lately (setBusy): the threaded table then splits less. */
   get contended(): boolean {
-    return this.busy > 0;
+    if (this.busyUntil === 0) return false;
+    if (performance.now() < this.busyUntil) return true;
+    this.calm();
+    return false;
   }
 
   /** Leaves the busy mode (setBusy): this thread and the workers poll again before sleeping. */
   calm(): void {
-    this.busy = 0;
+    this.busyUntil = 0;
     this.strikes = 0;
     for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 1);
   }
@@ -265,14 +273,14 @@ export class Pool {
   }
 
   /**
-   * The machine is busy: for the next BUSY_BACKOFF waits this thread and the workers poll only
-   * briefly before sleeping.
+   * The machine is busy: for the next BUSY_MS this thread and the workers poll only briefly before
+   * sleeping (time, not waits: in the busy mode fewer calls are split, so waits become rare).
    */
   private setBusy(): void {
     this.strikes = 0;
     this.busySpells++;
-    if (this.busy === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
-    this.busy = BUSY_BACKOFF;
+    if (this.busyUntil === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
+    this.busyUntil = performance.now() + BUSY_MS;
   }
 
   /** Waits until worker w has finished its last job; throws if it failed or has ended. */
@@ -284,9 +292,8 @@ export class Pool {
     // Poll for up to CALLER_SPIN_MS (the worker's share is about as long as ours: it is usually
     // done within microseconds), then sleep with WAITING set so that the worker notifies. On a
     // busy machine (this thread was descheduled while polling, or the worker late twice: strike())
-    // poll only briefly for the next BUSY_BACKOFF waits: sleeping frees this core.
-    const busy = this.busy > 0;
-    if (busy && --this.busy === 0) for (let v = 0; v < this.count; v++) Atomics.store(ctl, v * SLOT_INTS + SPIN_OK, 1);
+    // poll only briefly for the next BUSY_MS: sleeping frees this core.
+    const busy = this.contended;
     if (d !== s && d !== DEAD) {
       const t0 = performance.now();
       let prev = t0;
@@ -299,10 +306,10 @@ export class Pool {
             this.strike();
             break;
           }
-          // A worker this late is waited for asleep; late twice in a row (not the slow wake-up of
-          // an idle core, which happens once), it is not getting a core: a busy machine.
+          // A worker this late is waited for asleep; late twice in a row although it was polling
+          // (not waking up: an idle core can take a millisecond to), it is not getting a core.
           if (t - t0 > CALLER_SPIN_MS) {
-            this.strike();
+            if (this.woken[w] === 0) this.strike();
             break;
           }
           prev = t;

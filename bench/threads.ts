@@ -110,6 +110,7 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
       .map(() => '---:|')
       .join('')}`,
   ];
+  const notes: string[] = [];
   for (const simd of ['baseline', 'relaxed'] as const) {
     let backends: Backend[];
     try {
@@ -136,7 +137,17 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
       );
       log(`${simd} ${w.name}: ${med.map(fmt).join(' / ')}`);
     }
+    for (const b of backends) {
+      const sp = b.splits;
+      if (sp) {
+        notes.push(
+          `${simd}, ${b.threads} threads: round trip ${sp.roundTripUs.toFixed(1)} µs at init → GEMMs split from ${(sp.gemmFlop / 1e6).toFixed(2)} MFLOP, ` +
+            `heavy elementwise kernels and gathers from ${sp.heavyFloats.toLocaleString('en-US')} floats, light ones from ${sp.lightFloats.toLocaleString('en-US')}.`,
+        );
+      }
+    }
     await Promise.all(backends.map((b) => b.dispose()));
   }
+  lines.push('', 'Split thresholds measured when each pool started (backend.splits):', '', ...notes.map((n) => `- ${n}`));
   return { markdown: lines.join('\n') };
 }

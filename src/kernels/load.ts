@@ -180,15 +180,15 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
   if (threads <= 1) return single;
   let started: Awaited<ReturnType<typeof startThreads>>;
   try {
-    started = await startThreads(module, heap, base, threads);
+    started = await startThreads(module, heap, base, threads, ws);
   } catch (e) {
     // E.g. a Content-Security-Policy that forbids blob: workers: the kernels run on this thread
     // (the threaded build works on one thread too).
     noticeOnce(options, `the thread pool could not start (${(e as Error).message})`);
     return single;
   }
-  const { k, pool } = started;
-  const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, dispose: () => pool.dispose() };
+  const { k, pool, thresholds } = started;
+  const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, splits: thresholds, dispose: () => pool.dispose() };
   setThreadPool(backend, pool);
   return backend;
 }

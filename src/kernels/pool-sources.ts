@@ -5,12 +5,30 @@
  * from inside a Web Worker. Both are plain self-contained JavaScript (no imports, no outer names).
  *
  * The shared control block (`ctl`, an Int32Array over a SharedArrayBuffer) has SLOT_INTS ints per
- * worker slot: [SEQ, DONE, KERNEL, STATUS]. The caller writes a job's arguments into `args`
- * (Float64Array, SLOT_ARGS per slot) and the kernel index into KERNEL, then stores a new SEQ and
- * notifies; the worker runs `kernels[KERNEL](...args)` on its own instance of the module over the
- * shared memory, writes STATUS (0 ok, 1 error with its message in `text`) and stores SEQ into DONE.
+ * worker slot: [SEQ, DONE, KERNEL, STATUS, ASLEEP, WAITING]. The caller writes a job's arguments into
+ * `args` (Float64Array, SLOT_ARGS per slot) and the kernel index into KERNEL, then stores a new SEQ;
+ * the worker runs `kernels[KERNEL](...args)` on its own instance of the module over the shared
+ * memory, writes STATUS (0 ok, 1 error with its message in `text`) and stores SEQ into DONE.
  * A worker that ends unexpectedly is reported by the supervisor, which stores DEAD into DONE (a value
  * no job has) and notifies: a caller waiting for that slot wakes up and throws.
+ *
+ * Spin, then sleep: between the split calls of a training step the worker polls SEQ (for up to
+ * WORKER_SPIN_MS) instead of sleeping, because waking a thread from `Atomics.wait` is slow — on the
+ * 2-core VMs this project is measured on, `Atomics.notify` of a sleeping thread takes ~23 µs of the
+ * caller's time and the whole round trip 23–60 µs, against ~1 µs to a polling worker
+ * (bench/step-profile.ts). Only a thread that is actually asleep is notified: the sleeper stores 1
+ * in its flag (ASLEEP for the worker on SEQ, WAITING for the caller on DONE) before `Atomics.wait`,
+ * and the other side stores the new value before reading the flag — with sequentially consistent
+ * atomics, either the notifier sees the flag or the sleeper's wait sees the new value and returns.
+ *
+ * On a busy machine (more runnable threads than cores) spinning backfires: a polling thread holds a
+ * core that the thread it waits for needs, and the hand-off then takes a scheduler tick (~1 ms
+ * measured here while another process built on both cores). A gap of more than PREEMPTED_MS between
+ * two reads of the clock while polling means the thread was descheduled: it then sleeps at once.
+ * When that happens to the caller twice in a row (or a worker that was polling is late by more than
+ * CALLER_SPIN_MS twice in a row: it is not getting a core), it enters a busy mode for BUSY_MS: it
+ * polls only SPIN_CHECK times before sleeping, clears SPIN_OK in every slot so that the workers do
+ * the same, and the threaded table splits only calls over the ceilings (pool.contended).
  */
 
 /** Ints per worker slot in the control block (32 = two cache lines, so slots never share one). */
@@ -20,6 +38,19 @@ export const SEQ = 0;
 export const DONE = 1;
 export const KERNEL = 2;
 export const STATUS = 3;
+/** 1 while the worker sleeps in Atomics.wait on SEQ (the caller then notifies SEQ). */
+export const ASLEEP = 4;
+/** 1 while the caller sleeps in Atomics.wait on DONE (the worker then notifies DONE). */
+export const WAITING = 5;
+/** 0 while the caller has seen the machine busy: the worker then polls only briefly (set by the caller). */
+export const SPIN_OK = 6;
+/**
+ * Diagnostics the worker counts: times it saw itself descheduled while polling (PREEMPTED), and
+ * sleeps after its spin budget ran out (SLEPT_IDLE) or because SPIN_OK was 0 (SLEPT_BUSY).
+ */
+export const PREEMPTED = 7;
+export const SLEPT_IDLE = 8;
+export const SLEPT_BUSY = 9;
 /** Float64 arguments per slot (the longest kernel signature has 13). */
 export const SLOT_ARGS = 16;
 /** Bytes of error text per slot. */
@@ -29,10 +60,22 @@ export const DEAD = -1;
 /** KERNEL value that tells a worker to leave its loop. */
 export const STOP = -1;
 /**
- * Polls of a word before blocking in Atomics.wait (a few microseconds): a wait/notify round trip
- * costs 11–14 µs (PERF-NOTES), a job that is already there costs nothing to find.
+ * How long an idle worker polls for its next job before sleeping in Atomics.wait, in ms. Covers
+ * the gaps between the split calls of a training step (the serial kernels and JS between them:
+ * tens to hundreds of µs), so that a step pays no wake-up; an idle pool sleeps after this long.
  */
-export const SPIN = 2048;
+export const WORKER_SPIN_MS = 1;
+/**
+ * How long the caller polls for a worker's DONE before sleeping in Atomics.wait, in ms (a worker's
+ * share is about as long as the caller's own, so the wait is usually short).
+ */
+export const CALLER_SPIN_MS = 0.5;
+/** Polls between two reads of the clock while spinning. */
+export const SPIN_CHECK = 256;
+/** A gap between two clock reads of a polling thread longer than this (ms) means it was descheduled. */
+export const PREEMPTED_MS = 0.3;
+/** How long the caller's busy mode lasts (ms; see above). */
+export const BUSY_MS = 100;
 
 /**
  * The compute worker: instantiates the module on the shared memory, reports ready (or the error),
@@ -58,15 +101,41 @@ function start(d, post) {
     return;
   }
   const b = d.slot * S, o = d.slot * A, tb = d.slot * T;
+  const clock = typeof performance === 'object' ? () => performance.now() : () => Date.now();
   let last = Atomics.load(ctl, b + ${SEQ});
   post({ ready: true });
   for (;;) {
-    // Poll briefly first (the next job of a training step usually follows within microseconds),
-    // then sleep in Atomics.wait.
+    // Poll first (the next job of a training step usually follows within microseconds), then
+    // sleep in Atomics.wait with ASLEEP set, so that the caller knows to notify. Sleep at once when
+    // this thread was descheduled while polling, or the caller has seen the machine busy.
     let s = Atomics.load(ctl, b + ${SEQ});
-    for (let i = 0; s === last && i < ${SPIN}; i++) s = Atomics.load(ctl, b + ${SEQ});
     if (s === last) {
+      const t0 = clock();
+      let prev = t0;
+      for (let i = 1; s === last; i++) {
+        s = Atomics.load(ctl, b + ${SEQ});
+        if (i % ${SPIN_CHECK} === 0) {
+          if (Atomics.load(ctl, b + ${SPIN_OK}) === 0) {
+            ctl[b + ${SLEPT_BUSY}]++;
+            break;
+          }
+          const t = clock();
+          if (t - prev > ${PREEMPTED_MS}) {
+            ctl[b + ${PREEMPTED}]++;
+            break;
+          }
+          if (t - t0 > ${WORKER_SPIN_MS}) {
+            ctl[b + ${SLEPT_IDLE}]++;
+            break;
+          }
+          prev = t;
+        }
+      }
+    }
+    if (s === last) {
+      Atomics.store(ctl, b + ${ASLEEP}, 1);
       Atomics.wait(ctl, b + ${SEQ}, last);
+      Atomics.store(ctl, b + ${ASLEEP}, 0);
       continue;
     }
     last = s;
@@ -82,7 +151,7 @@ function start(d, post) {
     }
     Atomics.store(ctl, b + ${STATUS}, status);
     Atomics.store(ctl, b + ${DONE}, s);
-    Atomics.notify(ctl, b + ${DONE});
+    if (Atomics.load(ctl, b + ${WAITING}) !== 0) Atomics.notify(ctl, b + ${DONE});
   }
 }
 if (NODE) {

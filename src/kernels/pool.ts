@@ -3,9 +3,10 @@
  * memory, started and watched by a supervisor worker (pool-sources.ts). The calling thread posts a
  * job to a worker (`post`), computes its own share, then waits for the worker (`wait`).
  *
- * Waiting: with `Atomics.wait` where the thread may block (Node, Web Workers); by spinning on
- * `Atomics.load` on a browser main thread, which may not block (the wait is as long as the worker's
- * share of one kernel call). A worker that ends (killed, crashed) makes the supervisor store DEAD
+ * Waiting: by polling `Atomics.load` for up to CALLER_SPIN_MS, then with `Atomics.wait` where the
+ * thread may block (Node, Web Workers); a browser main thread, which may not block, polls until the
+ * worker is done (the wait is as long as the worker's share of one kernel call). Idle workers poll
+ * for their next job for WORKER_SPIN_MS before sleeping (pool-sources.ts: why). A worker that ends (killed, crashed) makes the supervisor store DEAD
  * in its slot: a pending `wait` wakes and throws, and so does every later `post` — never a hang.
  *
  * No allocation per job: arguments go into a preallocated Float64Array, the kernel is named by its
@@ -14,6 +15,8 @@
 import { KERNEL_NAMES, type KernelName } from './kernels.js';
 import { nodeWorker } from './node-host.js';
 import {
+  ASLEEP,
+  CALLER_SPIN_MS,
   COMPUTE_WORKER_SOURCE,
   DEAD,
   DONE,
@@ -22,9 +25,16 @@ import {
   SLOT_ARGS,
   SLOT_INTS,
   SLOT_TEXT,
-  SPIN,
+  SPIN_OK,
+  PREEMPTED,
+  SLEPT_BUSY,
+  SLEPT_IDLE,
+  BUSY_MS,
+  PREEMPTED_MS,
+  SPIN_CHECK,
   STATUS,
   SUPERVISOR_SOURCE,
+  WAITING,
 } from './pool-sources.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -55,11 +65,22 @@ export class Pool {
   readonly count: number;
   /** Jobs posted so far (diagnostics: shows that calls were split). */
   jobs = 0;
+  /** Jobs posted to a sleeping worker (which had to be woken), and waits in which this thread slept. */
+  wakes = 0;
+  naps = 0;
+  /** Times this thread saw the machine busy (entered the busy mode: setBusy). */
+  busySpells = 0;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly text: Uint8Array;
   private readonly seq: Int32Array;
   private readonly block = mayBlock();
+  /** Until when (performance.now(), ms) this thread and the workers poll only briefly (see pool-sources.ts). */
+  private busyUntil = 0;
+  /** Per worker: whether its last job had to wake it (its lateness is then the wake-up's). */
+  private readonly woken: Uint8Array;
+  /** Signs of a busy machine since the last calm wait (strike()). */
+  private strikes = 0;
   private supervisor: Supervisor | undefined;
   private stopped: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
@@ -67,9 +88,11 @@ export class Pool {
   private constructor(count: number) {
     this.count = count;
     this.ctl = new Int32Array(new SharedArrayBuffer(count * SLOT_INTS * 4));
+    for (let w = 0; w < count; w++) this.ctl[w * SLOT_INTS + SPIN_OK] = 1;
     this.args = new Float64Array(new SharedArrayBuffer(count * SLOT_ARGS * 8));
     this.text = new Uint8Array(new SharedArrayBuffer(count * SLOT_TEXT));
     this.seq = new Int32Array(count);
+    this.woken = new Uint8Array(count);
   }
 
   /**
@@ -134,6 +157,11 @@ export class Pool {
     return pool;
   }
 
+  /** Whether dispose() was called (or the pool never started). */
+  get disposed(): boolean {
+    return !this.supervisor;
+  }
+
   /** Throws the error of a worker that has ended (or was disposed). */
   private ended(w: number): Error {
     if (!this.supervisor) return new Error('simdnn: this backend was disposed; call init() again to get a new one.');
@@ -195,7 +223,64 @@ export class Pool {
     const s = this.seq[w]! === 0x7fffffff ? 1 : this.seq[w]! + 1;
     this.seq[w] = s;
     Atomics.store(this.ctl, b + SEQ, s);
-    Atomics.notify(this.ctl, b + SEQ);
+    // A polling worker sees SEQ by itself; notifying costs a syscall (~23 µs on a VM) only when it sleeps.
+    this.woken[w] = 0;
+    if (Atomics.load(this.ctl, b + ASLEEP) !== 0) {
+      this.wakes++;
+      this.woken[w] = 1;
+      // (A slow notify is no sign of a busy machine: waking a worker whose core is idle takes
+      // 15 µs to over 1 ms on a VM while the machine is quiet.)
+      Atomics.notify(this.ctl, b + SEQ);
+    }
+  }
+
+  /**
+   * Diagnostics summed over the workers: times a worker saw itself descheduled while polling, and
+   * its sleeps after the spin budget ran out (idle) or while backing off on a busy machine (busy).
+   */
+  workerStats(): { preempted: number; sleptIdle: number; sleptBusy: number } {
+    const out = { preempted: 0, sleptIdle: 0, sleptBusy: 0 };
+    for (let w = 0; w < this.count; w++) {
+      const b = w * SLOT_INTS;
+      out.preempted += Atomics.load(this.ctl, b + PREEMPTED);
+      out.sleptIdle += Atomics.load(this.ctl, b + SLEPT_IDLE);
+      out.sleptBusy += Atomics.load(this.ctl, b + SLEPT_BUSY);
+    }
+    return out;
+  }
+
+  /** Whether this thread saw the machine busy lately (setBusy): the threaded table then splits less. */
+  get contended(): boolean {
+    if (this.busyUntil === 0) return false;
+    if (performance.now() < this.busyUntil) return true;
+    this.calm();
+    return false;
+  }
+
+  /** Leaves the busy mode (setBusy): this thread and the workers poll again before sleeping. */
+  calm(): void {
+    this.busyUntil = 0;
+    this.strikes = 0;
+    for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 1);
+  }
+
+  /**
+   * A sign that the machine is busy (this thread was descheduled, or a worker is late); two in a
+   * row (no calm wait between them) make it so: one alone can be a worker's slow first wake-up.
+   */
+  private strike(): void {
+    if (++this.strikes >= 2) this.setBusy();
+  }
+
+  /**
+   * The machine is busy: for the next BUSY_MS this thread and the workers poll only briefly before
+   * sleeping (time, not waits: in the busy mode fewer calls are split, so waits become rare).
+   */
+  private setBusy(): void {
+    this.strikes = 0;
+    this.busySpells++;
+    if (this.busyUntil === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
+    this.busyUntil = performance.now() + BUSY_MS;
   }
 
   /** Waits until worker w has finished its last job; throws if it failed or has ended. */
@@ -204,10 +289,40 @@ export class Pool {
     const s = this.seq[w]!;
     const ctl = this.ctl;
     let d = Atomics.load(ctl, b + DONE);
-    for (let i = 0; d !== s && i < SPIN; i++) d = Atomics.load(ctl, b + DONE);
+    // Poll for up to CALLER_SPIN_MS (the worker's share is about as long as ours: it is usually
+    // done within microseconds), then sleep with WAITING set so that the worker notifies. On a
+    // busy machine (this thread was descheduled while polling, or the worker late twice: strike())
+    // poll only briefly for the next BUSY_MS: sleeping frees this core.
+    const busy = this.contended;
+    if (d !== s && d !== DEAD) {
+      const t0 = performance.now();
+      let prev = t0;
+      for (let i = 1; d !== s && d !== DEAD; i++) {
+        d = Atomics.load(ctl, b + DONE);
+        if (i % SPIN_CHECK === 0 && this.block) {
+          if (busy) break;
+          const t = performance.now();
+          if (t - prev > PREEMPTED_MS) {
+            this.strike();
+            break;
+          }
+          // A worker this late is waited for asleep; late twice in a row although it was polling
+          // (not waking up: an idle core can take a millisecond to), it is not getting a core.
+          if (t - t0 > CALLER_SPIN_MS) {
+            if (this.woken[w] === 0) this.strike();
+            break;
+          }
+          prev = t;
+        }
+      }
+      if (d === s && !busy) this.strikes = 0;
+    }
     while (d !== s) {
       if (d === DEAD) throw this.ended(w);
-      if (this.block) Atomics.wait(ctl, b + DONE, d);
+      this.naps++;
+      Atomics.store(ctl, b + WAITING, 1);
+      Atomics.wait(ctl, b + DONE, d);
+      Atomics.store(ctl, b + WAITING, 0);
       d = Atomics.load(ctl, b + DONE);
     }
     if (Atomics.load(ctl, b + STATUS) !== 0) {

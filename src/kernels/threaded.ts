@@ -11,36 +11,31 @@
  *   m ≤ 4; the narrow-n path depends on n, which a row split keeps). tn reads a column slice of
  *   A: gemm_tn_ld_f32. Blocking over k depends on k only. test/kernels/threads-gemm.test.ts checks
  *   the slices bit for bit against the whole call on every path.
- * - Optimizer updates and the transcendental activations split by ranges of 16 floats (their
+ * - Elementwise kernels (optimizer updates, activations) split by ranges of 16 floats (their
  *   vector loop handles 4 lanes at a time with the same code for every lane; only the last range
- *   holds the tail, as in the whole call).
+ *   holds the tail, as in the whole call). The batch gather (gather_rows_f32, a copy) splits by
+ *   rows, at multiples of 4 like the GEMMs, so each thread gathers the rows it multiplies next.
  * - Everything else — reductions (loss sums, bias gradients, accuracy counts), row kernels, the
  *   second-order kernels — runs on the calling thread, in its one-thread order.
  *
- * Splitting happens only above a work threshold (constants below, from PERF-NOTES: a dispatch to a
- * worker and back costs 11–14 µs, so a share must be well above ~30 µs), so small batches and
- * one-sample predictions run exactly as with one thread.
+ * Splitting happens only above the work thresholds measured when the pool starts
+ * (split-thresholds.ts: a call is split when its one-thread time is at least 16 dispatch round
+ * trips), so small batches and one-sample predictions run exactly as with one thread; while the
+ * pool sees the machine busy, only above the ceilings (the constants used before).
  */
 import type { Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
+import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 
-/**
- * A GEMM is split when 2·m·n·k reaches this (≈ 240 µs on one core at ~33 GFLOP/s). Measured on the
- * 2-core host (npm run bench -- threads): at 4e6 the 6.4 MFLOP products of 784-128-10 at batch 32
- * were split and training ran at 0.85× of one thread; at 8e6 they are not, while batch 64 and up
- * (≥ 12.8 MFLOP) still are.
- */
-export const GEMM_SPLIT_MIN_FLOP = 8e6;
-/** …into at most flop / GEMM_SLICE_MIN_FLOP slices (≈ 60 µs each). */
-export const GEMM_SLICE_MIN_FLOP = 2e6;
+type ThresholdValues = Pick<SplitThresholds, 'gemmFlop' | 'heavyFloats' | 'lightFloats'>;
+/** The thresholds used while the machine is busy: the ceilings (what always pays). */
+const CEILINGS: ThresholdValues = { gemmFlop: GEMM_SPLIT_CEILING_FLOP, heavyFloats: HEAVY_SPLIT_CEILING, lightFloats: LIGHT_SPLIT_CEILING };
+
 /** Row slices start at multiples of this (the micro-tile height MR). */
 const ROW_ALIGN = 4;
 /** Every slice has more rows than this (the tiny-m path's limit in assembly/gemm.ts). */
 const TINY_M = 4;
-/** An elementwise kernel is split when n reaches this many floats… */
-export const ELEMENTWISE_SPLIT_MIN = 1 << 17;
-/** …into slices of at least this many floats, starting at multiples of ELEMENT_ALIGN. */
-const ELEMENTWISE_SLICE_MIN = 1 << 16;
+/** Elementwise slices start at multiples of this many floats. */
 const ELEMENT_ALIGN = 16;
 
 type Fn = (...args: number[]) => number | undefined;
@@ -63,18 +58,24 @@ function slicing(total: number, maxParts: number, minPart: number, align: number
  * The threaded table over `base` (the exports of an instance on the pool's shared memory). `ws[w]`
  * is worker w's GEMM workspace (GEMM_WS_BYTES each); the calling thread uses the ws it is passed.
  */
-export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]): Kernels {
+export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[], limits: SplitThresholds): Kernels {
   const threads = pool.count + 1;
   const k = { ...base } as Kernels;
   const nn = KERNEL_INDEX.gemm_nn_f32;
   const nt = KERNEL_INDEX.gemm_nt_f32;
   const tnLd = KERNEL_INDEX.gemm_tn_ld_f32;
+  const gather = KERNEL_INDEX.gather_rows_f32;
+  // While the pool sees the machine busy (pool.contended: its threads were descheduled), a split
+  // costs a wake-up (15–100 µs) instead of a poll (~1 µs): only calls over the ceilings are split.
+  const lim = (): ThresholdValues => (pool.contended ? CEILINGS : limits);
 
   /** Rows per slice and slice count of an m-row GEMM of 2·m·n·k flop ([m, 1]: do not split). */
   const gemmRows = (m: number, n: number, kk: number): [number, number] => {
     const flop = 2 * m * n * kk;
-    if (flop < GEMM_SPLIT_MIN_FLOP || m <= 2 * TINY_M) return [m, 1];
-    const byWork = Math.max(1, Math.floor(flop / GEMM_SLICE_MIN_FLOP));
+    const min = lim().gemmFlop;
+    if (flop < min || m <= 2 * TINY_M) return [m, 1];
+    // Each slice carries at least half a threshold's work.
+    const byWork = Math.max(1, Math.floor(flop / (min / 2)));
     return slicing(m, Math.min(threads, byWork), TINY_M + 1, ROW_ALIGN, TINY_M);
   };
 
@@ -147,6 +148,28 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   k.gemm_tn_ld_f32 = tnSplit;
   k.gemm_tn_f32 = (a, b, c, m, n, kk, beta, wsMain) => tnSplit(a, b, c, m, n, kk, m, beta, wsMain);
 
+  k.gather_rows_f32 = (src, idx, dst, count, cols) => {
+    const floats = count * cols;
+    // A gather of scattered rows costs ~0.5–0.8 ns a float (784-wide rows from a 6 MB set,
+    // bench/step-profile.ts): it is split at the heavy kernels' threshold.
+    const min = lim().heavyFloats;
+    const [step, parts] =
+      floats < min ? [count, 1] : slicing(count, threads, Math.max(1, Math.ceil(min / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
+    if (parts < 2) {
+      base.gather_rows_f32(src, idx, dst, count, cols);
+      return;
+    }
+    for (let p = 1; p < parts; p++) {
+      const r0 = p * step;
+      pool.post(p - 1, gather, src, idx + 4 * r0, dst + 4 * r0 * cols, p === parts - 1 ? count - r0 : step, cols);
+    }
+    try {
+      base.gather_rows_f32(src, idx, dst, step, cols);
+    } finally {
+      join(parts);
+    }
+  };
+
   /**
    * Splits an elementwise kernel over n floats: its `ptrs` leading pointer arguments advance with
    * the range, argument `ptrs` is n, the scalars after it are passed through. The arguments go
@@ -154,7 +177,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
    */
   const x = new Float64Array(14);
   const y = new Float64Array(14);
-  const elementwise = (name: keyof Kernels, ptrs: number): void => {
+  const elementwise = (name: keyof Kernels, ptrs: number, heavy: boolean): void => {
     const one = base[name] as unknown as Fn;
     const id = KERNEL_INDEX[name];
     const slice = (off: number, len: number): void => {
@@ -162,14 +185,14 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     };
     const run = (): number | undefined => {
       const n = x[ptrs]!;
-      if (n < ELEMENTWISE_SPLIT_MIN)
-        return one(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!, x[9]!, x[10]!, x[11]!, x[12]!, x[13]!);
-      const [step, parts] = slicing(n, threads, ELEMENTWISE_SLICE_MIN, ELEMENT_ALIGN, 0);
+      const min = heavy ? lim().heavyFloats : lim().lightFloats;
+      const [step, parts] = n < min ? [n, 1] : slicing(n, threads, min / 2, ELEMENT_ALIGN, 0);
+      if (parts < 2) return one(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!, x[9]!, x[10]!, x[11]!, x[12]!, x[13]!);
       for (let p = 1; p < parts; p++) {
         slice(4 * p * step, p === parts - 1 ? n - p * step : step);
         pool.post(p - 1, id, y[0]!, y[1]!, y[2]!, y[3]!, y[4]!, y[5]!, y[6]!, y[7]!, y[8]!, y[9]!, y[10]!, y[11]!, y[12]!, y[13]!);
       }
-      slice(0, parts > 1 ? step : n);
+      slice(0, step);
       try {
         one(y[0]!, y[1]!, y[2]!, y[3]!, y[4]!, y[5]!, y[6]!, y[7]!, y[8]!, y[9]!, y[10]!, y[11]!, y[12]!, y[13]!);
       } finally {
@@ -196,12 +219,16 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
       return run();
     };
   };
-  for (const [name, ptrs] of ELEMENTWISE_SPLIT) elementwise(name, ptrs);
+  for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, true);
+  for (const [name, ptrs] of LIGHT_SPLIT) elementwise(name, ptrs, false);
   return k;
 }
 
-/** The elementwise kernels that are split, with how many leading pointer arguments each has. */
-const ELEMENTWISE_SPLIT: readonly [keyof Kernels, number][] = [
+/**
+ * The elementwise kernels that are split, with how many leading pointer arguments each has:
+ * heavy ones (~1 ns a float: optimizer updates, exp/log activations)…
+ */
+const HEAVY_SPLIT: readonly [keyof Kernels, number][] = [
   ['sgd_f32', 3],
   ['sgd_l1l2_f32', 3],
   ['nesterov_f32', 3],
@@ -214,4 +241,18 @@ const ELEMENTWISE_SPLIT: readonly [keyof Kernels, number][] = [
   ['elu_bwd_f32', 4],
   ['softplus_fwd_f32', 2],
   ['softplus_bwd_f32', 4],
+];
+
+/** …and light ones (a few vector instructions a float: a copy's cost). */
+const LIGHT_SPLIT: readonly [keyof Kernels, number][] = [
+  ['linear_fwd_f32', 2],
+  ['linear_bwd_f32', 4],
+  ['relu_fwd_f32', 2],
+  ['relu_bwd_f32', 4],
+  ['leaky_relu_fwd_f32', 2],
+  ['leaky_relu_bwd_f32', 4],
+  ['hard_tanh_fwd_f32', 2],
+  ['hard_tanh_bwd_f32', 4],
+  ['abs_fwd_f32', 2],
+  ['abs_bwd_f32', 4],
 ];

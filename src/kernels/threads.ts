@@ -69,12 +69,12 @@ export function noticeOnce(options: InitOptions, why: string): void {
 export type { Threading } from './threads-start.js';
 
 /**
- * Starts the pool of `threads - 1` workers on the shared memory and wraps `base` with the threaded
- * kernels. The pool and the threaded kernels load here, on first use (init({ threads > 1 })): a
+ * Starts the pool of `threads - 1` workers on the shared memory, measures the split thresholds and
+ * wraps `base` with the threaded kernels (`ws`: the calling thread's GEMM workspace). The pool and the threaded kernels load here, on first use (init({ threads > 1 })): a
  * single-threaded page does not download them.
  */
-export async function startThreads(module: WebAssembly.Module, heap: Heap, base: Kernels, threads: number): Promise<Threading> {
-  return (await import('./threads-start.js')).startPool(module, heap, base, threads);
+export async function startThreads(module: WebAssembly.Module, heap: Heap, base: Kernels, threads: number, ws: number): Promise<Threading> {
+  return (await import('./threads-start.js')).startPool(module, heap, base, threads, ws);
 }
 
 const pools = new WeakMap<object, Pool>();

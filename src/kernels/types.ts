@@ -14,6 +14,26 @@ export type WarmUp = 'none' | 'inference' | 'all';
 /** Where the wasm comes from: a compiled module, raw bytes, a fetch Response, or a URL / path. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | URL | string;
 
+/**
+ * The work thresholds a threaded backend splits kernel calls at (measured when its pool starts, see
+ * kernels/split-thresholds.ts), and the measurements they were derived from.
+ */
+export interface SplitThresholds {
+  /** GEMMs of at least this many flop (2·m·n·k) are split. */
+  gemmFlop: number;
+  /** Heavy elementwise kernels (and batch gathers) over at least this many floats are split. */
+  heavyFloats: number;
+  /** Light elementwise kernels over at least this many floats are split. */
+  lightFloats: number;
+  /** Measured: dispatch to every worker and wait for all of them (empty jobs, workers polling; first quartile), µs. */
+  roundTripUs: number;
+  /** Measured on the calling thread: GEMM rate in GFLOP/s (32×128×128 nn). */
+  gemmGflops: number;
+  /** Measured: ns per float of a heavy kernel (adam_f32) and of a light one (relu_fwd_f32). */
+  heavyNsPerFloat: number;
+  lightNsPerFloat: number;
+}
+
 export interface Backend {
   /** 'wasm' (AssemblyScript SIMD kernels) or 'js' (the pure-TypeScript reference). */
   readonly name: 'wasm' | 'js';
@@ -27,6 +47,14 @@ export interface Backend {
   readonly ws: number;
   /** Threads the kernels run on: 1, or the calling thread plus the pool's workers. */
   readonly threads: number;
+  /**
+   * With threads > 1: the work thresholds above which a kernel call is split over the threads,
+   * measured when the pool started (the dispatch round trip and this thread's kernel rates; see
+   * kernels/split-thresholds.ts), and the measurements. A round trip that was slow at start is
+   * measured again within 2 s and the object updated in place. Read-only for users. Undefined with
+   * one thread.
+   */
+  readonly splits?: SplitThresholds;
   /**
    * Ends the backend's worker threads (a no-op with one thread); resolves when they have ended.
    * A disposed threaded backend is not to be used again: calls it would split over the workers

@@ -2,9 +2,10 @@
  * Threaded training (src/kernels/threads.ts, threaded.ts, pool.ts): the weights after training
  * with 2 and 3 threads are bit-identical to one thread, and so are the predictions, on the
  * baseline and the relaxed build, for a 784-128-10 and a deeper net, with SGD (momentum) and Adam.
- * The shapes are chosen so that the calls really are split (batch 64: every hidden-layer GEMM is
- * over GEMM_SPLIT_MIN_FLOP; the deeper net has more than ELEMENTWISE_SPLIT_MIN weights in its first
- * layer, so Adam's update is split too), which the test checks by counting posted jobs.
+ * The shapes are chosen so that the calls really are split whatever thresholds the pool measured
+ * (batch 64: every hidden-layer GEMM is over GEMM_SPLIT_CEILING_FLOP; the deeper net has more than
+ * HEAVY_SPLIT_CEILING weights in its first layer, so Adam's update is split too), which the test
+ * checks by counting posted jobs.
  * Also: the heap grows in the middle of threaded training (every worker must see the new pages),
  * and the fallback without SharedArrayBuffer trains on one thread and says so once.
  */

@@ -62,6 +62,21 @@ describe('bad input is refused at the API boundary', async () => {
       /NaN in x at row 1, column 1/,
     ],
     ['Infinity in x', () => m.fit([[0, Infinity]], [0]), /Infinity in x at row 0, column 1/],
+    [
+      'NaN in the rows validationSplit holds out',
+      () =>
+        m.fit(
+          [
+            [0, 0],
+            [0, 1],
+            [1, 0],
+            [NaN, 1],
+          ],
+          XOR_Y,
+          { validationSplit: 0.25 },
+        ),
+      /NaN in x at row 3, column 0/,
+    ],
     ['label out of range', () => m.fit(XOR_X, [0, 1, 2, 0]), /label 2 at row 2 is out of range for 2 classes/],
     ['fractional label', () => m.fit(XOR_X, [0, 1, 0.5, 0]), /label 0.5 at row 2/],
     ['empty dataset', () => m.fit([], []), /x is empty/],

@@ -28,8 +28,12 @@ import { ROOT } from './project.js';
 
 /** Budget of the first download of a page that predicts with `simdnn/infer` (issue 8: 45 KB, minified). */
 const INFER_ENTRY_BUDGET_BYTES = 45 * 1024;
-/** Ceiling of the same page written against the main entry `simdnn` (minified, not compressed). */
-const MAIN_ENTRY_CEILING_BYTES = 87 * 1024;
+/**
+ * Ceiling of the same page written against the main entry `simdnn` (minified, not compressed): a
+ * guard against unnoticed growth, not a target. 89,093 bytes when the thread pool's measured split
+ * thresholds landed (2026-11-30); raised from 87 to 88 KB then.
+ */
+const MAIN_ENTRY_CEILING_BYTES = 88 * 1024;
 
 /**
  * Bytes a page that imports init, fromJSON and loadModel from `specifier` downloads before it can

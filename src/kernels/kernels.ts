@@ -228,6 +228,14 @@ export interface Kernels {
    * about 2× faster at p ≥ 2048.
    */
   syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number, ws?: number): void;
+  /**
+   * Rows [r0, r1) of syrk_acc_f32's H (the lower triangle's H[r][c], r0 ≤ r < r1, c ≤ r), each
+   * element computed exactly as by the whole call: calls on ranges covering [0, p) give the whole
+   * call's H bit for bit, and rows outside the range are neither read nor written (the threaded
+   * table computes ranges on different threads, each with its own `ws`). r0 must be a multiple of
+   * 4 and r1 a multiple of 4 or p (0 ≤ r0 ≤ r1 ≤ p). Other arguments as syrk_acc_f32.
+   */
+  syrk_acc_rows_f32(j: number, h: number, rows: number, p: number, beta: number, ws: number, r0: number, r1: number): void;
   /** Returns Σ_i x_i·y_i, products and sum in f64, rounded to f32 once. */
   dot_f32(x: number, y: number, n: number): number;
   /** y ← y + alpha·x over n floats. */
@@ -329,6 +337,7 @@ export const KERNEL_NAMES = [
   'trsv_lower_t_f32',
   'cholesky_solve_f32',
   'syrk_acc_f32',
+  'syrk_acc_rows_f32',
   'dot_f32',
   'axpy_f32',
   'scale_f32',

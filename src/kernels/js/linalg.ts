@@ -15,6 +15,7 @@ export type LinalgKernelName =
   | 'trsv_lower_t_f32'
   | 'cholesky_solve_f32'
   | 'syrk_acc_f32'
+  | 'syrk_acc_rows_f32'
   | 'dot_f32'
   | 'axpy_f32'
   | 'scale_f32'
@@ -64,6 +65,26 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
     }
   }
 
+  /** Rows [r0, r1) of the lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time. */
+  function syrkRows(j: number, h: number, rows: number, p: number, beta: number, r0: number, r1: number): void {
+    const f = heap.f32;
+    const jo = j >>> 2;
+    const ho = h >>> 2;
+    if (p <= 0) return;
+    const b = fround(beta);
+    const acc = new Float64Array(p);
+    for (let r = Math.max(0, r0); r < Math.min(r1, p); r++) {
+      acc.fill(0, 0, r + 1);
+      for (let k = 0; k < rows; k++) {
+        const row = jo + k * p;
+        const jr = f[row + r]!;
+        for (let c = 0; c <= r; c++) acc[c] = acc[c]! + jr * f[row + c]!;
+      }
+      const hr = ho + r * p;
+      for (let c = 0; c <= r; c++) f[hr + c] = b === 0 ? acc[c]! : b * f[hr + c]! + acc[c]!;
+    }
+  }
+
   return {
     /**
      * Cholesky–Banachiewicz (row by row, unblocked; `ws` is not needed here):
@@ -99,22 +120,12 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
 
     /** Lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time (`ws` is not needed here). */
     syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number): void {
-      const f = heap.f32;
-      const jo = j >>> 2;
-      const ho = h >>> 2;
-      if (p <= 0) return;
-      const b = fround(beta);
-      const acc = new Float64Array(p);
-      for (let r = 0; r < p; r++) {
-        acc.fill(0, 0, r + 1);
-        for (let k = 0; k < rows; k++) {
-          const row = jo + k * p;
-          const jr = f[row + r]!;
-          for (let c = 0; c <= r; c++) acc[c] = acc[c]! + jr * f[row + c]!;
-        }
-        const hr = ho + r * p;
-        for (let c = 0; c <= r; c++) f[hr + c] = b === 0 ? acc[c]! : b * f[hr + c]! + acc[c]!;
-      }
+      syrkRows(j, h, rows, p, beta, 0, p);
+    },
+
+    /** Rows [r0, r1) of syrk_acc_f32 (each row is computed on its own here, so any range works). */
+    syrk_acc_rows_f32(j: number, h: number, rows: number, p: number, beta: number, _ws: number, r0: number, r1: number): void {
+      syrkRows(j, h, rows, p, beta, r0, r1);
     },
 
     dot_f32(x: number, y: number, n: number): number {

@@ -378,27 +378,83 @@ export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
     }
   }
   if (n <= 0) return 0;
-  const ld = <usize>n << 2;
   for (let K0 = 0; K0 < n; K0 += NB2) {
+    const info = factorBlock(a, n, shift, K0);
+    if (info != 0) return info;
     const K1 = min(K0 + NB2, n);
-    // Factor the column block [K0, K1) panel by panel; updates stay inside the block.
-    for (let k0 = K0; k0 < K1; k0 += NB) {
-      const k1 = min(k0 + NB, K1);
-      const info = factorDiag(a, n, k0, k1 - k0, shift);
-      if (info != 0) return info;
-      if (k1 < n) panelSolve(a, n, k0, k1);
-      // A[k1.., k1..K1) ← A − L21·L21ᵀ (columns of this block only: K1 − k1 is a multiple of NB).
-      if (k1 < K1) {
-        syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0, 0, n - k1);
-      }
-    }
-    // A22 ← A22 − L21·L21ᵀ for the whole block at once (depth K1 − K0), with L21ᵀ = U rows [K0, K1).
-    if (K1 < n) {
-      syrkLower(a + <usize>K1 * ld + (<usize>K1 << 2), ld, a + <usize>K0 * ld + (<usize>K1 << 2), ld, K1 - K0, n - K1, n - K1, -1, 1, ws, 0, n - K1);
+    if (K1 < n) trailingUpdate(a, n, K0, ws, K1, n);
+  }
+  return 0;
+}
+
+/**
+ * Factors the column block [K0, K1 = min(K0 + NB2, n)) panel by panel (diagonal factor, panel solve,
+ * the updates inside the block); U = L21ᵀ is left in rows [K0, K1) of the upper triangle for the
+ * trailing update. After the last block, zeroes the strict upper triangle. Returns 0 or j+1 as
+ * cholesky_f32.
+ */
+function factorBlock(a: usize, n: i32, shift: f32, K0: i32): i32 {
+  const ld = <usize>n << 2;
+  const K1 = min(K0 + NB2, n);
+  for (let k0 = K0; k0 < K1; k0 += NB) {
+    const k1 = min(k0 + NB, K1);
+    const info = factorDiag(a, n, k0, k1 - k0, shift);
+    if (info != 0) return info;
+    if (k1 < n) panelSolve(a, n, k0, k1);
+    // A[k1.., k1..K1) ← A − L21·L21ᵀ (columns of this block only: K1 − k1 is a multiple of NB).
+    if (k1 < K1) {
+      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0, 0, n - k1);
     }
   }
-  zeroUpper(a, n);
+  if (K1 == n) zeroUpper(a, n);
   return 0;
+}
+
+/**
+ * Rows [r0, r1) (K1 ≤ r0 ≤ r1 ≤ n) of the trailing update after column block [K0, K1):
+ * A22 ← A22 − L21·L21ᵀ (lower triangle, depth K1 − K0), with L21ᵀ = U rows [K0, K1).
+ */
+function trailingUpdate(a: usize, n: i32, K0: i32, ws: usize, r0: i32, r1: i32): void {
+  const ld = <usize>n << 2;
+  const K1 = min(K0 + NB2, n);
+  syrkLower(a + <usize>K1 * ld + (<usize>K1 << 2), ld, a + <usize>K0 * ld + (<usize>K1 << 2), ld, K1 - K0, n - K1, n - K1, -1, 1, ws, r0 - K1, r1 - K1);
+}
+
+/**
+ * One step of cholesky_f32 driven from outside (the threaded table splits the trailing updates):
+ * factors the column block [K0, min(K0 + CHOLESKY_BLOCK, n)) of (A + shift·I) in place, by exactly
+ * the code of the whole call; after the last block it also zeroes the strict upper triangle.
+ * cholesky_f32(a, n, shift, ws) equals, bit for bit: for K0 = 0, 96, 192, … < n:
+ * cholesky_block_f32(a, n, shift, K0) (return its nonzero result), then, when K0 + 96 < n,
+ * cholesky_update_rows_f32(a, n, K0, ws, r0, r1) over row ranges covering [K0 + 96, n).
+ * Returns 0, or j+1 for the first pivot j that is not positive and finite (as cholesky_f32).
+ * Preconditions (asserted in the debug build only): 0 ≤ K0 < n; K0 a multiple of 96; blocks before
+ * K0 factored and their trailing updates done.
+ */
+export function cholesky_block_f32(a: usize, n: i32, shift: f32, K0: i32): i32 {
+  if (!ASC_NO_ASSERT) assert(0 <= K0 && K0 < n && K0 % NB2 == 0);
+  return factorBlock(a, n, shift, K0);
+}
+
+/**
+ * Rows [r0, r1) of the trailing update that follows cholesky_block_f32(a, n, shift, K0):
+ * A[r][c] ← A[r][c] − Σ_{K0≤k<K1} L[r][k]·L[c][k] for K1 ≤ c ≤ r, r0 ≤ r < r1 (K1 = K0 + 96),
+ * each element computed exactly as in cholesky_f32, and no other row written (ranges may run on
+ * different threads at once, each with its own ws). r0 must be a multiple of 4 and r1 one or n.
+ * ws: 0, or CHOLESKY_WS_PER_ROW·n bytes of scratch, as cholesky_f32 (same results without).
+ * Preconditions (asserted in the debug build only): 0 ≤ K0, K0 a multiple of 96, K0 + 96 ≤ r0 ≤
+ * r1 ≤ n, r0 % 4 = 0, r1 % 4 = 0 or r1 = n; a `ws` in use lies in memory and does not overlap `a`.
+ */
+export function cholesky_update_rows_f32(a: usize, n: i32, K0: i32, ws: usize, r0: i32, r1: i32): void {
+  if (!ASC_NO_ASSERT) {
+    assert(0 <= K0 && K0 % NB2 == 0 && K0 + NB2 <= r0 && r0 <= r1 && r1 <= n && r0 % MR == 0 && (r1 % MR == 0 || r1 == n));
+    if (ws != 0 && n - K0 - NB2 >= PACK_MIN) {
+      const wsBytes = <usize>n * (8 * NB2);
+      assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, a, matBytes(n, n)));
+    }
+  }
+  if (r0 >= r1) return;
+  trailingUpdate(a, n, K0, ws, r0, r1);
 }
 
 /**

@@ -19,15 +19,19 @@
  *   through syrk_acc_rows_f32, which computes every element of its row range by the whole call's
  *   code and order (ranges start at multiples of 4, the tile height). Row r of the triangle costs
  *   ∝ r + 1, so the bounds balance the triangle's area (triangleBounds), not the row count.
+ * - The Cholesky factorization (Newton, Levenberg–Marquardt) is driven block by block: each column
+ *   block (cholesky_block_f32: diagonal factor and panel) on the calling thread, then its trailing
+ *   update A22 ← A22 − L21·L21ᵀ (the bulk: all but O(n²·96) of the n³/3 flop) split by rows like
+ *   the rank-k update (cholesky_update_rows_f32, same tiles and order as the whole call).
  * - Everything else — reductions (loss sums, bias gradients, accuracy counts), row kernels, the
- *   Cholesky factorization and the solves — runs on the calling thread, in its one-thread order.
+ *   triangular solves — runs on the calling thread, in its one-thread order.
  *
  * Splitting happens only above the work thresholds measured when the pool starts
  * (split-thresholds.ts: a call is split when its one-thread time is at least 16 dispatch round
  * trips), so small batches and one-sample predictions run exactly as with one thread; while the
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
-import { GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
+import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 
@@ -193,6 +197,35 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     } finally {
       join(parts);
     }
+  };
+
+  // Cholesky: whole on this thread below the GEMM threshold (n³/3 flop); above it block by block,
+  // each trailing update (2·kb·m(m+1)/2 flop, m rows left) split as the rank-k update.
+  const cholRows = KERNEL_INDEX.cholesky_update_rows_f32;
+  k.cholesky_f32 = (a, n, shift, wsMain = 0) => {
+    if ((n * n * n) / 3 < lim().gemmFlop) return base.cholesky_f32(a, n, shift, wsMain);
+    const wsFits = CHOLESKY_WS_PER_ROW * n <= GEMM_WS_BYTES;
+    for (let k0 = 0; k0 < n; k0 += CHOLESKY_BLOCK) {
+      const info = base.cholesky_block_f32(a, n, shift, k0);
+      if (info !== 0) return info;
+      const k1 = k0 + CHOLESKY_BLOCK;
+      if (k1 >= n) break;
+      const m = n - k1;
+      const flop = CHOLESKY_BLOCK * m * (m + 1);
+      const min = lim().gemmFlop;
+      const parts = flop < min ? 1 : triangleBounds(m, Math.min(threads, Math.floor(flop / (min / 2))), bounds);
+      if (parts < 2) {
+        base.cholesky_update_rows_f32(a, n, k0, wsMain, k1, n);
+        continue;
+      }
+      for (let q = 1; q < parts; q++) pool.post(q - 1, cholRows, a, n, k0, wsFits ? ws[q - 1]! : 0, k1 + bounds[q]!, k1 + bounds[q + 1]!);
+      try {
+        base.cholesky_update_rows_f32(a, n, k0, wsMain, k1, k1 + bounds[1]!);
+      } finally {
+        join(parts);
+      }
+    }
+    return 0;
   };
 
   /**

@@ -122,15 +122,17 @@ function syrkEdge(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, mc: i32,
 /**
  * Packs the operands of syrkLower so the tile kernels walk contiguous memory (one stream each) instead
  * of kb rows at stride ldx (kb different pages per tile at large n: TLB and prefetcher misses).
- * A tiles: [tiles][kb][MR] (rows t·MR … t·MR+MR−1 of the result); B blocks: [blocks][kb][8].
+ * A tiles: [tiles][kb][MR] (rows r0 + t·MR … r0 + t·MR+MR−1 of the result, read at xa = X[0][r0]);
+ * B blocks: [blocks][kb][8] (columns 0 … 8·blocks−1, read at x).
  */
-function packOperands(pa: usize, pb: usize, x: usize, ldx: usize, kb: i32, tiles: i32, blocks: i32): void {
+function packOperands(pa: usize, pb: usize, x: usize, xa: usize, ldx: usize, kb: i32, tiles: i32, blocks: i32): void {
   const tileBytes = (<usize>kb * <usize>MR) << 2;
   const blockBytes = <usize>kb << 5;
   let row = x;
+  let rowA = xa;
   for (let k = 0; k < kb; k++) {
     let dst = pa + (<usize>(k * MR) << 2);
-    let src = row;
+    let src = rowA;
     for (let t = 0; t < tiles; t++) {
       v128.store(dst, v128.load(src)); // one k-step of an A tile: MR = 4 floats
       dst += tileBytes;
@@ -145,30 +147,37 @@ function packOperands(pa: usize, pb: usize, x: usize, ldx: usize, kb: i32, tiles
       src += 32;
     }
     row += ldx;
+    rowA += ldx;
   }
 }
 
 /**
- * Lower triangle (incl. diagonal) of C[m×m] = β·C + α·XᵀX with X [kb × m] (row stride ldx bytes) and
- * C's row stride ldc bytes, restricted to the first mc columns (mc = m: the whole lower triangle;
- * otherwise mc must be a multiple of 8). The strict upper triangle of C is neither read for the
- * result nor written. ws: 0, or ≥ 8·m·kb bytes of scratch to pack X (used when m ≥ PACK_MIN).
+ * Rows [r0, r1) of the lower triangle (incl. diagonal) of C[m×m] = β·C + α·XᵀX with X [kb × m] (row
+ * stride ldx bytes) and C's row stride ldc bytes, restricted to the first mc columns (mc = m: the
+ * whole lower triangle; otherwise mc must be a multiple of 8). The strict upper triangle of C is
+ * neither read for the result nor written, nor are rows outside [r0, r1).
+ * Every element is computed by the same tile, in the same order, whatever the row range: row tiles
+ * start at multiples of MR and rows from ⌊m/MR⌋·MR on are the 1×8 leftovers, so a range must start
+ * at a multiple of MR and end at one or at m (the threaded table splits H this way). Whole: [0, m).
+ * ws: 0, or ≥ 8·m·kb bytes of scratch to pack X (used when m ≥ PACK_MIN; same results without).
  */
-function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, mc: i32, alpha: f32, beta: f32, ws: usize): void {
-  const tiles = m / MR;
-  const blocks = mc >> 3;
+function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32, mc: i32, alpha: f32, beta: f32, ws: usize, r0: i32, r1: i32): void {
+  const full = (m / MR) * MR;
+  // Row tiles [r0, tEnd) of this range; B blocks up to the last tile's diagonal.
+  const tEnd = min(r1, full);
+  const tiles = max(0, tEnd - r0) / MR;
+  const blocks = min(mc >> 3, (tEnd + 7) >> 3);
   const kb4 = <usize>kb << 2;
-  const packed = ws != 0 && kb > 0 && m >= PACK_MIN;
+  const packed = ws != 0 && kb > 0 && m >= PACK_MIN && tiles > 0;
   const pa = ws;
   const pb = ws + <usize>tiles * <usize>MR * kb4;
-  if (packed) packOperands(pa, pb, x, ldx, kb, tiles, blocks);
+  if (packed) packOperands(pa, pb, x, x + (<usize>r0 << 2), ldx, kb, tiles, blocks);
   // Column chunks of NC keep the B operand of a chunk (kb × NC floats) in L2 across all row tiles.
-  const full = tiles * MR;
-  for (let jc = 0; jc < mc; jc += NC) {
+  for (let jc = 0; jc < mc && jc < tEnd; jc += NC) {
     const jcEnd = min(jc + NC, mc);
-    for (let i = (jc / MR) * MR; i < full; i += MR) {
+    for (let i = max((jc / MR) * MR, r0); i < tEnd; i += MR) {
       const crow = cp + <usize>i * ldc;
-      const xa = packed ? pa + <usize>(i / MR) * <usize>MR * kb4 : x + (<usize>i << 2);
+      const xa = packed ? pa + <usize>((i - r0) / MR) * <usize>MR * kb4 : x + (<usize>i << 2);
       const lda: usize = packed ? <usize>MR << 2 : ldx;
       const jend = min(i + MR, jcEnd);
       let j = jc;
@@ -180,8 +189,8 @@ function syrkLower(cp: usize, ldc: usize, x: usize, ldx: usize, kb: i32, m: i32,
       if (j < jend) syrkEdge(cp, ldc, x, ldx, kb, mc, i, MR, j, alpha, beta);
     }
   }
-  let i = full;
-  for (; i < m; i++) {
+  let i = max(full, r0);
+  for (; i < r1; i++) {
     const crow = cp + <usize>i * ldc;
     const xa = x + (<usize>i << 2);
     let j = 0;
@@ -369,27 +378,83 @@ export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
     }
   }
   if (n <= 0) return 0;
-  const ld = <usize>n << 2;
   for (let K0 = 0; K0 < n; K0 += NB2) {
+    const info = factorBlock(a, n, shift, K0);
+    if (info != 0) return info;
     const K1 = min(K0 + NB2, n);
-    // Factor the column block [K0, K1) panel by panel; updates stay inside the block.
-    for (let k0 = K0; k0 < K1; k0 += NB) {
-      const k1 = min(k0 + NB, K1);
-      const info = factorDiag(a, n, k0, k1 - k0, shift);
-      if (info != 0) return info;
-      if (k1 < n) panelSolve(a, n, k0, k1);
-      // A[k1.., k1..K1) ← A − L21·L21ᵀ (columns of this block only: K1 − k1 is a multiple of NB).
-      if (k1 < K1) {
-        syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0);
-      }
-    }
-    // A22 ← A22 − L21·L21ᵀ for the whole block at once (depth K1 − K0), with L21ᵀ = U rows [K0, K1).
-    if (K1 < n) {
-      syrkLower(a + <usize>K1 * ld + (<usize>K1 << 2), ld, a + <usize>K0 * ld + (<usize>K1 << 2), ld, K1 - K0, n - K1, n - K1, -1, 1, ws);
+    if (K1 < n) trailingUpdate(a, n, K0, ws, K1, n);
+  }
+  return 0;
+}
+
+/**
+ * Factors the column block [K0, K1 = min(K0 + NB2, n)) panel by panel (diagonal factor, panel solve,
+ * the updates inside the block); U = L21ᵀ is left in rows [K0, K1) of the upper triangle for the
+ * trailing update. After the last block, zeroes the strict upper triangle. Returns 0 or j+1 as
+ * cholesky_f32.
+ */
+function factorBlock(a: usize, n: i32, shift: f32, K0: i32): i32 {
+  const ld = <usize>n << 2;
+  const K1 = min(K0 + NB2, n);
+  for (let k0 = K0; k0 < K1; k0 += NB) {
+    const k1 = min(k0 + NB, K1);
+    const info = factorDiag(a, n, k0, k1 - k0, shift);
+    if (info != 0) return info;
+    if (k1 < n) panelSolve(a, n, k0, k1);
+    // A[k1.., k1..K1) ← A − L21·L21ᵀ (columns of this block only: K1 − k1 is a multiple of NB).
+    if (k1 < K1) {
+      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0, 0, n - k1);
     }
   }
-  zeroUpper(a, n);
+  if (K1 == n) zeroUpper(a, n);
   return 0;
+}
+
+/**
+ * Rows [r0, r1) (K1 ≤ r0 ≤ r1 ≤ n) of the trailing update after column block [K0, K1):
+ * A22 ← A22 − L21·L21ᵀ (lower triangle, depth K1 − K0), with L21ᵀ = U rows [K0, K1).
+ */
+function trailingUpdate(a: usize, n: i32, K0: i32, ws: usize, r0: i32, r1: i32): void {
+  const ld = <usize>n << 2;
+  const K1 = min(K0 + NB2, n);
+  syrkLower(a + <usize>K1 * ld + (<usize>K1 << 2), ld, a + <usize>K0 * ld + (<usize>K1 << 2), ld, K1 - K0, n - K1, n - K1, -1, 1, ws, r0 - K1, r1 - K1);
+}
+
+/**
+ * One step of cholesky_f32 driven from outside (the threaded table splits the trailing updates):
+ * factors the column block [K0, min(K0 + CHOLESKY_BLOCK, n)) of (A + shift·I) in place, by exactly
+ * the code of the whole call; after the last block it also zeroes the strict upper triangle.
+ * cholesky_f32(a, n, shift, ws) equals, bit for bit: for K0 = 0, 96, 192, … < n:
+ * cholesky_block_f32(a, n, shift, K0) (return its nonzero result), then, when K0 + 96 < n,
+ * cholesky_update_rows_f32(a, n, K0, ws, r0, r1) over row ranges covering [K0 + 96, n).
+ * Returns 0, or j+1 for the first pivot j that is not positive and finite (as cholesky_f32).
+ * Preconditions (asserted in the debug build only): 0 ≤ K0 < n; K0 a multiple of 96; blocks before
+ * K0 factored and their trailing updates done.
+ */
+export function cholesky_block_f32(a: usize, n: i32, shift: f32, K0: i32): i32 {
+  if (!ASC_NO_ASSERT) assert(0 <= K0 && K0 < n && K0 % NB2 == 0);
+  return factorBlock(a, n, shift, K0);
+}
+
+/**
+ * Rows [r0, r1) of the trailing update that follows cholesky_block_f32(a, n, shift, K0):
+ * A[r][c] ← A[r][c] − Σ_{K0≤k<K1} L[r][k]·L[c][k] for K1 ≤ c ≤ r, r0 ≤ r < r1 (K1 = K0 + 96),
+ * each element computed exactly as in cholesky_f32, and no other row written (ranges may run on
+ * different threads at once, each with its own ws). r0 must be a multiple of 4 and r1 one or n.
+ * ws: 0, or CHOLESKY_WS_PER_ROW·n bytes of scratch, as cholesky_f32 (same results without).
+ * Preconditions (asserted in the debug build only): 0 ≤ K0, K0 a multiple of 96, K0 + 96 ≤ r0 ≤
+ * r1 ≤ n, r0 % 4 = 0, r1 % 4 = 0 or r1 = n; a `ws` in use lies in memory and does not overlap `a`.
+ */
+export function cholesky_update_rows_f32(a: usize, n: i32, K0: i32, ws: usize, r0: i32, r1: i32): void {
+  if (!ASC_NO_ASSERT) {
+    assert(0 <= K0 && K0 % NB2 == 0 && K0 + NB2 <= r0 && r0 <= r1 && r1 <= n && r0 % MR == 0 && (r1 % MR == 0 || r1 == n));
+    if (ws != 0 && n - K0 - NB2 >= PACK_MIN) {
+      const wsBytes = <usize>n * (8 * NB2);
+      assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, a, matBytes(n, n)));
+    }
+  }
+  if (r0 >= r1) return;
+  trailingUpdate(a, n, K0, ws, r0, r1);
 }
 
 /**
@@ -456,7 +521,23 @@ export function cholesky_solve_f32(l: usize, x: usize, n: i32): void {
  * Preconditions (asserted in the debug build only): rows, p ≥ 0; J and H do not overlap; a `ws` in use (p ≥ 256) lies in memory and overlaps neither (the 8·p·min(rows, 256) bytes it touches). No alignment is required.
  */
 export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, ws: usize): void {
+  syrk_acc_rows_f32(j, h, rows, p, beta, ws, 0, p);
+}
+
+/**
+ * Rows [r0, r1) of syrk_acc_f32's result: H[r][c] for r0 ≤ r < r1, c ≤ r, each element computed by
+ * exactly the code and summation order of the whole call (same passes over KC rows of J, same
+ * tile), so calls on row ranges that cover [0, p) give the whole call's H bit for bit. Rows of H
+ * outside [r0, r1) are neither read nor written (the threaded table computes ranges on different
+ * threads at once, each with its own ws). The range must start at a multiple of 4 (the register
+ * tile's height) and end at one or at p. Arguments and ws as syrk_acc_f32 (ws may differ per range:
+ * packing does not change the result).
+ * Preconditions (asserted in the debug build only): those of syrk_acc_f32; 0 ≤ r0 ≤ r1 ≤ p;
+ * r0 % 4 = 0; r1 % 4 = 0 or r1 = p.
+ */
+export function syrk_acc_rows_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, ws: usize, r0: i32, r1: i32): void {
   if (!ASC_NO_ASSERT) assert(rows >= 0 && p >= 0);
+  if (!ASC_NO_ASSERT) assert(0 <= r0 && r0 <= r1 && r1 <= p && r0 % MR == 0 && (r1 % MR == 0 || r1 == p));
   if (!ASC_NO_ASSERT) {
     const jBytes = matBytes(rows, p);
     const hBytes = matBytes(p, p);
@@ -466,13 +547,13 @@ export function syrk_acc_f32(j: usize, h: usize, rows: i32, p: i32, beta: f32, w
       assert(inMemory(ws, wsBytes) && disjoint(ws, wsBytes, j, jBytes) && disjoint(ws, wsBytes, h, hBytes));
     }
   }
-  if (p <= 0) return;
+  if (p <= 0 || r0 >= r1) return;
   const ld = <usize>p << 2;
   let k0 = 0;
   let b = beta;
   do {
     const kc = max(0, min(KC, rows - k0));
-    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, p, 1, b, ws);
+    syrkLower(h, ld, j + <usize>k0 * ld, ld, kc, p, p, 1, b, ws, r0, r1);
     b = 1;
     k0 += KC;
   } while (k0 < rows);

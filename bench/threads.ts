@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- threads`: one thread against more (init({ threads })), in one run, for
- * GEMM 512³ and training 784-512-256-10 (batch 128) and 784-128-10 (batch 128 and 32), on the
- * baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
+ * GEMM 512³, training 784-512-256-10 (batch 128) and 784-128-10 (batch 128 and 32), and a
+ * Levenberg–Marquardt epoch (its JᵀJ rank-k updates and Cholesky factorizations split by rows), on
+ * the baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
  * 4. The counts are interleaved round by round (ROUNDS rounds) so that a busy period hits all of
  * them alike; each cell is the median over rounds, each ratio is against one thread in the same
  * run. Inputs are synthetic (throughput does not depend on the values).
  */
 import { availableParallelism } from 'node:os';
-import { type Backend, adam, dense, init, sequential } from '../src/index.js';
+import { type Backend, adam, dense, init, levenbergMarquardt, sequential } from '../src/index.js';
 import { median, now } from './stats.js';
 
 export interface ThreadsBenchOptions {
@@ -79,6 +80,49 @@ function training(hidden: number[], batch: number): Work {
   };
 }
 
+/** LM_INPUTS-32-16-LM_OUTPUTS tanh regression: (16·32+32) + (32·16+16) + (16·2+2) = 1,106 parameters. */
+const LM_INPUTS = 16;
+const LM_OUTPUTS = 2;
+const LM_ROWS = 400;
+
+/**
+ * One full-batch Levenberg–Marquardt epoch from the same weights each time (so every chunk does the
+ * same work: JᵀJ over 400 rows × 1,106² per output, then Cholesky factorizations of 1,106² until a
+ * damped step lowers the loss).
+ */
+function lmEpoch(): Work {
+  return {
+    name: `Levenberg–Marquardt epoch, ${LM_INPUTS}-32-16-${LM_OUTPUTS} (1,106 weights), ${LM_ROWS} rows`,
+    unit: 'epochs/s',
+    async setup(b) {
+      const m = sequential(
+        [
+          dense({ units: 32, activation: 'tanh', inputShape: [LM_INPUTS] }),
+          dense({ units: 16, activation: 'tanh' }),
+          dense({ units: LM_OUTPUTS }),
+        ],
+        { seed: 1, backend: b },
+      );
+      m.compile({ loss: 'mse', optimizer: levenbergMarquardt() });
+      const r = rng(3);
+      const x = {
+        data: Float32Array.from({ length: LM_ROWS * LM_INPUTS }, () => r() * 2 - 1),
+        shape: [LM_ROWS, LM_INPUTS] as [number, number],
+      };
+      const y = {
+        data: Float32Array.from({ length: LM_ROWS * LM_OUTPUTS }, () => r() - 0.5),
+        shape: [LM_ROWS, LM_OUTPUTS] as [number, number],
+      };
+      const w0 = m.getFlatWeights();
+      return async () => {
+        m.setFlatWeights(w0);
+        await m.fit(x, y, { epochs: 1, yieldEvery: 'never' });
+        return 1;
+      };
+    },
+  };
+}
+
 /** Runs `chunk` repeatedly for `seconds`; returns units per second. */
 async function rate(chunk: () => number | Promise<number>, seconds: number): Promise<number> {
   let units = 0;
@@ -97,7 +141,7 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
   const rounds = opts.rounds ?? 3;
   const cores = availableParallelism();
   const counts = [1, 2, ...[3, 4].filter((t) => t <= cores)];
-  const works = [gemm512(), training([512, 256], 128), training([128], 128), training([128], 32)];
+  const works = [gemm512(), training([512, 256], 128), training([128], 128), training([128], 32), lmEpoch()];
   const lines = [
     `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} interleaved rounds of ${seconds} s each; ratio = against 1 thread.`,
     '',
@@ -128,7 +172,7 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
         for (let i = 0; i < counts.length; i++) samples[i]!.push(await rate(chunks[i]!, seconds));
       }
       const med = samples.map(median);
-      const fmt = (v: number) => (w.unit === 'GFLOP/s' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+      const fmt = (v: number) => (w.unit === 'GFLOP/s' || w.unit === 'epochs/s' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
       lines.push(
         `| ${w.name} (${w.unit}) | ${simd} | ${med.map(fmt).join(' | ')} | ${med
           .slice(1)

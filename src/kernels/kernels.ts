@@ -213,6 +213,23 @@ export interface Kernels {
    * at n ≥ 1000. wasm: blocked right-looking, f32 accumulation; js: unblocked, f64 accumulation.
    */
   cholesky_f32(a: number, n: number, shift: number, ws?: number): number;
+  /**
+   * One step of cholesky_f32 driven from outside (the threaded table splits the trailing updates):
+   * factors the column block [K0, min(K0 + CHOLESKY_BLOCK, n)) in place (its diagonal block and the
+   * panel below it), assuming the blocks before were factored and their trailing updates done; after
+   * the last block it zeroes the strict upper triangle. Returns 0 or j+1 as cholesky_f32. wasm:
+   * for K0 = 0, CHOLESKY_BLOCK, … < n, cholesky_block_f32 then cholesky_update_rows_f32 over row
+   * ranges covering [K0 + CHOLESKY_BLOCK, n) equals cholesky_f32 bit for bit. K0 must be a
+   * multiple of CHOLESKY_BLOCK below n.
+   */
+  cholesky_block_f32(a: number, n: number, shift: number, k0: number): number;
+  /**
+   * Rows [r0, r1) of the trailing update after cholesky_block_f32(a, n, shift, k0), with
+   * k1 = k0 + CHOLESKY_BLOCK: A[r][c] −= Σ_{k0≤k<k1} L[r][k]·L[c][k] for k1 ≤ c ≤ r, r0 ≤ r < r1; no
+   * other row is written. r0 a multiple of 4 (≥ k1), r1 a multiple of 4 or n. wasm: each element
+   * exactly as in cholesky_f32. `ws` as cholesky_f32's (0, or CHOLESKY_WS_PER_ROW·n bytes).
+   */
+  cholesky_update_rows_f32(a: number, n: number, k0: number, ws: number, r0: number, r1: number): void;
   /** Forward substitution in place: L·y = x, x ← y. Reads only the lower triangle of L [n×n]. */
   trsv_lower_f32(l: number, x: number, n: number): void;
   /** Back substitution in place: Lᵀ·z = x, x ← z. Reads only the lower triangle of L [n×n]. */
@@ -228,6 +245,14 @@ export interface Kernels {
    * about 2× faster at p ≥ 2048.
    */
   syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number, ws?: number): void;
+  /**
+   * Rows [r0, r1) of syrk_acc_f32's H (the lower triangle's H[r][c], r0 ≤ r < r1, c ≤ r), each
+   * element computed exactly as by the whole call: calls on ranges covering [0, p) give the whole
+   * call's H bit for bit, and rows outside the range are neither read nor written (the threaded
+   * table computes ranges on different threads, each with its own `ws`). r0 must be a multiple of
+   * 4 and r1 a multiple of 4 or p (0 ≤ r0 ≤ r1 ≤ p). Other arguments as syrk_acc_f32.
+   */
+  syrk_acc_rows_f32(j: number, h: number, rows: number, p: number, beta: number, ws: number, r0: number, r1: number): void;
   /** Returns Σ_i x_i·y_i, products and sum in f64, rounded to f32 once. */
   dot_f32(x: number, y: number, n: number): number;
   /** y ← y + alpha·x over n floats. */
@@ -325,10 +350,13 @@ export const KERNEL_NAMES = [
   'dropout_mask_fwd_f32',
   'dropout_bwd_f32',
   'cholesky_f32',
+  'cholesky_block_f32',
+  'cholesky_update_rows_f32',
   'trsv_lower_f32',
   'trsv_lower_t_f32',
   'cholesky_solve_f32',
   'syrk_acc_f32',
+  'syrk_acc_rows_f32',
   'dot_f32',
   'axpy_f32',
   'scale_f32',
@@ -365,6 +393,8 @@ export type KernelNamesListedOnce = AssertTrue<NoDuplicates<typeof KERNEL_NAMES>
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */
 export const GEMM_WS_BYTES = 4 << 20;
+/** The column block of cholesky_f32 (NB2 in assembly/linalg.ts): the step of cholesky_block_f32. */
+export const CHOLESKY_BLOCK = 96;
 /** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB2 with column block NB2 = 96). */
 export const CHOLESKY_WS_PER_ROW = 768;
 /** Bytes of `ws` syrk_acc_f32 may use per column of J (8·KC with KC = 256 rows per pass). */

@@ -15,15 +15,23 @@
  *   vector loop handles 4 lanes at a time with the same code for every lane; only the last range
  *   holds the tail, as in the whole call). The batch gather (gather_rows_f32, a copy) splits by
  *   rows, at multiples of 4 like the GEMMs, so each thread gathers the rows it multiplies next.
+ * - The Gauss–Newton rank-k update syrk_acc_f32 (H = β·H + JᵀJ, lower triangle) splits H by rows
+ *   through syrk_acc_rows_f32, which computes every element of its row range by the whole call's
+ *   code and order (ranges start at multiples of 4, the tile height). Row r of the triangle costs
+ *   ∝ r + 1, so the bounds balance the triangle's area (triangleBounds), not the row count.
+ * - The Cholesky factorization (Newton, Levenberg–Marquardt) is driven block by block: each column
+ *   block (cholesky_block_f32: diagonal factor and panel) on the calling thread, then its trailing
+ *   update A22 ← A22 − L21·L21ᵀ (the bulk: all but O(n²·96) of the n³/3 flop) split by rows like
+ *   the rank-k update (cholesky_update_rows_f32, same tiles and order as the whole call).
  * - Everything else — reductions (loss sums, bias gradients, accuracy counts), row kernels, the
- *   second-order kernels — runs on the calling thread, in its one-thread order.
+ *   triangular solves — runs on the calling thread, in its one-thread order.
  *
  * Splitting happens only above the work thresholds measured when the pool starts
  * (split-thresholds.ts: a call is split when its one-thread time is at least 16 dispatch round
  * trips), so small batches and one-sample predictions run exactly as with one thread; while the
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
-import type { Kernels } from './kernels.js';
+import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 
@@ -170,6 +178,56 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     }
   };
 
+  // H = β·H + JᵀJ (2·p·(p+1)/2 flop per row of J) split by rows of H at the GEMM threshold, the
+  // ranges balanced by the triangle's area; each worker packs J into its own ws when it fits.
+  const syrkRows = KERNEL_INDEX.syrk_acc_rows_f32;
+  const bounds = new Int32Array(threads + 1);
+  k.syrk_acc_f32 = (j, h, rows, p, beta, wsMain = 0) => {
+    const flop = rows * p * (p + 1);
+    const min = lim().gemmFlop;
+    const parts = flop < min ? 1 : triangleBounds(p, Math.min(threads, Math.floor(flop / (min / 2))), bounds);
+    if (parts < 2) {
+      base.syrk_acc_f32(j, h, rows, p, beta, wsMain);
+      return;
+    }
+    const wsFits = SYRK_WS_PER_COL * p <= GEMM_WS_BYTES;
+    for (let q = 1; q < parts; q++) pool.post(q - 1, syrkRows, j, h, rows, p, beta, wsFits ? ws[q - 1]! : 0, bounds[q]!, bounds[q + 1]!);
+    try {
+      base.syrk_acc_rows_f32(j, h, rows, p, beta, wsMain, 0, bounds[1]!);
+    } finally {
+      join(parts);
+    }
+  };
+
+  // Cholesky: whole on this thread below the GEMM threshold (n³/3 flop); above it block by block,
+  // each trailing update (2·kb·m(m+1)/2 flop, m rows left) split as the rank-k update.
+  const cholRows = KERNEL_INDEX.cholesky_update_rows_f32;
+  k.cholesky_f32 = (a, n, shift, wsMain = 0) => {
+    if ((n * n * n) / 3 < lim().gemmFlop) return base.cholesky_f32(a, n, shift, wsMain);
+    const wsFits = CHOLESKY_WS_PER_ROW * n <= GEMM_WS_BYTES;
+    for (let k0 = 0; k0 < n; k0 += CHOLESKY_BLOCK) {
+      const info = base.cholesky_block_f32(a, n, shift, k0);
+      if (info !== 0) return info;
+      const k1 = k0 + CHOLESKY_BLOCK;
+      if (k1 >= n) break;
+      const m = n - k1;
+      const flop = CHOLESKY_BLOCK * m * (m + 1);
+      const min = lim().gemmFlop;
+      const parts = flop < min ? 1 : triangleBounds(m, Math.min(threads, Math.floor(flop / (min / 2))), bounds);
+      if (parts < 2) {
+        base.cholesky_update_rows_f32(a, n, k0, wsMain, k1, n);
+        continue;
+      }
+      for (let q = 1; q < parts; q++) pool.post(q - 1, cholRows, a, n, k0, wsFits ? ws[q - 1]! : 0, k1 + bounds[q]!, k1 + bounds[q + 1]!);
+      try {
+        base.cholesky_update_rows_f32(a, n, k0, wsMain, k1, k1 + bounds[1]!);
+      } finally {
+        join(parts);
+      }
+    }
+    return 0;
+  };
+
   /**
    * Splits an elementwise kernel over n floats: its `ptrs` leading pointer arguments advance with
    * the range, argument `ptrs` is n, the scalars after it are passed through. The arguments go
@@ -222,6 +280,24 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, true);
   for (const [name, ptrs] of LIGHT_SPLIT) elementwise(name, ptrs, false);
   return k;
+}
+
+/**
+ * Bounds of at most `maxParts` row ranges of a p×p lower triangle with about equal area (rows
+ * [0, b) hold b(b+1)/2 elements, so bound t is near √(p(p+1)·t/parts)), each starting at a multiple
+ * of 4 (syrk_acc_rows_f32's rule) and non-empty: out[0] = 0 < out[1] < … < out[parts] = p. Returns
+ * the number of ranges (1: do not split).
+ */
+export function triangleBounds(p: number, maxParts: number, out: Int32Array): number {
+  const parts = Math.max(1, Math.min(maxParts, out.length - 1, Math.floor(p / ROW_ALIGN)));
+  out[0] = 0;
+  let n = 0;
+  for (let t = 1; t < parts; t++) {
+    const b = Math.round((Math.sqrt((p * (p + 1) * t) / parts + 0.25) - 0.5) / ROW_ALIGN) * ROW_ALIGN;
+    if (b > out[n]! && b < p) out[++n] = b;
+  }
+  out[++n] = p;
+  return n;
 }
 
 /**

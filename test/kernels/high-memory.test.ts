@@ -261,6 +261,23 @@ function cases(): Case[] {
     },
   });
   out.push({
+    label: 'syrk_acc_rows',
+    kernel: 'syrk_acc_rows_f32',
+    tol: { abs: 1e-5 * 11, rel: 1e-5 },
+    call: {
+      inputs: { j: rand(11 * sn, 45) },
+      outputs: { h: sn * sn },
+      init: { h: rand(sn * sn, 46) },
+      args: (p) => [p.j!, p.h!, 11, sn, 1, 0, 4, sn],
+    },
+  });
+  out.push({
+    label: 'cholesky_block',
+    kernel: 'cholesky_block_f32',
+    tol: { abs: 2e-5, rel: 1e-4 },
+    call: { inputs: { a: spd(sn, 47) }, outputs: { a: sn * sn }, args: (p) => [p.a!, sn, 0, 0] },
+  });
+  out.push({
     label: 'dot',
     kernel: 'dot_f32',
     tol: { abs: 1e-7, rel: 1e-6 },

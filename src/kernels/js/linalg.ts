@@ -7,14 +7,17 @@
  * The heap's view is read at the start of every call: views are re-created after memory growth.
  */
 import type { Heap } from '../heap.js';
-import type { Kernels } from '../kernels.js';
+import { CHOLESKY_BLOCK, type Kernels } from '../kernels.js';
 
 export type LinalgKernelName =
   | 'cholesky_f32'
+  | 'cholesky_block_f32'
+  | 'cholesky_update_rows_f32'
   | 'trsv_lower_f32'
   | 'trsv_lower_t_f32'
   | 'cholesky_solve_f32'
   | 'syrk_acc_f32'
+  | 'syrk_acc_rows_f32'
   | 'dot_f32'
   | 'axpy_f32'
   | 'scale_f32'
@@ -64,6 +67,26 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
     }
   }
 
+  /** Rows [r0, r1) of the lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time. */
+  function syrkRows(j: number, h: number, rows: number, p: number, beta: number, r0: number, r1: number): void {
+    const f = heap.f32;
+    const jo = j >>> 2;
+    const ho = h >>> 2;
+    if (p <= 0) return;
+    const b = fround(beta);
+    const acc = new Float64Array(p);
+    for (let r = Math.max(0, r0); r < Math.min(r1, p); r++) {
+      acc.fill(0, 0, r + 1);
+      for (let k = 0; k < rows; k++) {
+        const row = jo + k * p;
+        const jr = f[row + r]!;
+        for (let c = 0; c <= r; c++) acc[c] = acc[c]! + jr * f[row + c]!;
+      }
+      const hr = ho + r * p;
+      for (let c = 0; c <= r; c++) f[hr + c] = b === 0 ? acc[c]! : b * f[hr + c]! + acc[c]!;
+    }
+  }
+
   return {
     /**
      * Cholesky–Banachiewicz (row by row, unblocked; `ws` is not needed here):
@@ -89,6 +112,43 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       return 0;
     },
 
+    /**
+     * Right-looking step over the column block [k0, k1): with the earlier blocks' updates already
+     * subtracted, L_jm = (a_jm − Σ_{k0≤k<m} L_jk·L_mk) / L_mm for k0 ≤ m < min(j, k1), j ≥ k0, and
+     * L_jj = √(a_jj + shift − Σ_{k0≤k<j} L_jk²) for j < k1; zeroes the upper triangle after the last block.
+     */
+    cholesky_block_f32(a: number, n: number, shift: number, k0: number): number {
+      const f = heap.f32;
+      const o = a >>> 2;
+      const sh = fround(shift);
+      const k1 = Math.min(k0 + CHOLESKY_BLOCK, n);
+      for (let j = k0; j < n; j++) {
+        const rj = o + j * n;
+        for (let m = k0; m < Math.min(j, k1); m++) {
+          const rm = o + m * n;
+          f[rj + m] = (f[rj + m]! - dot(f, rj + k0, rm + k0, m - k0)) / f[rm + m]!;
+        }
+        if (j < k1) {
+          const d = fround(f[rj + j]! + sh) - dot(f, rj + k0, rj + k0, j - k0);
+          if (!(d > 0) || !Number.isFinite(d)) return j + 1;
+          f[rj + j] = Math.sqrt(d);
+        }
+      }
+      if (k1 === n) for (let i = 0; i < n - 1; i++) f.fill(0, o + i * n + i + 1, o + (i + 1) * n);
+      return 0;
+    },
+
+    /** A[r][c] −= Σ_{k0≤k<k1} L[r][k]·L[c][k] (f64 sum) for k1 ≤ c ≤ r, r0 ≤ r < r1. */
+    cholesky_update_rows_f32(a: number, n: number, k0: number, _ws: number, r0: number, r1: number): void {
+      const f = heap.f32;
+      const o = a >>> 2;
+      const k1 = Math.min(k0 + CHOLESKY_BLOCK, n);
+      for (let r = r0; r < r1; r++) {
+        const rr = o + r * n;
+        for (let c = k1; c <= r; c++) f[rr + c] = f[rr + c]! - dot(f, rr + k0, o + c * n + k0, k1 - k0);
+      }
+    },
+
     trsv_lower_f32: trsvLower,
     trsv_lower_t_f32: trsvLowerT,
 
@@ -99,22 +159,12 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
 
     /** Lower triangle of H = beta·H + JᵀJ, one f64 accumulator row at a time (`ws` is not needed here). */
     syrk_acc_f32(j: number, h: number, rows: number, p: number, beta: number): void {
-      const f = heap.f32;
-      const jo = j >>> 2;
-      const ho = h >>> 2;
-      if (p <= 0) return;
-      const b = fround(beta);
-      const acc = new Float64Array(p);
-      for (let r = 0; r < p; r++) {
-        acc.fill(0, 0, r + 1);
-        for (let k = 0; k < rows; k++) {
-          const row = jo + k * p;
-          const jr = f[row + r]!;
-          for (let c = 0; c <= r; c++) acc[c] = acc[c]! + jr * f[row + c]!;
-        }
-        const hr = ho + r * p;
-        for (let c = 0; c <= r; c++) f[hr + c] = b === 0 ? acc[c]! : b * f[hr + c]! + acc[c]!;
-      }
+      syrkRows(j, h, rows, p, beta, 0, p);
+    },
+
+    /** Rows [r0, r1) of syrk_acc_f32 (each row is computed on its own here, so any range works). */
+    syrk_acc_rows_f32(j: number, h: number, rows: number, p: number, beta: number, _ws: number, r0: number, r1: number): void {
+      syrkRows(j, h, rows, p, beta, r0, r1);
     },
 
     dot_f32(x: number, y: number, n: number): number {

@@ -13,22 +13,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { loadMnist } from '../src/index.js';
-import { serveIsolated } from './browser/server.js';
+import { CHROMIUM, launchChromium } from '../test/browser/chromium.js';
+import { CROSS_ORIGIN_ISOLATION, serveStatic } from '../test/browser/server.js';
 import { NET_DEEP, NET_SMALL, layersName, type Layers } from './peers/common.js';
 import { fmt, median, mdTable, ratio, spreadPct } from './stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-];
 const ROUNDS = 3;
 const BATCH = 128;
 /** Contenders: simdnn on 1 and 2 threads, jax-js with its worker pool. */
@@ -89,11 +80,14 @@ export async function benchBrowser(
   if (!existsSync(join(ROOT, 'dist', 'index.js')))
     throw new Error('dist/index.js is missing: run `npm run build` first (`npm run bench` does).');
 
-  const server = await serveIsolated(ROOT, {
-    '/bench/browser/jaxjs.bundle.js': await jaxBundle(),
-    '/bench/browser/mnist.bin': await mnistBytes(),
+  const server = await serveStatic(ROOT, {
+    headers: CROSS_ORIGIN_ISOLATION,
+    virtual: {
+      '/bench/browser/jaxjs.bundle.js': await jaxBundle(),
+      '/bench/browser/mnist.bin': await mnistBytes(),
+    },
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  const browser = await launchChromium();
   const version = browser.version();
   const nets: Layers[] = [NET_SMALL, NET_DEEP];
   const figures = new Map<string, number[]>(); // `${net}|${contender}` → round medians

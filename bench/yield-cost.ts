@@ -13,14 +13,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../test/browser/chromium.js';
 import { serveStatic } from '../test/browser/server.js';
 import { machineLine } from './machine.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Result {
   simd: string;
@@ -36,7 +35,7 @@ function arg(name: string, fallback: number): number {
 
 async function inChromium(reps: number, rows: number): Promise<Result & { browser: string }> {
   const server = await serveStatic(ROOT);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`${server.origin}/test/browser/worker.html`);

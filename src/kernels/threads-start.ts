@@ -27,7 +27,10 @@ export interface Threading {
 /** Calls of each split kernel every worker makes at start (V8 tiers a function up after a few calls). */
 const WARM_REPS = 4;
 
-/** The kernels the threaded table posts to workers, warmed on every worker at start. */
+/**
+ * The kernels a training step most often posts to workers (GEMMs, the gather, the optimizer updates,
+ * the common activations), warmed on every worker at start; the others compile on first use.
+ */
 const WORKER_KERNELS: readonly KernelName[] = [
   'gemm_nn_f32',
   'gemm_nt_f32',

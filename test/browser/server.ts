@@ -39,6 +39,11 @@ export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
 export interface ServeOptions {
   /** Extra headers on every file response (e.g. CROSS_ORIGIN_ISOLATION). Default: none. */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * In-memory files by request path (e.g. '/bench/browser/data.bin'), served before the directory:
+   * a string as JavaScript, bytes as application/octet-stream. Default: none.
+   */
+  virtual?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** Serves files under `root` read-only. Paths that escape `root` get 403; missing files 404. */
@@ -56,6 +61,13 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     } catch {
       return send(400, 'bad request');
+    }
+    const source = options.virtual?.[pathname];
+    if (source !== undefined) {
+      const type = typeof source === 'string' ? MIME_TYPES['.js']! : 'application/octet-stream';
+      log.push({ path: req.url ?? '', status: 200 });
+      res.writeHead(200, { ...options.headers, 'content-type': type, 'cache-control': 'no-store' }).end(source);
+      return;
     }
     if (pathname.endsWith('/')) pathname += 'index.html';
     const file = resolve(join(base, pathname));

@@ -210,15 +210,16 @@ function packBCols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
 
 /**
  * The blocked driver shared by all layouts. aTrans: A stored [k×m] (tn); bTrans: B stored [n×k]
- * (nt). lda: floats between consecutive rows of A as stored (k for nn/nt; ≥ m for tn, where a row
- * slice of C reads a column slice of A). bias (n floats or 0) and beta apply to the first k-slice
- * only; later slices accumulate.
+ * (nt). lda, ldb, ldc: floats between consecutive rows of A, B and C as stored (lda = k for nn/nt,
+ * ≥ m for tn, where a row slice of C reads a column slice of A; ldb = n for nn/tn, k for nt; ldc =
+ * n, or the whole call's n when C is a column slice C[:, j0:j1] of it). bias (n floats or 0) and
+ * beta apply to the first k-slice only; later slices accumulate.
  */
-function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, bTrans: bool, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, ldb: usize, bTrans: bool, c: usize, ldc: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
   const ap = ws + WS_A;
   const bp = ws + WS_B;
   const tile = ws + WS_TILE;
-  const ldc = <usize>n << 2;
+  ldc <<= 2;
   // Equal row blocks (a multiple of MR, ≤ MC): 128 = 2 × 64 rather than 120 + 8, whose short block
   // would stream every B micro-panel from L2 again for a single row of tiles.
   const mSlices = (m + MC - 1) / MC;
@@ -239,8 +240,8 @@ function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, bTrans: bool, 
         const nr = min<i32>(NR, nc - jr);
         const dst = bp + <usize>jr * panelBytes;
         const j = <usize>(jc + jr);
-        if (bTrans) packBCols(b + (j * <usize>k + <usize>pc) * 4, <usize>k << 2, kc, nr, dst);
-        else packBRows(b + (<usize>pc * <usize>n + j) * 4, <usize>n << 2, kc, nr, dst);
+        if (bTrans) packBCols(b + (j * ldb + <usize>pc) * 4, ldb << 2, kc, nr, dst);
+        else packBRows(b + (<usize>pc * ldb + j) * 4, ldb << 2, kc, nr, dst);
       }
       for (let ic = 0; ic < m; ic += mcStep) {
         const mc = min<i32>(mcStep, m - ic);
@@ -669,7 +670,7 @@ export function gemm_nn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
   if (k <= 0) biasBetaOnly(c, m, n, bias, beta);
   else if (m <= TINY_M) gemmTinyM(a, <usize>k << 2, 4, b, c, m, n, k, bias, beta);
   else if (n <= SMALL_N) gemmSmallN(a, <usize>k << 2, 4, b, false, c, m, n, k, bias, beta, ws);
-  else gemmPacked(a, <usize>k, false, b, false, c, m, n, k, bias, beta, ws);
+  else gemmPacked(a, <usize>k, false, b, <usize>n, false, c, <usize>n, m, n, k, bias, beta, ws);
 }
 
 /**
@@ -698,7 +699,7 @@ export function gemm_tn_ld_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: 
   if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
   else if (m <= TINY_M) gemmTinyM(a, 4, ldaBytes, b, c, m, n, k, 0, beta);
   else if (n <= SMALL_N) gemmSmallN(a, 4, ldaBytes, b, false, c, m, n, k, 0, beta, ws);
-  else gemmPacked(a, <usize>lda, true, b, false, c, m, n, k, 0, beta, ws);
+  else gemmPacked(a, <usize>lda, true, b, <usize>n, false, c, <usize>n, m, n, k, 0, beta, ws);
 }
 
 /**
@@ -714,5 +715,59 @@ export function gemm_nt_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
   if (k <= 0) biasBetaOnly(c, m, n, 0, beta);
   else if (m <= TINY_M) gemmTinyMNt(a, b, c, m, n, k, beta);
   else if (n <= SMALL_N) gemmSmallN(a, <usize>k << 2, 4, b, true, c, m, n, k, 0, beta, ws);
-  else gemmPacked(a, <usize>k, false, b, true, c, m, n, k, 0, beta, ws);
+  else gemmPacked(a, <usize>k, false, b, <usize>k, true, c, <usize>n, m, n, k, 0, beta, ws);
+}
+
+// ------------------------------------------------------------------------------ column slices
+
+/** k = 0 on a column slice: C[i, 0:cols] = bias + beta·C for rows i < m, ldc floats apart. */
+function biasBetaRows(c: usize, m: i32, cols: i32, ldc: i32, bias: usize, beta: f32): void {
+  for (let i = 0; i < m; i++) biasBetaOnly(c + <usize>i * (<usize>ldc << 2), 1, cols, bias, beta);
+}
+
+// A column slice [j0, j1) of an m×n×k product is computed element for element as the whole call
+// computes it when the whole call takes the packed path (m > 4, n > 12, k > 0: the tiny-m and
+// small-n paths are chosen by the WHOLE call's m and n) and the slice's tiles are the whole call's
+// (j0 a multiple of the tile width NR = 8, j1 one too or n): blocking over k depends on k only, over
+// m on m only, and a tile is partial in the slice exactly when it is in the whole call.
+
+/**
+ * Columns j0 ≤ j < j1 of gemm_nn_f32(a, b, c, m, n, k, bias, beta, ws): C[:, j0:j1] = A·B[:, j0:j1]
+ * + bias[j0:j1] + beta·C[:, j0:j1]; no other column of C is read or written. Each element is
+ * computed exactly as by the whole call (same path, tiles and summation order) when m > 4, n > 12,
+ * j0 is a multiple of 8 and j1 one too or n (the thread pool splits Z = X·W this way, so that each
+ * thread reads only its own columns of W); any other slice is computed by the packed path (the same
+ * product, rounded in another order). [0, n) is the whole call.
+ * Preconditions as gemm_nn_f32, and 0 ≤ j0 ≤ j1 ≤ n (asserted in the debug build).
+ */
+export function gemm_nn_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize, j0: i32, j1: i32): void {
+  if (!ASC_NO_ASSERT) assert(0 <= j0 && j0 <= j1 && j1 <= n);
+  if (j0 == 0 && j1 == n) {
+    gemm_nn_f32(a, b, c, m, n, k, bias, beta, ws);
+    return;
+  }
+  checkGemm(a, b, c, m, n, k, bias, ws);
+  if (m <= 0 || j1 <= j0) return;
+  const o = <usize>j0 << 2;
+  const biasJ: usize = bias != 0 ? bias + o : 0;
+  if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, biasJ, beta);
+  else gemmPacked(a, <usize>k, false, b + o, <usize>n, false, c + o, <usize>n, m, j1 - j0, k, biasJ, beta, ws);
+}
+
+/**
+ * Columns j0 ≤ j < j1 of gemm_tn_f32(a, b, c, m, n, k, beta, ws): C[:, j0:j1] = Aᵀ·B[:, j0:j1] +
+ * beta·C[:, j0:j1] (A stored [k×m], B [k×n]); the same exactness rule as gemm_nn_cols_f32 (the pool
+ * splits dW = Xᵀ·dZ by the columns it splits Z = X·W by).
+ */
+export function gemm_tn_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize, j0: i32, j1: i32): void {
+  if (!ASC_NO_ASSERT) assert(0 <= j0 && j0 <= j1 && j1 <= n);
+  if (j0 == 0 && j1 == n) {
+    gemm_tn_f32(a, b, c, m, n, k, beta, ws);
+    return;
+  }
+  checkGemm(a, b, c, m, n, k, 0, ws);
+  if (m <= 0 || j1 <= j0) return;
+  const o = <usize>j0 << 2;
+  if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, 0, beta);
+  else gemmPacked(a, <usize>m, true, b + o, <usize>n, false, c + o, <usize>n, m, j1 - j0, k, 0, beta, ws);
 }

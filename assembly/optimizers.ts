@@ -163,3 +163,49 @@ export function adam_f32(
     storePart(w + o, f32x4.sub(wv, f32x4.div(f32x4.mul(lrc, mv), den)), r);
   }
 }
+
+// Column blocks of a row-major [rows × ld] parameter matrix: the update of columns j0 ≤ j < j1 of
+// every row (the row segments w[r·ld + j0 .. r·ld + j1)), each segment by the flat kernel. Every
+// update above is elementwise with the same arithmetic in every lane, so any partition of a
+// parameter gives bit for bit the whole call's result. The thread pool updates W by the column
+// blocks it split Z = X·W and dW = Xᵀ·dZ by, so each thread writes the lines of W, dW and the
+// optimizer state that only it has read. Preconditions (debug build): 0 ≤ j0 ≤ j1 ≤ ld, rows ≥ 0.
+
+/** sgd_f32 over columns [j0, j1) of rows × ld matrices w, g, v. */
+export function sgd_cols_f32(w: usize, g: usize, v: usize, rows: i32, ld: i32, j0: i32, j1: i32, lr: f32, momentum: f32, l2: f32): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && 0 <= j0 && j0 <= j1 && j1 <= ld);
+  const step = <usize>ld << 2;
+  let o = <usize>j0 << 2;
+  for (let r = 0; r < rows; r++, o += step) sgd_f32(w + o, g + o, v + o, j1 - j0, lr, momentum, l2);
+}
+
+/** sgd_l1l2_f32 over columns [j0, j1) of rows × ld matrices w, g, v. */
+export function sgd_l1l2_cols_f32(
+  w: usize, g: usize, v: usize, rows: i32, ld: i32, j0: i32, j1: i32, lr: f32, momentum: f32, l1: f32, l2: f32,
+): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && 0 <= j0 && j0 <= j1 && j1 <= ld);
+  const step = <usize>ld << 2;
+  let o = <usize>j0 << 2;
+  for (let r = 0; r < rows; r++, o += step) sgd_l1l2_f32(w + o, g + o, v + o, j1 - j0, lr, momentum, l1, l2);
+}
+
+/** nesterov_f32 over columns [j0, j1) of rows × ld matrices w, g, v. */
+export function nesterov_cols_f32(
+  w: usize, g: usize, v: usize, rows: i32, ld: i32, j0: i32, j1: i32, lr: f32, momentum: f32, l1: f32, l2: f32,
+): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && 0 <= j0 && j0 <= j1 && j1 <= ld);
+  const step = <usize>ld << 2;
+  let o = <usize>j0 << 2;
+  for (let r = 0; r < rows; r++, o += step) nesterov_f32(w + o, g + o, v + o, j1 - j0, lr, momentum, l1, l2);
+}
+
+/** adam_f32 over columns [j0, j1) of rows × ld matrices w, g, m, v. */
+export function adam_cols_f32(
+  w: usize, g: usize, m: usize, v: usize, rows: i32, ld: i32, j0: i32, j1: i32,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32, l1: f32, l2: f32,
+): void {
+  if (!ASC_NO_ASSERT) assert(rows >= 0 && 0 <= j0 && j0 <= j1 && j1 <= ld);
+  const step = <usize>ld << 2;
+  let o = <usize>j0 << 2;
+  for (let r = 0; r < rows; r++, o += step) adam_f32(w + o, g + o, m + o, v + o, j1 - j0, lr, beta1, beta2, eps, c1, c2, l1, l2);
+}

@@ -35,6 +35,38 @@ export interface Kernels {
    */
   gemm_tn_ld_f32(a: number, b: number, c: number, m: number, n: number, k: number, lda: number, beta: number, ws: number): void;
   /**
+   * Columns j0 ≤ j < j1 of gemm_nn_f32(a, b, c, m, n, k, bias, beta, ws): C[:, j0:j1] = A·B[:, j0:j1]
+   * + bias[j0:j1] + beta·C[:, j0:j1], no other column of C touched. Computed element for element
+   * exactly as the whole call when m > 4, n > 12, j0 is a multiple of 8 and j1 one too or n (the
+   * thread pool splits Z = X·W by columns this way, so each thread reads only its columns of W).
+   */
+  gemm_nn_cols_f32(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    beta: number,
+    ws: number,
+    j0: number,
+    j1: number,
+  ): void;
+  /** Columns j0 ≤ j < j1 of gemm_tn_f32 (C[:, j0:j1] = Aᵀ·B[:, j0:j1] + beta·C[:, j0:j1]); exact as gemm_nn_cols_f32. */
+  gemm_tn_cols_f32(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    beta: number,
+    ws: number,
+    j0: number,
+    j1: number,
+  ): void;
+  /**
    * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k]; beta and aliasing as in
    * gemm_nn_f32. The transpose costs nothing extra (absorbed in packing).
    * Dense input delta: dX[batch×in] = dZ[batch×out] · Wᵀ (W stored [in×out]).
@@ -175,6 +207,66 @@ export interface Kernels {
     m: number,
     v: number,
     n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    l1: number,
+    l2: number,
+  ): void;
+
+  // Column blocks of a [rows × ld] parameter matrix: the update above on the row segments
+  // [r·ld + j0, r·ld + j1) of every row r (the pointers are to the whole matrices). Elementwise, so
+  // bit for bit the whole update's values (the thread pool updates W by the columns it computes).
+  sgd_cols_f32(
+    w: number,
+    g: number,
+    v: number,
+    rows: number,
+    ld: number,
+    j0: number,
+    j1: number,
+    lr: number,
+    momentum: number,
+    l2: number,
+  ): void;
+  sgd_l1l2_cols_f32(
+    w: number,
+    g: number,
+    v: number,
+    rows: number,
+    ld: number,
+    j0: number,
+    j1: number,
+    lr: number,
+    momentum: number,
+    l1: number,
+    l2: number,
+  ): void;
+  nesterov_cols_f32(
+    w: number,
+    g: number,
+    v: number,
+    rows: number,
+    ld: number,
+    j0: number,
+    j1: number,
+    lr: number,
+    momentum: number,
+    l1: number,
+    l2: number,
+  ): void;
+  adam_cols_f32(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    rows: number,
+    ld: number,
+    j0: number,
+    j1: number,
     lr: number,
     beta1: number,
     beta2: number,
@@ -371,6 +463,12 @@ export const KERNEL_NAMES = [
   'sigmoid_bce_hvp_f32',
   'mse_hvp_f32',
   'jacobian_dense_rows_f32',
+  'gemm_nn_cols_f32',
+  'gemm_tn_cols_f32',
+  'sgd_cols_f32',
+  'sgd_l1l2_cols_f32',
+  'nesterov_cols_f32',
+  'adam_cols_f32',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** One kernel's name. */

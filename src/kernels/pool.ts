@@ -63,8 +63,10 @@ interface Supervisor {
 export class Pool {
   /** Number of worker threads (the calling thread is not counted). */
   readonly count: number;
-  /** Jobs posted so far (diagnostics: shows that calls were split). */
+  /** Jobs posted so far (diagnostics: shows that calls were split)… */
   jobs = 0;
+  /** …and per kernel, by its index in KERNEL_NAMES (KERNEL_INDEX): shows how they were split. */
+  readonly jobsByKernel = new Float64Array(KERNEL_NAMES.length);
   /** Jobs posted to a sleeping worker (which had to be woken), and waits in which this thread slept. */
   wakes = 0;
   naps = 0;
@@ -178,7 +180,7 @@ export class Pool {
   }
 
   /**
-   * Posts `kernel(a0, …, a13)` to worker w (0-based). Arguments past the kernel's own are ignored.
+   * Posts `kernel(a0, …, a15)` to worker w (0-based). Arguments past the kernel's own are ignored.
    * Every post must be followed by `wait(w)` before the next post to the same worker.
    */
   post(
@@ -198,6 +200,8 @@ export class Pool {
     a11 = 0,
     a12 = 0,
     a13 = 0,
+    a14 = 0,
+    a15 = 0,
   ): void {
     const b = w * SLOT_INTS;
     if (!this.supervisor || Atomics.load(this.ctl, b + DONE) === DEAD) throw this.ended(w);
@@ -217,8 +221,11 @@ export class Pool {
     a[o + 11] = a11;
     a[o + 12] = a12;
     a[o + 13] = a13;
+    a[o + 14] = a14;
+    a[o + 15] = a15;
     Atomics.store(this.ctl, b + KERNEL, kernel);
     this.jobs++;
+    this.jobsByKernel[kernel]!++;
     // Sequence numbers stay positive (DEAD is −1): wrap from 2³¹ − 1 back to 1.
     const s = this.seq[w]! === 0x7fffffff ? 1 : this.seq[w]! + 1;
     this.seq[w] = s;

@@ -15,7 +15,9 @@
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
-export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32'> {
+export function gemmKernels(
+  heap: Heap,
+): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32' | 'gemm_nn_cols_f32' | 'gemm_tn_cols_f32'> {
   let row = new Float64Array(0);
   const rowOf = (n: number): Float64Array => {
     if (row.length < n) row = new Float64Array(Math.max(n, 2 * row.length));
@@ -47,6 +49,7 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
     k: number,
     bias: number,
     beta: number,
+    ld = n,
   ): void => {
     const f = heap.f32;
     const acc = rowOf(n);
@@ -59,10 +62,10 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
       const ai = A0 + i * rsa;
       for (let p = 0; p < k; p++) {
         const aip = f[ai + p * csa]!;
-        const bp = B0 + p * n;
+        const bp = B0 + p * ld;
         for (let j = 0; j < n; j++) acc[j] += aip * f[bp + j]!;
       }
-      finishRow(f, acc, C0 + i * n, n, bi, beta);
+      finishRow(f, acc, C0 + i * ld, n, bi, beta);
     }
   };
 
@@ -77,6 +80,15 @@ export function gemmKernels(heap: Heap): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_
 
     gemm_tn_ld_f32(a, b, c, m, n, k, lda, beta, _ws) {
       ikj(a, 1, lda, b, c, m, n, k, 0, beta);
+    },
+
+    // Column slices C[:, j0:j1]: B and C rows stay n floats apart (ld), bias starts at column j0.
+    gemm_nn_cols_f32(a, b, c, m, n, k, bias, beta, _ws, j0, j1) {
+      ikj(a, k, 1, b + 4 * j0, c + 4 * j0, m, j1 - j0, k, bias ? bias + 4 * j0 : 0, beta, n);
+    },
+
+    gemm_tn_cols_f32(a, b, c, m, n, k, beta, _ws, j0, j1) {
+      ikj(a, 1, m, b + 4 * j0, c + 4 * j0, m, j1 - j0, k, 0, beta, n);
     },
 
     gemm_nt_f32(a, b, c, m, n, k, beta, _ws) {

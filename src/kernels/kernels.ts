@@ -217,66 +217,6 @@ export interface Kernels {
     l2: number,
   ): void;
 
-  // Column blocks of a [rows × ld] parameter matrix: the update above on the row segments
-  // [r·ld + j0, r·ld + j1) of every row r (the pointers are to the whole matrices). Elementwise, so
-  // bit for bit the whole update's values (the thread pool updates W by the columns it computes).
-  sgd_cols_f32(
-    w: number,
-    g: number,
-    v: number,
-    rows: number,
-    ld: number,
-    j0: number,
-    j1: number,
-    lr: number,
-    momentum: number,
-    l2: number,
-  ): void;
-  sgd_l1l2_cols_f32(
-    w: number,
-    g: number,
-    v: number,
-    rows: number,
-    ld: number,
-    j0: number,
-    j1: number,
-    lr: number,
-    momentum: number,
-    l1: number,
-    l2: number,
-  ): void;
-  nesterov_cols_f32(
-    w: number,
-    g: number,
-    v: number,
-    rows: number,
-    ld: number,
-    j0: number,
-    j1: number,
-    lr: number,
-    momentum: number,
-    l1: number,
-    l2: number,
-  ): void;
-  adam_cols_f32(
-    w: number,
-    g: number,
-    m: number,
-    v: number,
-    rows: number,
-    ld: number,
-    j0: number,
-    j1: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    c1: number,
-    c2: number,
-    l1: number,
-    l2: number,
-  ): void;
-
   // ---------------------------------------------------------------- dropout.ts
   /**
    * Inverted dropout with a counter-based mask: element i is dropped iff
@@ -465,10 +405,6 @@ export const KERNEL_NAMES = [
   'jacobian_dense_rows_f32',
   'gemm_nn_cols_f32',
   'gemm_tn_cols_f32',
-  'sgd_cols_f32',
-  'sgd_l1l2_cols_f32',
-  'nesterov_cols_f32',
-  'adam_cols_f32',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** One kernel's name. */

@@ -51,7 +51,7 @@ export const SPIN_OK = 6;
 export const PREEMPTED = 7;
 export const SLEPT_IDLE = 8;
 export const SLEPT_BUSY = 9;
-/** Float64 arguments per slot (the longest kernel signature, adam_cols_f32, has 16). */
+/** Float64 arguments per slot (the longest kernel signature has 13). */
 export const SLOT_ARGS = 16;
 /** Bytes of error text per slot. */
 export const SLOT_TEXT = 512;
@@ -144,7 +144,7 @@ function start(d, post) {
     let status = 0;
     try {
       fns[id](a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9],
-        a[o + 10], a[o + 11], a[o + 12], a[o + 13], a[o + 14], a[o + 15]);
+        a[o + 10], a[o + 11], a[o + 12], a[o + 13]);
     } catch (e) {
       status = 1;
       writeText(text, tb, (d.names[id] || 'kernel ' + id) + ': ' + (e && e.message));

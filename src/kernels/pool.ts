@@ -180,7 +180,7 @@ export class Pool {
   }
 
   /**
-   * Posts `kernel(a0, …, a15)` to worker w (0-based). Arguments past the kernel's own are ignored.
+   * Posts `kernel(a0, …, a13)` to worker w (0-based). Arguments past the kernel's own are ignored.
    * Every post must be followed by `wait(w)` before the next post to the same worker.
    */
   post(
@@ -200,8 +200,6 @@ export class Pool {
     a11 = 0,
     a12 = 0,
     a13 = 0,
-    a14 = 0,
-    a15 = 0,
   ): void {
     const b = w * SLOT_INTS;
     if (!this.supervisor || Atomics.load(this.ctl, b + DONE) === DEAD) throw this.ended(w);
@@ -221,8 +219,6 @@ export class Pool {
     a[o + 11] = a11;
     a[o + 12] = a12;
     a[o + 13] = a13;
-    a[o + 14] = a14;
-    a[o + 15] = a15;
     Atomics.store(this.ctl, b + KERNEL, kernel);
     this.jobs++;
     this.jobsByKernel[kernel]!++;

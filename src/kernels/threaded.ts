@@ -3,9 +3,14 @@
  * networks, layers and trainers do not change), with large calls split over the calling thread
  * and the pool's workers.
  *
- * Bit-identical for any thread count: every split is by rows of the kernel's output, and each
- * output element is computed by the same code, in the same order, as in the whole call.
- * - GEMM (nn, nt, tn) splits C by rows. Row slices start at multiples of 4 (the register tile's
+ * Bit-identical for any thread count: every split is by rows or columns of the kernel's output,
+ * and each output element is computed by the same code, in the same order, as in the whole call.
+ * - Z = X·W with more columns than rows (n > m: a dense layer wider than the batch) and its
+ *   weight gradient dW = Xᵀ·dZ (tn with n > k) split C by columns (gemmCols): gemm_nn_cols_f32 / gemm_tn_cols_f32 compute
+ *   C[:, j0:j1] of the whole call, on the whole call's path (chosen by its m and n), with slices
+ *   starting at multiples of 16 (of the tile width 8: a tile is partial in a slice exactly when it
+ *   is in the whole call); test/kernels/threads-cols.test.ts checks them bit for bit.
+ * - Other GEMMs (nn, nt, tn) split C by rows. Row slices start at multiples of 4 (the register tile's
  *   height, so the tiles that are partial in a slice are the ones partial in the whole call) and
  *   every slice has more than 4 rows (the tiny-m path, which sums in another order, is chosen by
  *   m ≤ 4; the narrow-n path depends on n, which a row split keeps). tn reads a column slice of
@@ -46,22 +51,12 @@ const TINY_M = 4;
 /** Elementwise slices start at multiples of this many floats. */
 const ELEMENT_ALIGN = 16;
 /**
- * Column slices start at multiples of this (a multiple of the register tile's width, 8, and of a
- * 64-byte cache line, so that no line of W is written by two threads).
+ * Column slices start at multiples of this: of the register tile's width, 8 (bit-identity), and of
+ * a 64-byte cache line (no line of C is written by two threads).
  */
 const COL_ALIGN = 16;
 /** n at or below which a GEMM takes the small-n path (assembly/gemm.ts): never split by columns. */
 const SMALL_N = 12;
-/** Column splits remembered (per weight matrix); the table is cleared when it grows past this. */
-const MAX_COL_SPLITS = 256;
-
-/** How a weight matrix W [rows × ld] was last split by columns: `parts` blocks of `step` columns. */
-interface ColSplit {
-  rows: number;
-  ld: number;
-  step: number;
-  parts: number;
-}
 
 type Fn = (...args: number[]) => number | undefined;
 
@@ -105,13 +100,14 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
 
   /**
-   * Column slices of an m×n×k GEMM whose B (k×n, a weight matrix) is larger than its A (m×k):
-   * [step, parts] ([n, 1]: split by rows or not at all). Splitting Z = X·W by columns, each thread
-   * reads only its own columns of W, and dW = Xᵀ·dZ (the same flop, so the same slicing) and the
-   * optimizer update of W by the same columns keep every line of W, dW and the optimizer state on
-   * one core: with a row split both cores read all of W in the forward, and the update then pays for
-   * invalidating the other core's copy of every line (adam over W₁ of 784-512-256-10: 205 µs split
-   * alone, 514 µs right after a forward split by rows).
+   * Column slices of an m×n×k GEMM whose B (k×n, a weight matrix W) is larger than its A (m×k, a
+   * batch of activations): [step, parts] ([n, 1]: split by rows, or not at all). Split by rows, each
+   * thread packs and reads all of W; split by columns, only its own columns (and all of the smaller
+   * A). The update of W that follows the step pays for the row split: adam over W₁ of
+   * 784-512-256-10 (401k floats, split by ranges on 2 threads) takes 449–463 µs right after a
+   * forward split by rows, 297–317 µs after one split by columns (as fast as alone), 244 µs on one
+   * thread (/tmp A/B of 2026-11-30, bench/results/2026-11-30-cols.md). The weight gradient
+   * dW = Xᵀ·dZ (the same flop, hence the same slicing) is split by the same columns.
    */
   const gemmCols = (m: number, n: number, kk: number): [number, number] => {
     const flop = 2 * m * n * kk;
@@ -119,21 +115,6 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     if (flop < min || n <= m || m <= TINY_M || n <= SMALL_N || n < 2 * COL_ALIGN) return [n, 1];
     const byWork = Math.max(1, Math.floor(flop / (min / 2)));
     return slicing(n, Math.min(threads, byWork), COL_ALIGN, COL_ALIGN, 0);
-  };
-
-  // The column split last used for each weight matrix (by its pointer), for its optimizer update.
-  const colSplits = new Map<number, ColSplit>();
-  const remember = (w: number, rows: number, ld: number, step: number, parts: number): void => {
-    let e = colSplits.get(w);
-    if (!e) {
-      if (colSplits.size >= MAX_COL_SPLITS) colSplits.clear();
-      e = { rows, ld, step, parts };
-      colSplits.set(w, e);
-    }
-    e.rows = rows;
-    e.ld = ld;
-    e.step = step;
-    e.parts = parts;
   };
 
   /** Waits for workers 0..parts−2, all of them even if one throws (then rethrows the first error). */
@@ -154,7 +135,6 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   k.gemm_nn_f32 = (a, b, c, m, n, kk, bias, beta, wsMain) => {
     const [cstep, cparts] = gemmCols(m, n, kk);
     if (cparts > 1) {
-      remember(b, kk, n, cstep, cparts);
       for (let p = 1; p < cparts; p++) {
         pool.post(p - 1, nnCols, a, b, c, m, n, kk, bias, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));
       }
@@ -218,8 +198,8 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     }
   };
   k.gemm_tn_ld_f32 = tnSplit;
-  // dW[in×out] = Xᵀ·dZ (m = in, n = out, k = batch): split by the columns Z = X·W was (the forward's
-  // m is this k), so that each thread writes the columns of dW its optimizer update reads.
+  // dW[in×out] = Xᵀ·dZ (m = in, n = out, k = batch): split by the columns Z = X·W was split by
+  // (the forward's m is this k), so that each thread reads the columns of dZ it computed.
   k.gemm_tn_f32 = (a, b, c, m, n, kk, beta, wsMain) => {
     const [cstep, cparts] = gemmCols(kk, n, m);
     if (cparts < 2 || m <= TINY_M) {
@@ -359,85 +339,6 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
   for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, true);
   for (const [name, ptrs] of LIGHT_SPLIT) elementwise(name, ptrs, false);
-
-  /**
-   * The optimizer updates of a weight matrix that a GEMM split by columns: by the same column blocks
-   * (the `_cols_f32` kernels), each thread writing the lines it computed; any other tensor as
-   * above. Elementwise either way: the values are the whole call's, bit for bit.
-   */
-  const byColumns = (name: keyof Kernels, colsName: keyof Kernels, ptrs: number): void => {
-    const table = k as unknown as Record<string, Fn>;
-    const ranges = table[name]!;
-    const cols = base[colsName] as unknown as Fn;
-    const id = KERNEL_INDEX[colsName];
-    // The flat kernel's arguments (pointers, n, scalars) and the column kernel's (pointers, rows,
-    // ld, j0, j1, scalars), in preallocated arrays.
-    const x = new Float64Array(13);
-    const z = new Float64Array(16);
-    const run = (): number | undefined => {
-      const n = x[ptrs]!;
-      const e = colSplits.get(x[0]!);
-      if (!e || e.parts < 2 || e.rows * e.ld !== n || n < lim().heavyFloats) {
-        return ranges(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!, x[9]!, x[10]!, x[11]!, x[12]!);
-      }
-      for (let i = 0; i < ptrs; i++) z[i] = x[i]!;
-      z[ptrs] = e.rows;
-      z[ptrs + 1] = e.ld;
-      for (let i = 0; ptrs + 1 + i < 13 && ptrs + 4 + i < 16; i++) z[ptrs + 4 + i] = x[ptrs + 1 + i]!;
-      for (let p = 1; p < e.parts; p++) {
-        z[ptrs + 2] = p * e.step;
-        z[ptrs + 3] = Math.min(e.ld, (p + 1) * e.step);
-        pool.post(
-          p - 1,
-          id,
-          z[0]!,
-          z[1]!,
-          z[2]!,
-          z[3]!,
-          z[4]!,
-          z[5]!,
-          z[6]!,
-          z[7]!,
-          z[8]!,
-          z[9]!,
-          z[10]!,
-          z[11]!,
-          z[12]!,
-          z[13]!,
-          z[14]!,
-          z[15]!,
-        );
-      }
-      z[ptrs + 2] = 0;
-      z[ptrs + 3] = e.step;
-      try {
-        cols(z[0]!, z[1]!, z[2]!, z[3]!, z[4]!, z[5]!, z[6]!, z[7]!, z[8]!, z[9]!, z[10]!, z[11]!, z[12]!, z[13]!, z[14]!, z[15]!);
-      } finally {
-        join(e.parts);
-      }
-      return undefined;
-    };
-    table[name] = (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0) => {
-      x[0] = a0;
-      x[1] = a1;
-      x[2] = a2;
-      x[3] = a3;
-      x[4] = a4;
-      x[5] = a5;
-      x[6] = a6;
-      x[7] = a7;
-      x[8] = a8;
-      x[9] = a9;
-      x[10] = a10;
-      x[11] = a11;
-      x[12] = a12;
-      return run();
-    };
-  };
-  byColumns('sgd_f32', 'sgd_cols_f32', 3);
-  byColumns('sgd_l1l2_f32', 'sgd_l1l2_cols_f32', 3);
-  byColumns('nesterov_f32', 'nesterov_cols_f32', 3);
-  byColumns('adam_f32', 'adam_cols_f32', 4);
   return k;
 }
 

@@ -2,20 +2,12 @@
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 
-type OptimizerNames =
-  | 'sgd_f32'
-  | 'sgd_l1l2_f32'
-  | 'nesterov_f32'
-  | 'adam_f32'
-  | 'sgd_cols_f32'
-  | 'sgd_l1l2_cols_f32'
-  | 'nesterov_cols_f32'
-  | 'adam_cols_f32';
+type OptimizerNames = 'sgd_f32' | 'sgd_l1l2_f32' | 'nesterov_f32' | 'adam_f32';
 
 const sgn = (w: number): number => (w > 0 ? 1 : w < 0 ? -1 : 0);
 
 export function optimizerKernels(heap: Heap): Pick<Kernels, OptimizerNames> {
-  const k: Pick<Kernels, OptimizerNames> = {
+  return {
     /** v ← momentum·v − lr·(g + l2·w); w ← w + v */
     sgd_f32(w, g, v, n, lr, momentum, l2) {
       const f = heap.f32;
@@ -73,20 +65,5 @@ export function optimizerKernels(heap: Heap): Pick<Kernels, OptimizerNames> {
         f[wi + i] = wv - (lr * c1 * mv) / (Math.sqrt(c2 * vv) + eps);
       }
     },
-    // Column blocks [j0, j1) of rows × ld matrices: the flat update on each row segment.
-    sgd_cols_f32(w, g, v, rows, ld, j0, j1, lr, momentum, l2) {
-      for (let r = 0, o = 4 * j0; r < rows; r++, o += 4 * ld) k.sgd_f32(w + o, g + o, v + o, j1 - j0, lr, momentum, l2);
-    },
-    sgd_l1l2_cols_f32(w, g, v, rows, ld, j0, j1, lr, momentum, l1, l2) {
-      for (let r = 0, o = 4 * j0; r < rows; r++, o += 4 * ld) k.sgd_l1l2_f32(w + o, g + o, v + o, j1 - j0, lr, momentum, l1, l2);
-    },
-    nesterov_cols_f32(w, g, v, rows, ld, j0, j1, lr, momentum, l1, l2) {
-      for (let r = 0, o = 4 * j0; r < rows; r++, o += 4 * ld) k.nesterov_f32(w + o, g + o, v + o, j1 - j0, lr, momentum, l1, l2);
-    },
-    adam_cols_f32(w, g, m, v, rows, ld, j0, j1, lr, beta1, beta2, eps, c1, c2, l1, l2) {
-      for (let r = 0, o = 4 * j0; r < rows; r++, o += 4 * ld)
-        k.adam_f32(w + o, g + o, m + o, v + o, j1 - j0, lr, beta1, beta2, eps, c1, c2, l1, l2);
-    },
   };
-  return k;
 }

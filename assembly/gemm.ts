@@ -753,21 +753,3 @@ export function gemm_nn_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k
   if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, biasJ, beta);
   else gemmPacked(a, <usize>k, false, b + o, <usize>n, false, c + o, <usize>n, m, j1 - j0, k, biasJ, beta, ws);
 }
-
-/**
- * Columns j0 ≤ j < j1 of gemm_tn_f32(a, b, c, m, n, k, beta, ws): C[:, j0:j1] = Aᵀ·B[:, j0:j1] +
- * beta·C[:, j0:j1] (A stored [k×m], B [k×n]); the same exactness rule as gemm_nn_cols_f32 (the pool
- * splits dW = Xᵀ·dZ by the columns it splits Z = X·W by).
- */
-export function gemm_tn_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize, j0: i32, j1: i32): void {
-  if (!ASC_NO_ASSERT) assert(0 <= j0 && j0 <= j1 && j1 <= n);
-  if (j0 == 0 && j1 == n) {
-    gemm_tn_f32(a, b, c, m, n, k, beta, ws);
-    return;
-  }
-  checkGemm(a, b, c, m, n, k, 0, ws);
-  if (m <= 0 || j1 <= j0) return;
-  const o = <usize>j0 << 2;
-  if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, 0, beta);
-  else gemmPacked(a, <usize>m, true, b + o, <usize>n, false, c + o, <usize>n, m, j1 - j0, k, 0, beta, ws);
-}

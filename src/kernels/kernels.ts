@@ -53,19 +53,6 @@ export interface Kernels {
     j0: number,
     j1: number,
   ): void;
-  /** Columns j0 ≤ j < j1 of gemm_tn_f32 (C[:, j0:j1] = Aᵀ·B[:, j0:j1] + beta·C[:, j0:j1]); exact as gemm_nn_cols_f32. */
-  gemm_tn_cols_f32(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    n: number,
-    k: number,
-    beta: number,
-    ws: number,
-    j0: number,
-    j1: number,
-  ): void;
   /**
    * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k]; beta and aliasing as in
    * gemm_nn_f32. The transpose costs nothing extra (absorbed in packing).
@@ -404,7 +391,6 @@ export const KERNEL_NAMES = [
   'mse_hvp_f32',
   'jacobian_dense_rows_f32',
   'gemm_nn_cols_f32',
-  'gemm_tn_cols_f32',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** One kernel's name. */

@@ -5,11 +5,11 @@
  *
  * Bit-identical for any thread count: every split is by rows or columns of the kernel's output,
  * and each output element is computed by the same code, in the same order, as in the whole call.
- * - Z = X·W with more columns than rows (n > m: a dense layer wider than the batch) and its
- *   weight gradient dW = Xᵀ·dZ (tn with n > k) split C by columns (gemmCols): gemm_nn_cols_f32 / gemm_tn_cols_f32 compute
- *   C[:, j0:j1] of the whole call, on the whole call's path (chosen by its m and n), with slices
- *   starting at multiples of 16 (of the tile width 8: a tile is partial in a slice exactly when it
- *   is in the whole call); test/kernels/threads-cols.test.ts checks them bit for bit.
+ * - Z = X·W with more columns than rows (n > m: a dense layer wider than the batch) splits C by
+ *   columns (gemmCols): gemm_nn_cols_f32 computes C[:, j0:j1] of the whole call on the whole call's
+ *   path (chosen by its m and n), with slices starting at multiples of 16 (of the tile width 8: a
+ *   tile is partial in a slice exactly when it is in the whole call); each thread then reads only
+ *   its columns of W. test/kernels/threads-cols.test.ts checks the slices bit for bit.
  * - Other GEMMs (nn, nt, tn) split C by rows. Row slices start at multiples of 4 (the register tile's
  *   height, so the tiles that are partial in a slice are the ones partial in the whole call) and
  *   every slice has more than 4 rows (the tiny-m path, which sums in another order, is chosen by
@@ -100,14 +100,14 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
 
   /**
-   * Column slices of an m×n×k GEMM whose B (k×n, a weight matrix W) is larger than its A (m×k, a
-   * batch of activations): [step, parts] ([n, 1]: split by rows, or not at all). Split by rows, each
-   * thread packs and reads all of W; split by columns, only its own columns (and all of the smaller
-   * A). The update of W that follows the step pays for the row split: adam over W₁ of
-   * 784-512-256-10 (401k floats, split by ranges on 2 threads) takes 449–463 µs right after a
-   * forward split by rows, 297–317 µs after one split by columns (as fast as alone), 244 µs on one
-   * thread (/tmp A/B of 2026-11-30, bench/results/2026-11-30-cols.md). The weight gradient
-   * dW = Xᵀ·dZ (the same flop, hence the same slicing) is split by the same columns.
+   * Column slices of an m×n×k product Z = X·W whose W (k×n) is larger than its X (m×k, a batch of
+   * activations): [step, parts] ([n, 1]: split by rows, or not at all). Split by rows, each thread
+   * packs and reads all of W; split by columns, only its own columns (and all of the smaller X).
+   * The update of W that follows in a training step pays for the row split: adam over W₁ of
+   * 784-512-256-10 (401k floats, split by ranges) takes 450–500 µs after a forward and dW split
+   * by rows, 300–370 µs after a forward split by columns, 610–650 µs on one thread after the same
+   * GEMMs (bench/results/2026-11-30-cols.md). The weight gradient dW = Xᵀ·dZ stays split by rows
+   * (the ranges the update is split by; by columns it measured the same).
    */
   const gemmCols = (m: number, n: number, kk: number): [number, number] => {
     const flop = 2 * m * n * kk;
@@ -131,7 +131,6 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
 
   const nnCols = KERNEL_INDEX.gemm_nn_cols_f32;
-  const tnCols = KERNEL_INDEX.gemm_tn_cols_f32;
   k.gemm_nn_f32 = (a, b, c, m, n, kk, bias, beta, wsMain) => {
     const [cstep, cparts] = gemmCols(m, n, kk);
     if (cparts > 1) {
@@ -198,23 +197,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     }
   };
   k.gemm_tn_ld_f32 = tnSplit;
-  // dW[in×out] = Xᵀ·dZ (m = in, n = out, k = batch): split by the columns Z = X·W was split by
-  // (the forward's m is this k), so that each thread reads the columns of dZ it computed.
-  k.gemm_tn_f32 = (a, b, c, m, n, kk, beta, wsMain) => {
-    const [cstep, cparts] = gemmCols(kk, n, m);
-    if (cparts < 2 || m <= TINY_M) {
-      tnSplit(a, b, c, m, n, kk, m, beta, wsMain);
-      return;
-    }
-    for (let p = 1; p < cparts; p++) {
-      pool.post(p - 1, tnCols, a, b, c, m, n, kk, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));
-    }
-    try {
-      base.gemm_tn_cols_f32(a, b, c, m, n, kk, beta, wsMain, 0, cstep);
-    } finally {
-      join(cparts);
-    }
-  };
+  k.gemm_tn_f32 = (a, b, c, m, n, kk, beta, wsMain) => tnSplit(a, b, c, m, n, kk, m, beta, wsMain);
 
   k.gather_rows_f32 = (src, idx, dst, count, cols) => {
     const floats = count * cols;

@@ -1,7 +1,7 @@
 /**
- * Column splits (src/kernels/threaded.ts: Z = X·W and dW = Xᵀ·dZ of a layer wider than the batch
- * split by the same column blocks, each thread reading only its columns of W):
- * - gemm_nn_cols_f32 / gemm_tn_cols_f32 conform to the js reference on every build (debug asserts on).
+ * Column splits (src/kernels/threaded.ts: Z = X·W of a layer wider than the batch split by column
+ * blocks, each thread reading only its columns of W):
+ * - gemm_nn_cols_f32 conforms to the js reference on every build (debug asserts on).
  * - A GEMM computed as column slices of C (starting at multiples of 16, the threaded table's rule;
  *   also of 8, the tile width the exactness rule names) equals the whole call bit for bit on the
  *   packed path: partial edge tiles (n not a multiple of 8), several k-slices, m just over the
@@ -12,7 +12,6 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { init, type Backend } from '../../src/index.js';
-import type { Kernels } from '../../src/kernels/kernels.js';
 import { KERNEL_INDEX } from '../../src/kernels/pool.js';
 import { threadPoolOf } from '../../src/kernels/threads.js';
 import { allBackends, conform, rand } from '../helpers/conformance.js';
@@ -64,14 +63,8 @@ function setup(b: Backend, m: number, n: number, k: number, seed: number): Bufs 
   return bufs;
 }
 
-/** Columns [j0, j1) of C (beta = 1 onto C0; bias for nn; tn reads A as [k×m]). */
-function gemmCols(k: Kernels, ws: number, tn: boolean, p: Bufs, m: number, n: number, kk: number, j0: number, j1: number): void {
-  if (tn) k.gemm_tn_cols_f32(p.A, p.B, p.C, m, n, kk, 1, ws, j0, j1);
-  else k.gemm_nn_cols_f32(p.A, p.B, p.C, m, n, kk, p.bias, 1, ws, j0, j1);
-}
-
-describe('gemm_nn_cols_f32 and gemm_tn_cols_f32', () => {
-  it('conform to the js reference (every build incl. debug)', async () => {
+describe('gemm_nn_cols_f32', () => {
+  it('conforms to the js reference (every build incl. debug)', async () => {
     for (const [m, n, k, j0, j1] of [
       [37, 129, 300, 16, 129],
       [9, 20, 50, 16, 20],
@@ -84,46 +77,42 @@ describe('gemm_nn_cols_f32 and gemm_tn_cols_f32', () => {
       const C0 = rand(m * n, j0);
       // |C| ≤ k + 2 (entries in [-1, 1]): the bound of test/kernels/gemm.test.ts with S = k + 2.
       const abs = (k + 3) * 2 * U * (k + 2);
-      for (const tn of [false, true]) {
-        await conform(
-          tn ? 'gemm_tn_cols_f32' : 'gemm_nn_cols_f32',
-          {
-            inputs: { a: A, b: B, bias },
-            outputs: { c: m * n },
-            init: { c: C0 },
-            args: (p, be) => (tn ? [p.a!, p.b!, p.c!, m, n, k, 1, be.ws, j0, j1] : [p.a!, p.b!, p.c!, m, n, k, p.bias!, 1, be.ws, j0, j1]),
-          },
-          { abs, rel: 0 },
-          `${tn ? 'tn' : 'nn'} m=${m} n=${n} k=${k} cols ${j0}..${j1}`,
-        );
-      }
+      await conform(
+        'gemm_nn_cols_f32',
+        {
+          inputs: { a: A, b: B, bias },
+          outputs: { c: m * n },
+          init: { c: C0 },
+          args: (p, be) => [p.a!, p.b!, p.c!, m, n, k, p.bias!, 1, be.ws, j0, j1],
+        },
+        { abs, rel: 0 },
+        `m=${m} n=${n} k=${k} cols ${j0}..${j1}`,
+      );
     }
   });
 });
 
 describe('column slices of C equal the whole GEMM bit for bit', () => {
-  for (const tn of [false, true]) {
-    it(`${tn ? 'tn' : 'nn'}: packed path with edge tiles, k-slices, narrow last slices; every build`, async () => {
-      for (const [tag, b] of (await allBackends({ debug: true })).filter(([t]) => t !== 'js')) {
-        for (const [m, n, k] of SHAPES) {
-          const p = setup(b, m, n, k, m * 3 + n);
-          const C0 = rand(m * n, 99);
+  it('packed path with edge tiles, k-slices, narrow last slices; every build', async () => {
+    for (const [tag, b] of (await allBackends({ debug: true })).filter(([t]) => t !== 'js')) {
+      for (const [m, n, k] of SHAPES) {
+        const p = setup(b, m, n, k, m * 3 + n);
+        const C0 = rand(m * n, 99);
+        b.heap.writeF32(p.C, C0);
+        b.k.gemm_nn_f32(p.A, p.B, p.C, m, n, k, p.bias, 1, b.ws);
+        const whole = b.heap.readF32(p.C, m * n);
+        const splits = columnSplits(n);
+        expect(splits.length).toBeGreaterThan(0);
+        for (const bounds of splits) {
           b.heap.writeF32(p.C, C0);
-          if (tn) b.k.gemm_tn_f32(p.A, p.B, p.C, m, n, k, 1, b.ws);
-          else b.k.gemm_nn_f32(p.A, p.B, p.C, m, n, k, p.bias, 1, b.ws);
-          const whole = b.heap.readF32(p.C, m * n);
-          const splits = columnSplits(n);
-          expect(splits.length).toBeGreaterThan(0);
-          for (const bounds of splits) {
-            b.heap.writeF32(p.C, C0);
-            for (let s = 0; s + 1 < bounds.length; s++) gemmCols(b.k, b.ws, tn, p, m, n, k, bounds[s]!, bounds[s + 1]!);
-            sameBits(b.heap.readF32(p.C, m * n), whole, `${tag} ${tn ? 'tn' : 'nn'} m=${m} n=${n} k=${k} columns ${bounds.join(',')}`);
-          }
-          for (const q of Object.values(p)) b.heap.free(q);
+          for (let s = 0; s + 1 < bounds.length; s++)
+            b.k.gemm_nn_cols_f32(p.A, p.B, p.C, m, n, k, p.bias, 1, b.ws, bounds[s]!, bounds[s + 1]!);
+          sameBits(b.heap.readF32(p.C, m * n), whole, `${tag} m=${m} n=${n} k=${k} columns ${bounds.join(',')}`);
         }
+        for (const q of Object.values(p)) b.heap.free(q);
       }
-    });
-  }
+    }
+  });
 });
 
 describe('threaded tables split by columns and equal one thread', () => {
@@ -132,7 +121,7 @@ describe('threaded tables split by columns and equal one thread', () => {
     await Promise.all(created.map((b) => b.dispose()));
   });
 
-  it('Z = X·W and dW = Xᵀ·dZ (n > m), updates of W between, 2 and 3 threads, baseline and relaxed', async () => {
+  it('Z = X·W (n > m) by columns, then dW = Xᵀ·dZ and updates of W, 2 and 3 threads, baseline and relaxed', async () => {
     // Forward-like shapes (m = batch < n = units) split in 3 even at the ceilings (2·m·n·k ≥ 12 MFLOP,
     // k·n ≥ 2¹⁷ weights).
     const shapes: [number, number, number][] = [
@@ -182,10 +171,11 @@ describe('threaded tables split by columns and equal one thread', () => {
         const before = Float64Array.from(pool.jobsByKernel);
         const jobs = (name: keyof typeof KERNEL_INDEX): number => pool.jobsByKernel[KERNEL_INDEX[name]]! - before[KERNEL_INDEX[name]]!;
         const got = run(b);
-        // Split by columns, never by rows: each of the 3 shapes' 2 steps posts (threads − 1) jobs of each.
+        // Z by columns, never by rows, dW by rows: each of the 3 shapes' 2 steps posts (threads − 1) jobs of each.
         const each = (threads - 1) * shapes.length * 2;
-        for (const name of ['gemm_nn_cols_f32', 'gemm_tn_cols_f32'] as const) expect(jobs(name), name).toBe(each);
-        for (const name of ['gemm_nn_f32', 'gemm_tn_ld_f32'] as const) expect(jobs(name), name).toBe(0);
+        expect(jobs('gemm_nn_cols_f32')).toBe(each);
+        expect(jobs('gemm_nn_f32')).toBe(0);
+        expect(jobs('gemm_tn_ld_f32')).toBe(each);
         for (const [i, x] of got.entries()) sameBits(x, want[i]!, `${simd} ${threads} threads, output ${i}`);
       }
     }

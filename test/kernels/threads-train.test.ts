@@ -1,7 +1,8 @@
 /**
  * Threaded training (src/kernels/threads.ts, threaded.ts, pool.ts): the weights after training
  * with 2 and 3 threads are bit-identical to one thread, and so are the predictions, on the
- * baseline and the relaxed build, for a 784-128-10 and a deeper net, with SGD (momentum) and Adam.
+ * baseline and the relaxed build, for a 784-128-10 and a deeper net with SGD (momentum) and Adam,
+ * and for 784-512-256-10 with Adam (its forward products split by columns: threads-cols.test.ts).
  * The shapes are chosen so that the calls really are split whatever thresholds the pool measured
  * (batch 64: every hidden-layer GEMM is over GEMM_SPLIT_CEILING_FLOP; the deeper net has more than
  * HEAVY_SPLIT_CEILING weights in its first layer, so Adam's update is split too), which the test
@@ -12,6 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adam, dense, init, sequential, sgd, type Backend } from '../../src/index.js';
+import { KERNEL_INDEX } from '../../src/kernels/pool.js';
 import { threadPoolOf } from '../../src/kernels/threads.js';
 import { rand } from '../helpers/conformance.js';
 
@@ -32,7 +34,7 @@ async function backend(simd: 'baseline' | 'relaxed', threads: number, initialHea
   return b;
 }
 
-type Net = 'mnist' | 'deep';
+type Net = 'mnist' | 'deep' | 'wide';
 type Opt = 'sgd' | 'adam';
 
 /**
@@ -43,11 +45,17 @@ async function train(b: Backend, net: Net, opt: Opt, epochs = 2, between?: () =>
   const layers =
     net === 'mnist'
       ? [dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })]
-      : [
-          dense({ units: 200, activation: 'tanh', inputShape: [784] }),
-          dense({ units: 96, activation: 'relu' }),
-          dense({ units: 10, activation: 'softmax' }),
-        ];
+      : net === 'wide'
+        ? [
+            dense({ units: 512, activation: 'relu', inputShape: [784] }),
+            dense({ units: 256, activation: 'relu' }),
+            dense({ units: 10, activation: 'softmax' }),
+          ]
+        : [
+            dense({ units: 200, activation: 'tanh', inputShape: [784] }),
+            dense({ units: 96, activation: 'relu' }),
+            dense({ units: 10, activation: 'softmax' }),
+          ];
   const m = sequential(layers, { seed: 3, backend: b });
   m.compile({
     loss: 'categoricalCrossentropy',
@@ -81,6 +89,7 @@ describe('threaded training is bit-identical to one thread', () => {
       ['mnist', 'adam'],
       ['deep', 'adam'],
       ['deep', 'sgd'],
+      ['wide', 'adam'],
     ] as [Net, Opt][]) {
       it(`${net} + ${opt}, ${simd} build: weights and predictions with 2 and 3 threads equal 1 thread`, async () => {
         const one = await train(await backend(simd, 1), net, opt);
@@ -88,9 +97,15 @@ describe('threaded training is bit-identical to one thread', () => {
           const b = await backend(simd, threads);
           const pool = threadPoolOf(b)!;
           const before = pool.jobs;
+          const colsBefore = pool.jobsByKernel[KERNEL_INDEX.gemm_nn_cols_f32]!;
           const got = await train(b, net, opt);
-          // The calls were split: jobs went to the workers (each step posts several).
+          // The calls were split: jobs went to the workers (each step posts several), the forward
+          // products of the layers wider than the batch by columns (784-512-256-10: two a step).
           expect(pool.jobs - before).toBeGreaterThan((2 * ROWS) / BATCH);
+          if (net === 'wide')
+            expect(pool.jobsByKernel[KERNEL_INDEX.gemm_nn_cols_f32]! - colsBefore).toBeGreaterThanOrEqual(
+              (threads - 1) * 2 * ((2 * ROWS) / BATCH),
+            );
           expectBitIdentical(got.w, one.w, `${simd} ${net} ${opt} ${threads} threads: weights`);
           expectBitIdentical(got.p, one.p, `${simd} ${net} ${opt} ${threads} threads: predictions`);
         }

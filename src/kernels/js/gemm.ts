@@ -17,7 +17,7 @@ import type { Kernels } from '../kernels.js';
 
 export function gemmKernels(
   heap: Heap,
-): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32' | 'gemm_nn_cols_f32' | 'gemm_tn_cols_f32'> {
+): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32' | 'gemm_nn_cols_f32'> {
   let row = new Float64Array(0);
   const rowOf = (n: number): Float64Array => {
     if (row.length < n) row = new Float64Array(Math.max(n, 2 * row.length));
@@ -82,13 +82,9 @@ export function gemmKernels(
       ikj(a, 1, lda, b, c, m, n, k, 0, beta);
     },
 
-    // Column slices C[:, j0:j1]: B and C rows stay n floats apart (ld), bias starts at column j0.
+    // A column slice C[:, j0:j1]: B and C rows stay n floats apart (ld), bias starts at column j0.
     gemm_nn_cols_f32(a, b, c, m, n, k, bias, beta, _ws, j0, j1) {
       ikj(a, k, 1, b + 4 * j0, c + 4 * j0, m, j1 - j0, k, bias ? bias + 4 * j0 : 0, beta, n);
-    },
-
-    gemm_tn_cols_f32(a, b, c, m, n, k, beta, _ws, j0, j1) {
-      ikj(a, 1, m, b + 4 * j0, c + 4 * j0, m, j1 - j0, k, 0, beta, n);
     },
 
     gemm_nt_f32(a, b, c, m, n, k, beta, _ws) {

@@ -753,3 +753,24 @@ export function gemm_nn_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k
   if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, biasJ, beta);
   else gemmPacked(a, <usize>k, false, b + o, <usize>n, false, c + o, <usize>n, m, j1 - j0, k, biasJ, beta, ws);
 }
+
+/**
+ * Columns j0 ≤ j < j1 of gemm_nt_f32(a, b, c, m, n, k, beta, ws): C[:, j0:j1] = A·B[j0:j1, :]ᵀ +
+ * beta·C[:, j0:j1] (B stored [n×k]: the slice reads rows j0..j1 of B, contiguous); no other column
+ * of C is read or written. Exact as gemm_nn_cols_f32 (m > 4, n > 12, j0 a multiple of 8, j1 one
+ * too or n). The thread pool splits the input delta dX = dZ·Wᵀ this way: each thread reads the
+ * rows of W whose range it also updates in the optimizer step.
+ * Preconditions as gemm_nt_f32, and 0 ≤ j0 ≤ j1 ≤ n (asserted in the debug build).
+ */
+export function gemm_nt_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, beta: f32, ws: usize, j0: i32, j1: i32): void {
+  if (!ASC_NO_ASSERT) assert(0 <= j0 && j0 <= j1 && j1 <= n);
+  if (j0 == 0 && j1 == n) {
+    gemm_nt_f32(a, b, c, m, n, k, beta, ws);
+    return;
+  }
+  checkGemm(a, b, c, m, n, k, 0, ws);
+  if (m <= 0 || j1 <= j0) return;
+  const o = <usize>j0 << 2;
+  if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, 0, beta);
+  else gemmPacked(a, <usize>k, false, b + <usize>j0 * (<usize>k << 2), <usize>k, true, c + o, <usize>n, m, j1 - j0, k, 0, beta, ws);
+}

@@ -54,6 +54,22 @@ export interface Kernels {
     j1: number,
   ): void;
   /**
+   * Columns j0 ≤ j < j1 of gemm_nt_f32: C[:, j0:j1] = A·B[j0:j1, :]ᵀ + beta·C[:, j0:j1] (rows j0..j1
+   * of the stored [n×k] B); exact as gemm_nn_cols_f32 (the pool splits dX = dZ·Wᵀ this way).
+   */
+  gemm_nt_cols_f32(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    beta: number,
+    ws: number,
+    j0: number,
+    j1: number,
+  ): void;
+  /**
    * C[m×n] = A · Bᵀ + beta·C with A stored [m×k] and B stored [n×k]; beta and aliasing as in
    * gemm_nn_f32. The transpose costs nothing extra (absorbed in packing).
    * Dense input delta: dX[batch×in] = dZ[batch×out] · Wᵀ (W stored [in×out]).
@@ -391,6 +407,7 @@ export const KERNEL_NAMES = [
   'mse_hvp_f32',
   'jacobian_dense_rows_f32',
   'gemm_nn_cols_f32',
+  'gemm_nt_cols_f32',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** One kernel's name. */

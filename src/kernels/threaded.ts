@@ -161,7 +161,22 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     }
   };
 
+  // dX = dZ·Wᵀ (m = batch, n = in, k = out) wider than the batch: by columns of dX, i.e. by rows of
+  // W, each thread reading the rows of W whose range its share of the optimizer update then writes.
+  const ntCols = KERNEL_INDEX.gemm_nt_cols_f32;
   k.gemm_nt_f32 = (a, b, c, m, n, kk, beta, wsMain) => {
+    const [cstep, cparts] = gemmCols(m, n, kk);
+    if (cparts > 1) {
+      for (let p = 1; p < cparts; p++) {
+        pool.post(p - 1, ntCols, a, b, c, m, n, kk, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));
+      }
+      try {
+        base.gemm_nt_cols_f32(a, b, c, m, n, kk, beta, wsMain, 0, cstep);
+      } finally {
+        join(cparts);
+      }
+      return;
+    }
     const [step, parts] = gemmRows(m, n, kk);
     if (parts < 2) {
       base.gemm_nt_f32(a, b, c, m, n, kk, beta, wsMain);

@@ -17,7 +17,7 @@ import type { Kernels } from '../kernels.js';
 
 export function gemmKernels(
   heap: Heap,
-): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32' | 'gemm_nn_cols_f32'> {
+): Pick<Kernels, 'gemm_nn_f32' | 'gemm_tn_f32' | 'gemm_tn_ld_f32' | 'gemm_nt_f32' | 'gemm_nn_cols_f32' | 'gemm_nt_cols_f32'> {
   let row = new Float64Array(0);
   const rowOf = (n: number): Float64Array => {
     if (row.length < n) row = new Float64Array(Math.max(n, 2 * row.length));
@@ -69,6 +69,25 @@ export function gemmKernels(
     }
   };
 
+  /** nt: C[i,j] = Σ_p A[i,p]·B[j,p] (dot products of two contiguous rows); C's rows ldc floats apart. */
+  const ijk = (a: number, b: number, c: number, m: number, n: number, k: number, beta: number, ldc: number): void => {
+    const f = heap.f32;
+    const acc = rowOf(n);
+    const A0 = a >>> 2;
+    const B0 = b >>> 2;
+    const C0 = c >>> 2;
+    for (let i = 0; i < m; i++) {
+      const ai = A0 + i * k;
+      for (let j = 0; j < n; j++) {
+        const bj = B0 + j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += f[ai + p]! * f[bj + p]!;
+        acc[j] = s;
+      }
+      finishRow(f, acc, C0 + i * ldc, n, -1, beta);
+    }
+  };
+
   return {
     gemm_nn_f32(a, b, c, m, n, k, bias, beta, _ws) {
       ikj(a, k, 1, b, c, m, n, k, bias, beta);
@@ -88,21 +107,12 @@ export function gemmKernels(
     },
 
     gemm_nt_f32(a, b, c, m, n, k, beta, _ws) {
-      const f = heap.f32;
-      const acc = rowOf(n);
-      const A0 = a >>> 2;
-      const B0 = b >>> 2;
-      const C0 = c >>> 2;
-      for (let i = 0; i < m; i++) {
-        const ai = A0 + i * k;
-        for (let j = 0; j < n; j++) {
-          const bj = B0 + j * k;
-          let s = 0;
-          for (let p = 0; p < k; p++) s += f[ai + p]! * f[bj + p]!;
-          acc[j] = s;
-        }
-        finishRow(f, acc, C0 + i * n, n, -1, beta);
-      }
+      ijk(a, b, c, m, n, k, beta, n);
+    },
+
+    // A column slice C[:, j0:j1]: rows j0..j1 of the stored [n×k] B; C rows stay n floats apart.
+    gemm_nt_cols_f32(a, b, c, m, n, k, beta, _ws, j0, j1) {
+      ijk(a, b + 4 * j0 * k, c + 4 * j0, m, j1 - j0, k, beta, n);
     },
   };
 }

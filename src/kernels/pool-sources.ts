@@ -26,9 +26,13 @@
  * measured here while another process built on both cores). A gap of more than PREEMPTED_MS between
  * two reads of the clock while polling means the thread was descheduled: it then sleeps at once.
  * When that happens to the caller twice in a row (or a worker that was polling is late by more than
- * CALLER_SPIN_MS twice in a row: it is not getting a core), it enters a busy mode for BUSY_MS: it
+ * CALLER_SPIN_MS twice in a row: it is not getting a core), it enters a busy mode (a spell): it
  * polls only SPIN_CHECK times before sleeping, clears SPIN_OK in every slot so that the workers do
- * the same, and the threaded table splits only calls over the ceilings (pool.contended).
+ * the same, and the threaded table splits only calls over the ceilings (pool.contended). A spell
+ * lasts BUSY_MIN_MS, twice the last one when it starts within the last one's length of its end (up
+ * to BUSY_MAX_MS): on a noisy but free host (a neighbour taking the core for a few ms every few
+ * hundred ms) spells stay short and the calls keep being split in between; on a machine really
+ * busy, they grow and the pool stops probing it (pool.ts: nextBusySpell).
  */
 
 /** Ints per worker slot in the control block (32 = two cache lines, so slots never share one). */
@@ -74,8 +78,14 @@ export const CALLER_SPIN_MS = 0.5;
 export const SPIN_CHECK = 256;
 /** A gap between two clock reads of a polling thread longer than this (ms) means it was descheduled. */
 export const PREEMPTED_MS = 0.3;
-/** How long the caller's busy mode lasts (ms; see above). */
-export const BUSY_MS = 100;
+/**
+ * How long a busy spell lasts (ms; see above): at least this… (a 100 ms spell, ~170 training steps
+ * at 784-128-10 batch 32, measured: on this noisy VM a descheduling pair every 100–250 ms kept the
+ * pool busy half of the time, and that batch unsplit)…
+ */
+export const BUSY_MIN_MS = 20;
+/** …and at most this, after spells that follow each other. */
+export const BUSY_MAX_MS = 400;
 
 /**
  * The compute worker: instantiates the module on the shared memory, reports ready (or the error),

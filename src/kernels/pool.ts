@@ -29,7 +29,8 @@ import {
   PREEMPTED,
   SLEPT_BUSY,
   SLEPT_IDLE,
-  BUSY_MS,
+  BUSY_MAX_MS,
+  BUSY_MIN_MS,
   PREEMPTED_MS,
   SPIN_CHECK,
   STATUS,
@@ -43,6 +44,15 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 function mayBlock(): boolean {
   if (isNode) return true;
   return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+}
+
+/**
+ * The length (ms) of a busy spell that starts `calmMs` after the end of the last one, which lasted
+ * `lastMs`: twice that when the machine was calm for less than it (up to BUSY_MAX_MS), else
+ * BUSY_MIN_MS (pool-sources.ts: why).
+ */
+export function nextBusySpell(lastMs: number, calmMs: number): number {
+  return calmMs < lastMs ? Math.min(2 * lastMs, BUSY_MAX_MS) : BUSY_MIN_MS;
 }
 
 /** The index of each kernel in KERNEL_NAMES (the number a job carries). */
@@ -79,6 +89,9 @@ export class Pool {
   private readonly block = mayBlock();
   /** Until when (performance.now(), ms) this thread and the workers poll only briefly (see pool-sources.ts). */
   private busyUntil = 0;
+  /** The length of the last busy spell (ms) and when it ended (performance.now()). */
+  private busyMs = BUSY_MIN_MS;
+  private busyEnded = Number.NEGATIVE_INFINITY;
   /** Per worker: whether its last job had to wake it (its lateness is then the wake-up's). */
   private readonly woken: Uint8Array;
   /** Signs of a busy machine since the last calm wait (strike()). */
@@ -256,6 +269,7 @@ export class Pool {
   get contended(): boolean {
     if (this.busyUntil === 0) return false;
     if (performance.now() < this.busyUntil) return true;
+    this.busyEnded = this.busyUntil;
     this.calm();
     return false;
   }
@@ -276,14 +290,17 @@ export class Pool {
   }
 
   /**
-   * The machine is busy: for the next BUSY_MS this thread and the workers poll only briefly before
-   * sleeping (time, not waits: in the busy mode fewer calls are split, so waits become rare).
+   * The machine is busy: for the next spell (nextBusySpell) this thread and the workers poll only
+   * briefly before sleeping (time, not waits: in the busy mode fewer calls are split, so waits
+   * become rare).
    */
   private setBusy(): void {
     this.strikes = 0;
     this.busySpells++;
+    const now = performance.now();
     if (this.busyUntil === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
-    this.busyUntil = performance.now() + BUSY_MS;
+    this.busyMs = nextBusySpell(this.busyMs, now - this.busyEnded);
+    this.busyUntil = now + this.busyMs;
   }
 
   /** Waits until worker w has finished its last job; throws if it failed or has ended. */
@@ -295,7 +312,7 @@ export class Pool {
     // Poll for up to CALLER_SPIN_MS (the worker's share is about as long as ours: it is usually
     // done within microseconds), then sleep with WAITING set so that the worker notifies. On a
     // busy machine (this thread was descheduled while polling, or the worker late twice: strike())
-    // poll only briefly for the next BUSY_MS: sleeping frees this core.
+    // poll only briefly for the busy spell: sleeping frees this core.
     const busy = this.contended;
     if (d !== s && d !== DEAD) {
       const t0 = performance.now();

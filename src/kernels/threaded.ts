@@ -5,11 +5,12 @@
  *
  * Bit-identical for any thread count: every split is by rows or columns of the kernel's output,
  * and each output element is computed by the same code, in the same order, as in the whole call.
- * - Z = X·W with more columns than rows (n > m: a dense layer wider than the batch) splits C by
- *   columns (gemmCols): gemm_nn_cols_f32 computes C[:, j0:j1] of the whole call on the whole call's
- *   path (chosen by its m and n), with slices starting at multiples of 16 (of the tile width 8: a
- *   tile is partial in a slice exactly when it is in the whole call); each thread then reads only
- *   its columns of W. test/kernels/threads-cols.test.ts checks the slices bit for bit.
+ * - nn and nt products with more columns than rows (n > m: Z = X·W and dX = dZ·Wᵀ of a dense layer
+ *   wider than the batch) split C by columns (gemmCols): gemm_nn_cols_f32 / gemm_nt_cols_f32
+ *   compute C[:, j0:j1] of the whole call on the whole call's path (chosen by its m and n), with
+ *   slices starting at multiples of 16 (of the tile width 8: a tile is partial in a slice exactly
+ *   when it is in the whole call); each thread then reads only its columns (nn) or rows (nt) of W.
+ *   test/kernels/threads-cols.test.ts checks the slices bit for bit.
  * - Other GEMMs (nn, nt, tn) split C by rows. Row slices start at multiples of 4 (the register tile's
  *   height, so the tiles that are partial in a slice are the ones partial in the whole call) and
  *   every slice has more than 4 rows (the tiny-m path, which sums in another order, is chosen by
@@ -100,9 +101,10 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
 
   /**
-   * Column slices of an m×n×k product Z = X·W whose W (k×n) is larger than its X (m×k, a batch of
-   * activations): [step, parts] ([n, 1]: split by rows, or not at all). Split by rows, each thread
-   * packs and reads all of W; split by columns, only its own columns (and all of the smaller X).
+   * Column slices of an m×n×k product whose B (k·n floats: W) is larger than its A (m·k: a batch
+   * of activations), Z = X·W or dX = dZ·Wᵀ: [step, parts] ([n, 1]: split by rows, or not at all).
+   * Split by rows, each thread packs and reads all of W; split by columns, only its own columns of
+   * W (nn) or rows (nt), and all of the smaller A.
    * The update of W that follows in a training step pays for the row split: adam over W₁ of
    * 784-512-256-10 (401k floats, split by ranges) takes 450–500 µs after a forward and dW split
    * by rows, 300–370 µs after a forward split by columns, 610–650 µs on one thread after the same

@@ -5,6 +5,7 @@
  * store's chunk: one module to load, not two, at a cold loadModel.
  */
 import * as fileIo from '../files.js';
+import { type DirectModel, openModelDirect } from '../files-direct.js';
 import type { LoadedArtifacts, ModelArtifacts, ModelStore, SaveOptions } from './types.js';
 
 export const FILE_SCHEME = 'file://';
@@ -57,6 +58,19 @@ async function load(path: string): Promise<LoadedArtifacts> {
   const { readModelFiles } = await files(path);
   const { spec, weights, specPath, weightsPath, weightsChecksum } = await readModelFiles(dir(path));
   return { spec, weights, specWhere: specPath, weightsWhere: weightsPath, weightsChecksum };
+}
+
+/**
+ * The model directory at `path` opened for a read straight into θ (files-direct.ts), or undefined
+ * where that does not apply (not Node, an odd directory): then `load` reads it.
+ */
+export function openDirect(path: string): DirectModel | undefined {
+  if (typeof process === 'undefined' || !process.versions?.node) return undefined;
+  try {
+    return openModelDirect(dir(path));
+  } catch {
+    return undefined;
+  }
 }
 
 export const directoryStore: ModelStore = { scheme: FILE_SCHEME, save, load };

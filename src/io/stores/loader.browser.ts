@@ -7,3 +7,4 @@ import type * as stores from './index.js';
 
 export const loadArtifacts: typeof stores.loadArtifacts = (target, options) =>
   import('./index.js').then((s) => s.loadArtifacts(target, options));
+

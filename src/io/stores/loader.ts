@@ -5,4 +5,4 @@
  * swap in loader.browser.ts, which loads the stores on first use (they stay out of a page's first
  * download).
  */
-export { loadArtifacts } from './index.js';
+export { loadArtifacts, openArtifactsDirect } from './index.js';

@@ -7,8 +7,8 @@
  * inference-direct.browser.ts (pages have no directories).
  */
 import { checkSpec, checkWeightsInPlace, reworded } from './io/checked-model.js';
+import { openModelDirect } from './io/files-direct.js';
 import { FNV_OFFSET, fnvDigits } from './io/fnv1a.js';
-import { openArtifactsDirect } from './io/stores/loader.js';
 import { getBackend, type Backend } from './kernels/backend.js';
 import { ForwardNetwork } from './network/forward.js';
 
@@ -22,7 +22,7 @@ export function loadDirect(
   backend: Backend | undefined,
   metrics: readonly string[],
 ): { net: ForwardNetwork; name: string } | undefined {
-  const d = openArtifactsDirect(target);
+  const d = openModelDirect(target);
   if (!d) return undefined;
   const specWhere = `loadModel: ${d.specPath}`;
   const checked = checkSpec(d.spec, specWhere, { metrics });

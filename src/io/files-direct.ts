@@ -13,7 +13,8 @@
  * the reads, or damage) — makes this module answer `undefined` / `false`, and the loader reads
  * the directory the ordinary way (files.ts, readModelFiles), which retries and words every error.
  */
-import { MODEL_FILE, WEIGHTS_FILE, WEIGHTS_NAME } from './files.js';
+import { MODEL_FILE, WEIGHTS_FILE, WEIGHTS_NAME } from './model-files.js';
+import { fileUrlPath } from './stores/file-url.js';
 
 /** Weights files up to this size are read synchronously straight into θ (16 MiB). */
 export const DIRECT_READ_MAX_BYTES = 16 * 1024 * 1024;
@@ -65,11 +66,27 @@ function readWhole(fs: SyncFs, path: string, into: Uint8Array): boolean {
   }
 }
 
+/** A directory target's path: the target itself, or a `file://` URL's path; undefined for other schemes. */
+function directoryOf(target: unknown): string | undefined {
+  if (typeof target !== 'string' || target.length === 0) return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(target)?.[1]?.toLowerCase();
+  if (scheme === undefined) return target;
+  if (scheme !== 'file') return undefined;
+  try {
+    return fileUrlPath(target);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * model.json of `dir` and the weights it names, ready to be read into θ; `undefined` when this
- * runtime or this directory needs the ordinary read (see the module's doc).
+ * model.json of the directory `target` (a path or `file://` URL) and the weights it names, ready
+ * to be read into θ; `undefined` for any other target, and when this runtime or this directory
+ * needs the ordinary read (see the module's doc).
  */
-export function openModelDirect(dir: string): DirectModel | undefined {
+export function openModelDirect(target: unknown): DirectModel | undefined {
+  const dir = directoryOf(target);
+  if (dir === undefined) return undefined;
   const fs = builtin<SyncFs>('node:fs');
   const path = builtin<Path>('node:path');
   if (!fs || !path) return undefined;

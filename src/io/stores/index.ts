@@ -3,8 +3,7 @@
  * (types.ts, ModelTarget), `listModels` / `removeModel` work on the browser stores. Stores keep
  * bytes; the façade (Sequential.save, loadModel) makes and checks them.
  */
-import { directoryStore, FILE_SCHEME, openDirect } from './directory.js';
-import type { DirectModel } from '../files-direct.js';
+import { directoryStore, FILE_SCHEME } from './directory.js';
 import { downloadsStore } from './downloads.js';
 import { httpStore } from './http.js';
 import { indexedDbStore } from './indexeddb.js';
@@ -56,21 +55,6 @@ export async function loadArtifacts(target: unknown, options: LoadOptions = {}):
   checkOptions(options, LOAD_OPTIONS, 'loadModel');
   const { store, path } = route(target, 'loadModel');
   return store.load(path, options);
-}
-
-/**
- * A directory target (Node) opened for a read of its weights straight into θ (files-direct.ts);
- * undefined for every other target, and whenever `loadArtifacts` must read it instead.
- */
-export function openArtifactsDirect(target: unknown): DirectModel | undefined {
-  if (typeof target !== 'string' || target.length === 0) return undefined;
-  let r: { store: ModelStore; path: string };
-  try {
-    r = route(target, 'loadModel');
-  } catch {
-    return undefined;
-  }
-  return r.store === directoryStore ? openDirect(r.path) : undefined;
 }
 
 /** Every model saved in this origin's IndexedDB and localStorage (those this runtime has). */

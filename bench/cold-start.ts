@@ -42,7 +42,7 @@ const LABEL: Record<Contender, string> = {
   bare: "node -e '' (floor)",
   esm: 'an ES module that prints its phases, nothing imported',
   cjs: 'a CommonJS script that prints its phases, nothing required',
-  inferCjs: "simdnn/infer from CommonJS: require + init() + loadModel + predictOne",
+  inferCjs: 'simdnn/infer from CommonJS: require + init() + loadModel + predictOne',
   import: 'import simdnn only',
   inferImport: "import 'simdnn/infer' only",
   infer: 'simdnn/infer: import + init() + loadModel + predictOne',
@@ -125,7 +125,8 @@ export async function benchColdStart(
 ): Promise<{ markdown: string; medians: Record<Contender, number> }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const runs = opts.runs ?? DEFAULT_COLD_START_RUNS;
-  for (const f of [DIST, DIST_INFER, DIST_INFER_CJS]) if (!existsSync(f)) throw new Error(`cold-start needs the bundle: ${f} is missing (npm run build).`);
+  for (const f of [DIST, DIST_INFER, DIST_INFER_CJS])
+    if (!existsSync(f)) throw new Error(`cold-start needs the bundle: ${f} is missing (npm run build).`);
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-cold-'));
   try {
     saveModelIn(dir);
@@ -168,7 +169,17 @@ export async function benchColdStart(
       );
     }
     const table = mdTable(
-      ['process start → first prediction', 'median ms (wall)', 'over bare node', 'p10 over bare p10', 'boot', 'import', 'init', 'loadModel', 'predictOne'],
+      [
+        'process start → first prediction',
+        'median ms (wall)',
+        'over bare node',
+        'p10 over bare p10',
+        'boot',
+        'import',
+        'init',
+        'loadModel',
+        'predictOne',
+      ],
       order.map((c) => [
         LABEL[c],
         fmt(medians[c], 1),

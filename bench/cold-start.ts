@@ -59,15 +59,15 @@ interface Phases {
   predict: number;
 }
 
-/** The child program: phases as JSON on stdout. `warm` is the warmUp option or '' for the default. */
-function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST): string {
-  const url = pathToFileURL(bundle).href;
+/**
+ * The child program: phases as JSON on stdout. `warm` is the warmUp option or '' for the default;
+ * `cjs`: a CommonJS script that requires the bundle (its phases in an async function), else an ES
+ * module that imports it.
+ */
+function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST, cjs = false): string {
   const initArg = warm ? `{ warmUp: '${warm}' }` : '';
-  return `const t0 = performance.now();
-const lib = await import(${JSON.stringify(url)});
-const t1 = performance.now();
-${
-  importOnly
+  const load = cjs ? `require(${JSON.stringify(bundle)})` : `await import(${JSON.stringify(pathToFileURL(bundle).href)})`;
+  const phases = importOnly
     ? 'console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: 0, load: 0, predict: 0 }));'
     : `await lib.init(${initArg});
 const t2 = performance.now();
@@ -76,26 +76,11 @@ const t3 = performance.now();
 const y = model.predictOne(new Float32Array(784).fill(0.5));
 const t4 = performance.now();
 if (!(y[0] >= 0)) throw new Error('bad prediction');
-console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: t2 - t1, load: t3 - t2, predict: t4 - t3 }));`
-}
-`;
-}
-
-/** The CommonJS child: `require('simdnn/infer')` (dist/infer-node.cjs), then as childSource. */
-function cjsChildSource(modelDir: string): string {
+console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: t2 - t1, load: t3 - t2, predict: t4 - t3 }));`;
   return `const t0 = performance.now();
-const lib = require(${JSON.stringify(DIST_INFER_CJS)});
+const lib = ${load};
 const t1 = performance.now();
-(async () => {
-  await lib.init();
-  const t2 = performance.now();
-  const model = await lib.loadModel(${JSON.stringify(modelDir)});
-  const t3 = performance.now();
-  const y = model.predictOne(new Float32Array(784).fill(0.5));
-  const t4 = performance.now();
-  if (!(y[0] >= 0)) throw new Error('bad prediction');
-  console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: t2 - t1, load: t3 - t2, predict: t4 - t3 }));
-})();
+${cjs ? `(async () => {\n${phases}\n})();` : phases}
 `;
 }
 
@@ -140,7 +125,7 @@ export async function benchColdStart(
       inferImport: childSource(modelDir, '', true, DIST_INFER),
       infer: childSource(modelDir, '', false, DIST_INFER),
       cjs: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
-      inferCjs: cjsChildSource(modelDir),
+      inferCjs: childSource(modelDir, '', false, DIST_INFER_CJS, true),
     };
     const files = {} as Record<Exclude<Contender, 'bare'>, string>;
     for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {

@@ -18,7 +18,7 @@ import { dense, loadModel, prelu, sequential, type Backend } from '../../src/ind
 import { DIRECT_READ_MAX_BYTES, openModelDirect } from '../../src/io/files-direct.js';
 import { FNV_OFFSET, fnv1a, fnvDigits } from '../../src/io/fnv1a.js';
 import { allBackends } from '../helpers/conformance.js';
-import { INTERNAL } from '../helpers/io.js';
+import { INTERNAL, inputs } from '../helpers/io.js';
 
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const root = mkdtempSync(join(tmpdir(), 'simdnn-direct-'));
@@ -31,16 +31,6 @@ function oddModel(backend: Backend, seed: number) {
   const m = sequential([dense({ units: 5, inputShape: [7] }), prelu(), dense({ units: 3, activation: 'softmax' })], { seed, backend });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
   return m;
-}
-
-function inputs(rows: number, cols: number, seed: number): { data: Float32Array; shape: [number, number] } {
-  const data = new Float32Array(rows * cols);
-  let s = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return { data, shape: [rows, cols] };
 }
 
 /** The error message of a load, or 'loaded'. */

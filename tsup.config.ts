@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
@@ -34,6 +34,33 @@ const browserTwins: Plugin = {
         },
       ],
     }));
+  },
+};
+
+/**
+ * The parts of simdnn/infer's Node build that load only when used, each a bundle of its own
+ * (dist/infer-*.js, self-contained): the JS kernels (init({ backend: 'js' })), the thread pool
+ * (init({ threads })) and the model stores (loadModel of anything but a directory the cold-start
+ * reader takes). Compiling code costs ≈ 70–150 µs per KB at a cold start here, and a chunk shared
+ * with the entry would be one more module to fetch on every import (≈ 1.5 ms); the self-contained
+ * bundles repeat the few constants and helpers they share with the entry instead (none holds state).
+ */
+const INFER_LAZY: Readonly<Record<string, string>> = {
+  'src/kernels/js/index.ts': 'infer-js-kernels',
+  'src/kernels/threads-start.ts': 'infer-threads',
+  'src/io/stores/index.ts': 'infer-stores',
+};
+
+/** Turns simdnn/infer's `await import()` of an INFER_LAZY module into an import of its bundle. */
+const inferLazy: Plugin = {
+  name: 'simdnn-infer-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const source = relative(process.cwd(), resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+      const bundle = INFER_LAZY[source];
+      return bundle ? { path: `./${bundle}.js`, external: true } : undefined;
+    });
   },
 };
 
@@ -93,25 +120,35 @@ export default defineConfig([
     },
   },
   {
-    // simdnn/infer's Node ESM build: dist/infer-node.js, a build of its own (chunks infer-*: only
-    // what loads lazily — the JS kernels, the thread pool), minified. Sharing chunks with node.js
-    // cut the entry into nine modules; one module imports and initialises ≈ 5 ms sooner at a cold
-    // start. A process that imports both entries has two copies of the code; the default backend
-    // is shared (kernels/backend.ts), so init() from either serves both.
+    // simdnn/infer's Node ESM build: dist/infer-node.js, one minified module of its own, and the
+    // bundles it imports only when used (INFER_LAZY). Sharing chunks with node.js cut the entry
+    // into nine modules; esbuild's own splitting adds chunks shared by the entry and its lazy
+    // parts, each one more module to fetch at import. A process that imports both entries has two
+    // copies of the code; the default backend is shared (kernels/backend.ts), so init() from
+    // either serves both.
     ...shared,
     entry: { 'infer-node': 'src/infer.ts' },
     minify: true,
     format: ['esm'],
-    splitting: true,
+    splitting: false,
     dts: true,
-    esbuildOptions: (o) => {
-      o.chunkNames = 'infer-[hash]';
-    },
+    esbuildPlugins: [inferLazy],
   },
   {
-    // Node CJS (one file per entry) with node.d.cts and infer-node.d.cts.
+    // The lazy parts of dist/infer-node.js (INFER_LAZY), self-contained.
+    ...shared,
+    entry: Object.fromEntries(Object.entries(INFER_LAZY).map(([source, bundle]) => [bundle, source])),
+    minify: true,
+    format: ['esm'],
+    splitting: false,
+    dts: false,
+  },
+  {
+    // Node CJS (one file per entry) with node.d.cts and infer-node.d.cts; minified like the ESM
+    // builds (a cold `require('simdnn/infer')` compiles less text).
     ...shared,
     entry: { node: 'src/index.ts', 'infer-node': 'src/infer.ts' },
+    minify: true,
     format: ['cjs'],
     splitting: false,
     dts: true,

@@ -183,6 +183,27 @@ export function find_nonfinite_f32(x: usize, n: i32): i32 {
 }
 
 /**
+ * FNV-1a (32-bit) of the bytes p[0..n), continued from h (start at the offset basis 0x811c9dc5):
+ * h ← (h ⊕ byte)·16777619 mod 2³² for each byte in order. The checksum model files carry; run on
+ * θ in place when a loader reads weights straight into the heap. Four bytes per step from one
+ * little-endian load. Preconditions (asserted in the debug build only): n ≥ 0.
+ */
+export function fnv1a_u8(h: u32, p: usize, n: i32): u32 {
+  if (!ASC_NO_ASSERT) assert(n >= 0);
+  const prime: u32 = 16777619;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const w = load<u32>(p + <usize>i);
+    h = (h ^ (w & 0xff)) * prime;
+    h = (h ^ ((w >>> 8) & 0xff)) * prime;
+    h = (h ^ ((w >>> 16) & 0xff)) * prime;
+    h = (h ^ (w >>> 24)) * prime;
+  }
+  for (; i < n; i++) h = (h ^ <u32>load<u8>(p + <usize>i)) * prime;
+  return h;
+}
+
+/**
  * Correct predictions of a single-output binary classifier: the number of i < n with
  * (a_i > 0.5) == (y_i > 0.5) (Keras binary_accuracy's threshold; labels 0/1 or soft labels).
  * Preconditions (asserted in the debug build only): n ≥ 0. No alignment is required.

@@ -10,6 +10,9 @@
  *
  * Contenders: the default init (warmUp 'inference'), warmUp 'none' and warmUp 'all' (the pre-0.2
  * behaviour), the same default path through `simdnn/infer` (init + loadModel → InferenceModel),
+ * from an ES module and from a CommonJS script (`require('simdnn/infer')`, dist/infer-node.cjs;
+ * beside a CommonJS script that requires nothing: Node starts the ES module loader only for ES
+ * modules, ≈ 10 ms on the 2-core VM these figures come from),
  * children that only import a bundle (the import cost alone), and an ES module that imports
  * nothing and prints its phases as the others do (what any such child pays over `node -e ''`:
  * the ES module loader, the console). Runs are
@@ -28,14 +31,18 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..', 'dist', 'node.js');
 /** What `import 'simdnn/infer'` resolves to in Node. */
 const DIST_INFER = join(HERE, '..', 'dist', 'infer-node.js');
+/** What `require('simdnn/infer')` resolves to in Node. */
+const DIST_INFER_CJS = join(HERE, '..', 'dist', 'infer-node.cjs');
 
 /** Default number of interleaved rounds (each: one process per contender). */
 export const DEFAULT_COLD_START_RUNS = 15;
 
-type Contender = 'bare' | 'esm' | 'import' | 'default' | 'none' | 'all' | 'inferImport' | 'infer';
+type Contender = 'bare' | 'esm' | 'cjs' | 'import' | 'default' | 'none' | 'all' | 'inferImport' | 'infer' | 'inferCjs';
 const LABEL: Record<Contender, string> = {
   bare: "node -e '' (floor)",
   esm: 'an ES module that prints its phases, nothing imported',
+  cjs: 'a CommonJS script that prints its phases, nothing required',
+  inferCjs: 'simdnn/infer from CommonJS: require + init() + loadModel + predictOne',
   import: 'import simdnn only',
   inferImport: "import 'simdnn/infer' only",
   infer: 'simdnn/infer: import + init() + loadModel + predictOne',
@@ -52,15 +59,15 @@ interface Phases {
   predict: number;
 }
 
-/** The child program: phases as JSON on stdout. `warm` is the warmUp option or '' for the default. */
-function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST): string {
-  const url = pathToFileURL(bundle).href;
+/**
+ * The child program: phases as JSON on stdout. `warm` is the warmUp option or '' for the default;
+ * `cjs`: a CommonJS script that requires the bundle (its phases in an async function), else an ES
+ * module that imports it.
+ */
+function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST, cjs = false): string {
   const initArg = warm ? `{ warmUp: '${warm}' }` : '';
-  return `const t0 = performance.now();
-const lib = await import(${JSON.stringify(url)});
-const t1 = performance.now();
-${
-  importOnly
+  const load = cjs ? `require(${JSON.stringify(bundle)})` : `await import(${JSON.stringify(pathToFileURL(bundle).href)})`;
+  const phases = importOnly
     ? 'console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: 0, load: 0, predict: 0 }));'
     : `await lib.init(${initArg});
 const t2 = performance.now();
@@ -69,8 +76,11 @@ const t3 = performance.now();
 const y = model.predictOne(new Float32Array(784).fill(0.5));
 const t4 = performance.now();
 if (!(y[0] >= 0)) throw new Error('bad prediction');
-console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: t2 - t1, load: t3 - t2, predict: t4 - t3 }));`
-}
+console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: t2 - t1, load: t3 - t2, predict: t4 - t3 }));`;
+  return `const t0 = performance.now();
+const lib = ${load};
+const t1 = performance.now();
+${cjs ? `(async () => {\n${phases}\n})();` : phases}
 `;
 }
 
@@ -100,7 +110,8 @@ export async function benchColdStart(
 ): Promise<{ markdown: string; medians: Record<Contender, number> }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const runs = opts.runs ?? DEFAULT_COLD_START_RUNS;
-  for (const f of [DIST, DIST_INFER]) if (!existsSync(f)) throw new Error(`cold-start needs the bundle: ${f} is missing (npm run build).`);
+  for (const f of [DIST, DIST_INFER, DIST_INFER_CJS])
+    if (!existsSync(f)) throw new Error(`cold-start needs the bundle: ${f} is missing (npm run build).`);
   const dir = mkdtempSync(join(tmpdir(), 'simdnn-cold-'));
   try {
     saveModelIn(dir);
@@ -113,13 +124,15 @@ export async function benchColdStart(
       all: childSource(modelDir, 'all', false),
       inferImport: childSource(modelDir, '', true, DIST_INFER),
       infer: childSource(modelDir, '', false, DIST_INFER),
+      cjs: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
+      inferCjs: childSource(modelDir, '', false, DIST_INFER_CJS, true),
     };
     const files = {} as Record<Exclude<Contender, 'bare'>, string>;
     for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {
-      files[c] = join(dir, `${c}.mjs`);
+      files[c] = join(dir, `${c}.${c === 'cjs' || c === 'inferCjs' ? 'cjs' : 'mjs'}`);
       writeFileSync(files[c], src);
     }
-    const order: Contender[] = ['bare', 'esm', 'import', 'default', 'none', 'all', 'inferImport', 'infer'];
+    const order: Contender[] = ['bare', 'esm', 'cjs', 'import', 'default', 'none', 'all', 'inferImport', 'infer', 'inferCjs'];
     const wall = Object.fromEntries(order.map((c) => [c, [] as number[]])) as Record<Contender, number[]>;
     const phases = Object.fromEntries(order.map((c) => [c, [] as Phases[]])) as Record<Contender, Phases[]>;
     // One untimed round: the OS page cache holds node, the bundle and the model afterwards.
@@ -141,11 +154,22 @@ export async function benchColdStart(
       );
     }
     const table = mdTable(
-      ['process start → first prediction', 'median ms (wall)', 'over bare node', 'boot', 'import', 'init', 'loadModel', 'predictOne'],
+      [
+        'process start → first prediction',
+        'median ms (wall)',
+        'over bare node',
+        'p10 over bare p10',
+        'boot',
+        'import',
+        'init',
+        'loadModel',
+        'predictOne',
+      ],
       order.map((c) => [
         LABEL[c],
         fmt(medians[c], 1),
         c === 'bare' ? '' : `+${fmt(medians[c] - medians.bare, 1)}`,
+        c === 'bare' ? '' : `+${fmt(quantile(wall[c], 0.1) - quantile(wall.bare, 0.1), 1)}`,
         ph(c, 'boot'),
         ph(c, 'import'),
         ph(c, 'init'),
@@ -158,7 +182,8 @@ export async function benchColdStart(
       '',
       table,
       '',
-      `${runs} interleaved rounds of fresh processes (spawn to exit, wall clock), after one untimed round; phases are ` +
+      `${runs} interleaved rounds of fresh processes (spawn to exit, wall clock), after one untimed round; p10 is the ` +
+        'tenth percentile (a noisy host slows some rounds, never speeds one up); phases are ' +
         'the children’s own medians in ms (boot = process start until the script runs). Model: 784-128-10 saved with ' +
         "`saveModel`, loaded with `loadModel`; bundles: dist/node.js (Node’s `import 'simdnn'`) and dist/infer-node.js " +
         "(Node’s `import 'simdnn/infer'`).",

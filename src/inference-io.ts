@@ -5,6 +5,7 @@
  * (io/spec-check.ts, SpecCheckOptions): the loss and optimizer registries are training code, and a
  * model compiled with a registered custom loss or optimizer must still load for serving.
  */
+import { loadDirect } from './inference-direct.js';
 import { checkModel, fromJsonArgs, reworded, type CheckedModel } from './io/checked-model.js';
 import { loadArtifacts } from './io/stores/loader.js';
 import type { LoadOptions, ModelTarget } from './io/stores/types.js';
@@ -43,14 +44,18 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
 function build(m: CheckedModel, backend: Backend | undefined, where: string): InferenceModel {
   let net: ForwardNetwork | undefined;
   try {
-    const be = backend ?? getBackend();
-    net = new ForwardNetwork(be, m.layers, m.spec.inputUnits, m.spec.seed, m.weights);
-    if (warmPerModel.has(be)) net.predictOne(new Float32Array(net.inputUnits), new Float32Array(net.outputUnits));
-    return new InferenceModel(net, m.spec.name);
+    net = new ForwardNetwork(backend ?? getBackend(), m.layers, m.spec.inputUnits, m.spec.seed, m.weights);
+    return ready(net, m.spec.name);
   } catch (e) {
     net?.dispose();
     throw reworded(e, where);
   }
+}
+
+/** The model over a network whose θ is set, its forward pass run once when this entry's init asked. */
+function ready(net: ForwardNetwork, name: string): InferenceModel {
+  if (warmPerModel.has(net.backend)) net.predictOne(new Float32Array(net.inputUnits), new Float32Array(net.outputUnits));
+  return new InferenceModel(net, name);
 }
 
 /** A model for inference from `model.toJSON()` of the main entry: (spec, weights). */
@@ -65,10 +70,15 @@ export function fromJSON(a: unknown, b?: unknown, c?: { backend?: Backend }): In
 /**
  * Reads a model saved with `save` from `target`: `'indexeddb://name'`, `'localstorage://name'`,
  * an `'http(s)://…/model.json'` URL (its weights fetched next to it), or a directory path /
- * `'file://'` URL (Node). Checks the spec and the weight bytes fully before allocating anything.
+ * `'file://'` URL (Node). Checks the spec fully before allocating anything, and the weight bytes
+ * before the model exists: in Node, weights of up to 16 MiB (DIRECT_READ_MAX_BYTES) are read
+ * synchronously straight into the model's θ and checked there (a failed check frees θ again);
+ * everything else is read into a buffer and checked before θ is allocated.
  */
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<InferenceModel> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
+  const direct = Object.keys(storeOptions).length === 0 ? loadDirect(target, backend, METRICS) : undefined;
+  if (direct) return ready(direct.net, direct.name);
   const a = await loadArtifacts(target, storeOptions);
   const specWhere = `loadModel: ${a.specWhere}`;
   const checked = checkModel(a.spec, a.weights, specWhere, `loadModel: ${a.weightsWhere}`, { metrics: METRICS }, a.weightsChecksum, true);

@@ -13,6 +13,8 @@
 import { layerFromConfig } from './layers/index.js';
 import { onnxToLayers } from './io/onnx/import.js';
 import { checkModel, fromJsonArgs, reworded } from './io/checked-model.js';
+import { openModelDirect } from './io/files-direct.js';
+import { fnv1a } from './io/fnv1a.js';
 import type { SpecCheckOptions } from './io/spec-check.js';
 import type { LoadOptions, ModelTarget, SaveOptions } from './io/stores/index.js';
 import { loadArtifacts } from './io/stores/loader.js';
@@ -127,6 +129,16 @@ export interface LoadModelOptions extends LoadOptions {
  */
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<Sequential> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
+  // A model directory in Node: read at once and synchronously, without the stores
+  // (io/files-direct.ts); anything unusual falls through to the stores' read.
+  const d = Object.keys(storeOptions).length === 0 ? openModelDirect(target) : undefined;
+  if (d) {
+    const bytes = new Uint8Array(d.byteLength);
+    const read = d.readInto(bytes, fnv1a);
+    if (read !== undefined) {
+      return rebuild(d.spec, bytes, { backend }, `loadModel: ${d.specPath}`, `loadModel: ${read}`, d.checksum || undefined, true);
+    }
+  }
   const { spec, weights, specWhere, weightsWhere, weightsChecksum } = await loadArtifacts(target, storeOptions);
   return rebuild(spec, weights, { backend }, `loadModel: ${specWhere}`, `loadModel: ${weightsWhere}`, weightsChecksum, true);
 }

@@ -7,7 +7,7 @@
 import type { Layer } from '../layers/layer.js';
 import { userError } from '../validate.js';
 import { decodeJsonWeights, decodeWeights, type ModelSpec } from './serialize.js';
-import { checkModelSpec, type SpecCheckOptions } from './spec-check.js';
+import { checkModelSpec, type CheckedSpec, type SpecCheckOptions } from './spec-check.js';
 
 /** A spec and its weights that passed every check: the layers are built (plain objects), θ is not. */
 export interface CheckedModel {
@@ -39,6 +39,36 @@ export function checkModel(
     const checked = checkModelSpec(spec, specWhere, options);
     const flat = decodeWeights(checked.spec, weights, checked.paramCount, weightsWhere, checksum, owned);
     return { spec: checked.spec, layers: checked.layers, weights: flat };
+  } catch (e) {
+    throw reworded(e, specWhere);
+  }
+}
+
+/**
+ * checkModel in two halves, for weights read straight into θ (io/files-direct.ts): the spec, in
+ * full, before anything is allocated…
+ */
+export function checkSpec(spec: unknown, specWhere: string, options: SpecCheckOptions): CheckedSpec {
+  try {
+    return checkModelSpec(spec, specWhere, options);
+  } catch (e) {
+    throw reworded(e, specWhere);
+  }
+}
+
+/**
+ * …then the weight bytes where they were read (θ's flat bytes: length, checksum, finite values),
+ * with checkModel's errors. `checksum`: the FNV-1a of `bytes`, when the reader has checked it.
+ */
+export function checkWeightsInPlace(
+  checked: CheckedSpec,
+  bytes: Uint8Array,
+  specWhere: string,
+  weightsWhere: string,
+  checksum?: string,
+): void {
+  try {
+    decodeWeights(checked.spec, bytes, checked.paramCount, weightsWhere, checksum, true);
   } catch (e) {
     throw reworded(e, specWhere);
   }

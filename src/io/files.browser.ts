@@ -6,11 +6,7 @@
 import { needsNode } from '../data/needs-node.js';
 import type * as node from './files.js';
 
-export const MODEL_FILE: typeof node.MODEL_FILE = 'model.json';
-export const WEIGHTS_FILE: typeof node.WEIGHTS_FILE = 'weights.bin';
-export const TMP_PREFIX: typeof node.TMP_PREFIX = '.simdnn-tmp';
-export const WEIGHTS_NAME: typeof node.WEIGHTS_NAME = /^weights-([0-9a-f]{8})\.bin$/;
-export const weightsName: typeof node.weightsName = (sum) => `weights-${sum}.bin`;
+export { MODEL_FILE, TMP_PREFIX, WEIGHTS_FILE, WEIGHTS_NAME, weightsName } from './model-files.js';
 
 const SAVE = "in a browser use model.save('indexeddb://name') or 'localstorage://name', or JSON.stringify(model).";
 const LOAD = "in a browser use loadModel('indexeddb://name'), an http(s) URL of a model.json, or fromJSON(JSON.parse(text)).";

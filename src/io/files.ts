@@ -27,16 +27,9 @@ import type { FileHandle } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { fnv1a } from './serialize.js';
 
-export const MODEL_FILE = 'model.json';
-/** The weights file of a directory at rest (and of directories written before `weightsFile`). */
-export const WEIGHTS_FILE = 'weights.bin';
-/** Prefix of temporary files (ignored by .gitignore). */
-export const TMP_PREFIX = '.simdnn-tmp';
-/** A content-addressed weights file: `weights-<8 hex digits of FNV-1a>.bin`. */
-export const WEIGHTS_NAME = /^weights-([0-9a-f]{8})\.bin$/;
+import { MODEL_FILE, TMP_PREFIX, WEIGHTS_FILE, WEIGHTS_NAME, weightsName } from './model-files.js';
 
-/** The content-addressed name of weights with checksum `sum`. */
-export const weightsName = (sum: string): string => `weights-${sum}.bin`;
+export { MODEL_FILE, TMP_PREFIX, WEIGHTS_FILE, WEIGHTS_NAME, weightsName };
 
 /** The temporary name used for `file` in `dir` by this process. */
 export async function tmpPath(dir: string, file: string): Promise<string> {

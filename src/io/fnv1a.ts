@@ -12,7 +12,7 @@
  */
 
 /** FNV-1a offset basis and prime. */
-const FNV_OFFSET = 0x811c9dc5;
+export const FNV_OFFSET: number = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /** Inputs from this many bytes on are hashed in WebAssembly. */
@@ -92,5 +92,8 @@ export function fnv1a(bytes: Uint8Array): string {
     }
     h = fnvBytes(h, bytes, whole, bytes.length);
   }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return fnvDigits(h);
 }
+
+/** A 32-bit FNV-1a state as the checksum's 8 hex digits. */
+export const fnvDigits = (h: number): string => (h >>> 0).toString(16).padStart(8, '0');

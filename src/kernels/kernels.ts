@@ -182,6 +182,8 @@ export interface Kernels {
   find_nonfinite_f32(x: number, n: number): number;
   /** Single-output binary accuracy: the number of i < n with (a_i > 0.5) == (y_i > 0.5). */
   count_correct_binary_f32(a: number, y: number, n: number): number;
+  /** FNV-1a (32-bit, unsigned result) of the n bytes at p, continued from h (offset basis 0x811c9dc5). */
+  fnv1a_u8(h: number, p: number, n: number): number;
 
   // ---------------------------------------------------------------- optimizers.ts
   /**
@@ -378,6 +380,7 @@ export const KERNEL_NAMES = [
   'hinge_multi_rows_f32',
   'l1l2_penalty_f32',
   'count_correct_binary_f32',
+  'fnv1a_u8',
   'sgd_l1l2_f32',
   'nesterov_f32',
   'adam_f32',

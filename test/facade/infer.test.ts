@@ -29,24 +29,13 @@ import {
   type Sequential,
 } from '../../src/index.js';
 import { allBackends } from '../helpers/conformance.js';
-import { INTERNAL } from '../helpers/io.js';
+import { INTERNAL, inputs } from '../helpers/io.js';
 import { xorModel } from '../helpers/models.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /** Bit patterns of float32 values (so that -0, NaN payloads and the last ulp all count). */
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-/** Deterministic inputs in [-2, 2): rows × cols. */
-function inputs(rows: number, cols: number, seed: number): { data: Float32Array; shape: [number, number] } {
-  const data = new Float32Array(rows * cols);
-  let s = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return { data, shape: [rows, cols] };
-}
 
 /** Models with every layer kind: one per activation (as hidden and as output) and the other layers. */
 function models(backend: Backend): { name: string; model: Sequential }[] {

@@ -5,24 +5,8 @@
  * store's chunk: one module to load, not two, at a cold loadModel.
  */
 import * as fileIo from '../files.js';
+import { FILE_SCHEME, fileUrlPath } from './file-url.js';
 import type { LoadedArtifacts, ModelArtifacts, ModelStore, SaveOptions } from './types.js';
-
-export const FILE_SCHEME = 'file://';
-
-/** A `file://` URL as a path (POSIX, or a Windows drive path), without node:url. */
-export function fileUrlPath(target: string): string {
-  let u: URL;
-  try {
-    u = new URL(target);
-  } catch {
-    throw new Error(`${target} is not a valid file:// URL; pass a path or 'file:///absolute/path'.`);
-  }
-  if (u.host !== '' && u.host !== 'localhost') {
-    throw new Error(`${target}: file:// URLs on another host (${u.host}) are not supported; pass a local path.`);
-  }
-  const path = decodeURIComponent(u.pathname);
-  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
-}
 
 const dir = (path: string): string => (path.startsWith(FILE_SCHEME) ? fileUrlPath(path) : path);
 
@@ -58,5 +42,7 @@ async function load(path: string): Promise<LoadedArtifacts> {
   const { spec, weights, specPath, weightsPath, weightsChecksum } = await readModelFiles(dir(path));
   return { spec, weights, specWhere: specPath, weightsWhere: weightsPath, weightsChecksum };
 }
+
+export { FILE_SCHEME };
 
 export const directoryStore: ModelStore = { scheme: FILE_SCHEME, save, load };

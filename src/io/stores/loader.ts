@@ -1,8 +1,11 @@
 /**
- * How the loaders reach the stores. In Node builds the stores come with the entry (this module
- * imports them statically): a cold `loadModel` then loads no module of its own — a dynamic import
- * costs a resolve, a read and a compile, several milliseconds at a cold start. The browser builds
- * swap in loader.browser.ts, which loads the stores on first use (they stay out of a page's first
- * download).
+ * How the loaders reach the stores: on the first loadModel, with `await import()`, so that an
+ * import of either entry neither downloads (browsers) nor compiles (Node: ≈ 70–150 µs per KB of
+ * code at a cold start) the stores (IndexedDB, localStorage, http, downloads, directories) until a
+ * model is loaded through one. The inference entry's cold-start path (inference-direct.ts) reads
+ * model directories without them.
  */
-export { loadArtifacts } from './index.js';
+import type * as stores from './index.js';
+
+export const loadArtifacts: typeof stores.loadArtifacts = (target, options) =>
+  import('./index.js').then((s) => s.loadArtifacts(target, options));

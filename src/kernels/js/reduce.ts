@@ -8,7 +8,8 @@ type ReduceNames =
   | 'argmax_rows_f32'
   | 'count_correct_f32'
   | 'find_nonfinite_f32'
-  | 'count_correct_binary_f32';
+  | 'count_correct_binary_f32'
+  | 'fnv1a_u8';
 
 /** First index of the maximum of f[i .. i+cols) (NaNs never win). */
 function rowArgmax(f: Float32Array, i: number, cols: number): number {
@@ -67,6 +68,12 @@ export function reduceKernels(heap: Heap): Pick<Kernels, ReduceNames> {
       const xi = x >>> 2;
       for (let i = 0; i < n; i++) if (!Number.isFinite(f[xi + i]!)) return i;
       return -1;
+    },
+    /** h ← (h ⊕ byte)·16777619 mod 2³² over the n bytes at p */
+    fnv1a_u8(h, p, n) {
+      const u8 = heap.u8;
+      for (let i = 0; i < n; i++) h = Math.imul(h ^ u8[p + i]!, 16777619);
+      return h >>> 0;
     },
     /** #i with (a_i > 0.5) == (y_i > 0.5) */
     count_correct_binary_f32(a, y, n) {

@@ -15,6 +15,7 @@ import { init, type Backend } from '../../src/index.js';
 import { KERNEL_INDEX } from '../../src/kernels/pool.js';
 import { threadPoolOf } from '../../src/kernels/threads.js';
 import { allBackends, conform, rand } from '../helpers/conformance.js';
+import { sameBits, setup } from '../helpers/threads.js';
 
 const U = 2 ** -24;
 
@@ -38,29 +39,6 @@ function columnSplits(n: number): number[][] {
     out.push(b);
   }
   return out;
-}
-
-function sameBits(got: Float32Array, want: Float32Array, what: string): void {
-  const g = new Uint32Array(got.buffer, got.byteOffset, got.length);
-  const w = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < w.length; i++) if (g[i] !== w[i]) expect.fail(`${what}: element ${i} is ${got[i]}, want ${want[i]}`);
-}
-
-interface Bufs {
-  A: number;
-  B: number;
-  C: number;
-  bias: number;
-}
-
-function setup(b: Backend, m: number, n: number, k: number, seed: number): Bufs {
-  const h = b.heap;
-  const bufs = { A: h.allocF32(m * k), B: h.allocF32(k * n), C: h.allocF32(m * n), bias: h.allocF32(n) };
-  h.writeF32(bufs.A, rand(m * k, seed));
-  h.writeF32(bufs.B, rand(k * n, seed + 1));
-  h.writeF32(bufs.bias, rand(n, seed + 2));
-  return bufs;
 }
 
 describe('gemm_nn_cols_f32 and gemm_nt_cols_f32', () => {

@@ -15,6 +15,7 @@ import { init, type Backend } from '../../src/index.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
 import { threadPoolOf } from '../../src/kernels/threads.js';
 import { allBackends, conform, rand } from '../helpers/conformance.js';
+import { type Bufs, sameBits, setup } from '../helpers/threads.js';
 
 const U = 2 ** -24;
 type Layout = 'nn' | 'nt' | 'tn';
@@ -42,22 +43,6 @@ function splits(m: number): number[][] {
   return out;
 }
 
-interface Bufs {
-  A: number;
-  B: number;
-  C: number;
-  bias: number;
-}
-
-function setup(b: Backend, m: number, n: number, k: number, seed: number): Bufs {
-  const h = b.heap;
-  const bufs = { A: h.allocF32(m * k), B: h.allocF32(k * n), C: h.allocF32(m * n), bias: h.allocF32(n) };
-  h.writeF32(bufs.A, rand(m * k, seed));
-  h.writeF32(bufs.B, rand(k * n, seed + 1));
-  h.writeF32(bufs.bias, rand(n, seed + 2));
-  return bufs;
-}
-
 /** Rows [i0, i1) of C for the layout (beta = 1 onto C0, bias for nn). */
 function gemmRows(k: Kernels, ws: number, layout: Layout, p: Bufs, m: number, n: number, kk: number, i0: number, i1: number): void {
   const rows = i1 - i0;
@@ -65,13 +50,6 @@ function gemmRows(k: Kernels, ws: number, layout: Layout, p: Bufs, m: number, n:
   if (layout === 'nn') k.gemm_nn_f32(p.A + 4 * i0 * kk, p.B, c, rows, n, kk, p.bias, 1, ws);
   else if (layout === 'nt') k.gemm_nt_f32(p.A + 4 * i0 * kk, p.B, c, rows, n, kk, 1, ws);
   else k.gemm_tn_ld_f32(p.A + 4 * i0, p.B, c, rows, n, kk, m, 1, ws);
-}
-
-function sameBits(got: Float32Array, want: Float32Array, what: string): void {
-  const g = new Uint32Array(got.buffer, got.byteOffset, got.length);
-  const w = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < w.length; i++) if (g[i] !== w[i]) expect.fail(`${what}: element ${i} is ${got[i]}, want ${want[i]}`);
 }
 
 describe('gemm_tn_ld_f32', () => {

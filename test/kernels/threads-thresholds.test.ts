@@ -26,6 +26,7 @@ import { nextBusySpell } from '../../src/kernels/pool.js';
 import { BUSY_MAX_MS, BUSY_MIN_MS } from '../../src/kernels/pool-sources.js';
 import { threadPoolOf } from '../../src/kernels/threads.js';
 import { rand } from '../helpers/conformance.js';
+import { sameBits } from '../helpers/threads.js';
 
 const created: Backend[] = [];
 afterAll(async () => {
@@ -36,13 +37,6 @@ async function backend(threads: number, simd: 'baseline' | 'relaxed' = 'baseline
   const b = await init({ backend: 'wasm', simd, threads });
   created.push(b);
   return b;
-}
-
-function sameBits(got: Float32Array, want: Float32Array, what: string): void {
-  const g = new Uint32Array(got.buffer, got.byteOffset, got.length);
-  const w = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < w.length; i++) if (g[i] !== w[i]) expect.fail(`${what}: element ${i} is ${got[i]}, want ${want[i]}`);
 }
 
 describe('backend.splits', () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as infer from '../../src/infer.js';
-import { dense, loadModel, prelu, sequential, type Backend } from '../../src/index.js';
+import { dense, init, loadModel, prelu, sequential, type Backend } from '../../src/index.js';
 import { DIRECT_READ_MAX_BYTES, openModelDirect } from '../../src/io/files-direct.js';
 import { FNV_OFFSET, fnv1a, fnvDigits } from '../../src/io/fnv1a.js';
 import { allBackends } from '../helpers/conformance.js';
@@ -110,6 +110,23 @@ describe('infer.loadModel reads a directory’s weights straight into θ', async
 
   const [, [, wasm]] = all;
   const backend = wasm!;
+
+  it('a threaded backend: the weights are read into its shared memory, predictions as on one thread', async () => {
+    const model = oddModel(backend, 6);
+    const dir = newDir();
+    await model.save(dir);
+    const threaded = await init({ backend: 'wasm', simd: 'baseline', threads: 2 });
+    try {
+      expect(threaded.heap.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const m = await infer.loadModel(dir, { backend: threaded });
+      const x = inputs(5, 7, 3);
+      expect(bits(m.predict(x).data)).toEqual(bits(model.predict(x).data));
+      m.dispose();
+    } finally {
+      await threaded.dispose();
+      model.dispose();
+    }
+  });
 
   it('between a save’s commit and its tidy-up (stale weights.bin, model.json naming weights-<sum>.bin): the committed weights', async () => {
     const a = oddModel(backend, 1);

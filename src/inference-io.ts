@@ -78,7 +78,14 @@ export function fromJSON(a: unknown, b?: unknown, c?: { backend?: Backend }): In
 export async function loadModel(target: ModelTarget, options: LoadModelOptions = {}): Promise<InferenceModel> {
   const { backend, ...storeOptions } = (options ?? {}) as LoadModelOptions;
   const direct = Object.keys(storeOptions).length === 0 ? loadDirect(target, backend, METRICS) : undefined;
-  if (direct) return ready(direct.net, direct.name);
+  if (direct) {
+    try {
+      return ready(direct.net, direct.name);
+    } catch (e) {
+      direct.net.dispose();
+      throw reworded(e, `loadModel: ${String(target)}`);
+    }
+  }
   const a = await loadArtifacts(target, storeOptions);
   const specWhere = `loadModel: ${a.specWhere}`;
   const checked = checkModel(a.spec, a.weights, specWhere, `loadModel: ${a.weightsWhere}`, { metrics: METRICS }, a.weightsChecksum, true);

@@ -1,6 +1,6 @@
 /**
- * Section `cold-start-peers`: process start → first prediction, for simdnn, TF.js wasm, jax-js and
- * brain.js, beside a bare `node -e ''` on the same machine.
+ * Section `cold-start-peers`: process start → first prediction, for simdnn (the main entry and
+ * `simdnn/infer`), TF.js wasm, jax-js and brain.js, beside a bare `node -e ''` on the same machine.
  *
  * Each figure is a fresh `node bench/cold/<lib>.mjs <dir>` (plain node, no flags, no tsx: what a
  * user's script pays): import the library, initialise it, load a saved 784-128-10 model from disk
@@ -25,12 +25,13 @@ import { loadTfjsWasm } from './tfjs.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 
-export const COLD_CONTENDERS = ['node', 'simdnn', 'tfjs', 'jaxjs', 'brainjs'] as const;
+export const COLD_CONTENDERS = ['node', 'simdnn', 'simdnn-infer', 'tfjs', 'jaxjs', 'brainjs'] as const;
 export type ColdContender = (typeof COLD_CONTENDERS)[number];
 
 const LABEL: Record<ColdContender, string> = {
   node: "bare `node -e ''`",
   simdnn: 'simdnn (import, init, loadModel, predictOne)',
+  'simdnn-infer': "simdnn/infer (the same through `import 'simdnn/infer'`)",
   tfjs: 'TF.js wasm (import, setBackend, loadLayersModel, predict + dataSync)',
   jaxjs: 'jax-js (import, init wasm, weights, eager forward + dataSync)',
   brainjs: 'brain.js (import, fromJSON, run)',

@@ -105,7 +105,13 @@ interface ColdRun {
 }
 
 function runOnce(c: ColdContender, dir: string): Promise<ColdRun> {
-  const args = c === 'node' ? ['-e', ''] : [join(HERE, 'cold', `${c}.mjs`), dir];
+  // simdnn's two entries run the same script (bench/cold/simdnn.mjs), the inference entry with 'infer'.
+  const args =
+    c === 'node'
+      ? ['-e', '']
+      : c === 'simdnn-infer'
+        ? [join(HERE, 'cold', 'simdnn.mjs'), dir, 'infer']
+        : [join(HERE, 'cold', `${c}.mjs`), dir];
   return new Promise((ok, fail) => {
     const t0 = now();
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,7 +8,9 @@
  * - wrangler 3 (`wrangler deploy --dry-run --outdir`, the bundler Cloudflare users run; wrangler 4
  *   needs Node ≥ 22) with a wrangler.toml that does NOT set `nodejs_compat`: wrangler refuses a
  *   bundle that reaches a Node built-in without it.
- * Nothing in either bundle may refer to a Node built-in.
+ * - esbuild again for the same worker on `simdnn/infer` with its forward-only kernels
+ *   (simdnn-infer-relaxed.wasm).
+ * Nothing in any bundle may refer to a Node built-in.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,13 +116,14 @@ describe('workerd: inference from a bundled model', () => {
   });
 
   /** Every input's answer from the served worker equals Node's prediction within TOLERANCE. */
-  async function expectNodePredictions(s: Served): Promise<void> {
+  async function expectNodePredictions(s: Served, kernels: string): Promise<void> {
     for (let i = 0; i < INPUTS.length; i++) {
       const res = await fetch(`${s.origin}/?x=${JSON.stringify(INPUTS[i])}`);
-      const body = (await res.json()) as { y?: number[]; simd?: string; error?: string };
+      const body = (await res.json()) as { y?: number[]; simd?: string; kernels?: string; error?: string };
       expect(body.error, `workerd stderr:\n${s.stderr()}`).toBeUndefined();
       expect(res.status).toBe(200);
       expect(body.simd).toBe('relaxed');
+      expect(body.kernels).toBe(kernels);
       expect(body.y!.length).toBe(2);
       for (let j = 0; j < 2; j++) expect(Math.abs(body.y![j]! - expected[i]![j]!)).toBeLessThanOrEqual(TOLERANCE);
     }
@@ -148,7 +151,33 @@ describe('workerd: inference from a bundled model', () => {
     expect(text).toMatch(/from "\.\/simdnn-relaxed\.wasm"/);
     const s = await serve(out);
     servers.push(s);
-    await expectNodePredictions(s);
+    await expectNodePredictions(s, 'all');
+  }, 300_000);
+
+  it('simdnn/infer with its forward-only kernels (simdnn-infer-relaxed.wasm), bundled by esbuild: workerd answers as Node does', async () => {
+    const esbuild = await import('esbuild');
+    const out = join(project.dir, 'out-infer');
+    const r = await esbuild.build({
+      absWorkingDir: project.dir,
+      entryPoints: [{ in: 'infer-worker.js', out: 'worker' }],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['module', 'main'],
+      loader: { '.wasm': 'copy' },
+      assetNames: '[name]',
+      outdir: out,
+      logLevel: 'silent',
+    });
+    expect(r.warnings.map((w) => w.text)).toEqual([]);
+    const text = readFileSync(join(out, 'worker.js'), 'utf8');
+    expect(text).not.toMatch(NODE_BUILTIN);
+    expect(text).toMatch(/from "\.\/simdnn-infer-relaxed\.wasm"/);
+    // The module given is recognised as forward-only: the backend says so.
+    const s = await serve(out);
+    servers.push(s);
+    await expectNodePredictions(s, 'inference');
   }, 300_000);
 
   it('wrangler 3 `deploy --dry-run` without nodejs_compat: builds with no error or Node warning; workerd serves its bundle as Node predicts', async () => {
@@ -170,6 +199,6 @@ describe('workerd: inference from a bundled model', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('simdnn-relaxed.wasm'))).toHaveLength(1);
     const s = await serve(out);
     servers.push(s);
-    await expectNodePredictions(s);
+    await expectNodePredictions(s, 'all');
   }, 300_000);
 });

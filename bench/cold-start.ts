@@ -51,12 +51,14 @@ type Contender =
   | 'inferImport'
   | 'infer'
   | 'inferQuiet'
-  | 'inferCjs';
+  | 'inferCjs'
+  | 'inferCjsQuiet';
 const LABEL: Record<Contender, string> = {
   bare: "node -e '' (floor)",
   esm: 'an ES module that prints its phases, nothing imported',
   esmQuiet: 'an empty ES module (no timers, no output)',
   inferQuiet: 'simdnn/infer, uninstrumented: import + init() + loadModel + predictOne, no timers, no output',
+  inferCjsQuiet: 'simdnn/infer from CommonJS, uninstrumented: no timers, no output',
   cjs: 'a CommonJS script that prints its phases, nothing required',
   inferCjs: 'simdnn/infer from CommonJS: require + init() + loadModel + predictOne',
   import: 'import simdnn only',
@@ -85,12 +87,13 @@ function childSource(modelDir: string, warm: string, importOnly: boolean, bundle
     // Process start → first prediction and nothing else: no performance.now() (its first use loads
     // perf_hooks) and no console (its first use builds stdout's stream), which the phase-printing
     // children pay as the 'esm' row shows; a wrong prediction exits non-zero.
-    return `const lib = await import(${JSON.stringify(pathToFileURL(bundle).href)});
-await lib.init();
+    const body = `await lib.init();
 const model = await lib.loadModel(${JSON.stringify(modelDir)});
 const y = model.predictOne(new Float32Array(784).fill(0.5));
-if (!(y[0] >= 0)) process.exitCode = 3;
-`;
+if (!(y[0] >= 0)) process.exitCode = 3;`;
+    return cjs
+      ? `const lib = require(${JSON.stringify(bundle)});\n(async () => {\n${body}\n})();\n`
+      : `const lib = await import(${JSON.stringify(pathToFileURL(bundle).href)});\n${body}\n`;
   }
   const initArg = warm ? `{ warmUp: '${warm}' }` : '';
   const load = cjs ? `require(${JSON.stringify(bundle)})` : `await import(${JSON.stringify(pathToFileURL(bundle).href)})`;
@@ -155,10 +158,11 @@ export async function benchColdStart(
       infer: childSource(modelDir, '', false, DIST_INFER),
       cjs: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
       inferCjs: childSource(modelDir, '', false, DIST_INFER_CJS, true),
+      inferCjsQuiet: childSource(modelDir, 'quiet', false, DIST_INFER_CJS, true),
     };
     const files = {} as Record<Exclude<Contender, 'bare'>, string>;
     for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {
-      files[c] = join(dir, `${c}.${c === 'cjs' || c === 'inferCjs' ? 'cjs' : 'mjs'}`);
+      files[c] = join(dir, `${c}.${c === 'cjs' || c.startsWith('inferCjs') ? 'cjs' : 'mjs'}`);
       writeFileSync(files[c], src);
     }
     const order: Contender[] = [
@@ -174,8 +178,9 @@ export async function benchColdStart(
       'infer',
       'inferQuiet',
       'inferCjs',
+      'inferCjsQuiet',
     ];
-    const quiet = new Set<Contender>(['bare', 'esmQuiet', 'inferQuiet']);
+    const quiet = new Set<Contender>(['bare', 'esmQuiet', 'inferQuiet', 'inferCjsQuiet']);
     const wall = Object.fromEntries(order.map((c) => [c, [] as number[]])) as Record<Contender, number[]>;
     const phases = Object.fromEntries(order.map((c) => [c, [] as Phases[]])) as Record<Contender, Phases[]>;
     // One untimed round: the OS page cache holds node, the bundle and the model afterwards.

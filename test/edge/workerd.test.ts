@@ -129,12 +129,12 @@ describe('workerd: inference from a bundled model', () => {
     }
   }
 
-  it('esbuild (conditions workerd, worker, browser): no Node built-in, no warning; workerd answers as Node does', async () => {
+  /** Bundles `entry` of the consumer project into `out`/worker.js as a workerd user would with esbuild. */
+  async function bundle(entry: string, out: string): Promise<string> {
     const esbuild = await import('esbuild');
-    const out = join(project.dir, 'out-esbuild');
     const r = await esbuild.build({
       absWorkingDir: project.dir,
-      entryPoints: ['worker.js'],
+      entryPoints: [{ in: entry, out: 'worker' }],
       bundle: true,
       format: 'esm',
       platform: 'neutral',
@@ -148,32 +148,25 @@ describe('workerd: inference from a bundled model', () => {
     expect(r.warnings.map((w) => w.text)).toEqual([]);
     const text = readFileSync(join(out, 'worker.js'), 'utf8');
     expect(text).not.toMatch(NODE_BUILTIN);
-    expect(text).toMatch(/from "\.\/simdnn-relaxed\.wasm"/);
+    return text;
+  }
+
+  it('esbuild (conditions workerd, worker, browser): no Node built-in, no warning; workerd answers as Node does', async () => {
+    const out = join(project.dir, 'out-esbuild');
+    expect(await bundle('worker.js', out)).toMatch(/from "\.\/simdnn-relaxed\.wasm"/);
     const s = await serve(out);
     servers.push(s);
     await expectNodePredictions(s, 'all');
   }, 300_000);
 
   it('simdnn/infer with its forward-only kernels (simdnn-infer-relaxed.wasm), bundled by esbuild: workerd answers as Node does', async () => {
-    const esbuild = await import('esbuild');
+    // The same worker on the inference entry and its forward-only module.
+    const source = readFileSync(join(project.dir, 'worker.js'), 'utf8')
+      .replace("from 'simdnn';", "from 'simdnn/infer';")
+      .replace("'simdnn/simdnn-relaxed.wasm'", "'simdnn/simdnn-infer-relaxed.wasm'");
+    writeFileSync(join(project.dir, 'infer-worker.js'), source);
     const out = join(project.dir, 'out-infer');
-    const r = await esbuild.build({
-      absWorkingDir: project.dir,
-      entryPoints: [{ in: 'infer-worker.js', out: 'worker' }],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['module', 'main'],
-      loader: { '.wasm': 'copy' },
-      assetNames: '[name]',
-      outdir: out,
-      logLevel: 'silent',
-    });
-    expect(r.warnings.map((w) => w.text)).toEqual([]);
-    const text = readFileSync(join(out, 'worker.js'), 'utf8');
-    expect(text).not.toMatch(NODE_BUILTIN);
-    expect(text).toMatch(/from "\.\/simdnn-infer-relaxed\.wasm"/);
+    expect(await bundle('infer-worker.js', out)).toMatch(/from "\.\/simdnn-infer-relaxed\.wasm"/);
     // The module given is recognised as forward-only: the backend says so.
     const s = await serve(out);
     servers.push(s);

@@ -11,6 +11,7 @@ import { loadArtifacts } from './io/stores/loader.js';
 import type { LoadOptions, ModelTarget } from './io/stores/types.js';
 import { getBackend, initWith, type Backend, type InitOptions } from './kernels/backend.js';
 import { inferenceBuild } from './kernels/inference-build.js';
+import { compileKernels } from './kernels/warmup.js';
 import { ForwardNetwork } from './network/forward.js';
 import { InferenceModel } from './inference-model.js';
 
@@ -23,7 +24,7 @@ export interface LoadModelOptions extends LoadOptions {
   backend?: Backend;
 }
 
-/** Backends made by this entry's `init()` with the default warm-up: each model warms its own path. */
+/** Backends made by this entry's `init()` with the default warm-up: each model compiles its own kernels. */
 const warmPerModel = new WeakSet<Backend>();
 
 /**
@@ -32,12 +33,14 @@ const warmPerModel = new WeakSet<Backend>();
  * module): the backend loads models and predicts, and the main entry refuses to train on it —
  * a process that also trains calls the main entry's `init()`, which serves this entry too.
  * (`init({ threads })` and `init({ wasm })` load what they name, as in the main entry.)
- * And another default warm-up: none at init, and
- * each model built on this backend runs its forward pass once on zeros (a one-row predictOne
- * through exactly its own kernels) — what its first prediction needs, and nothing else. The
- * default 'inference' warm-up of the main entry runs every forward kernel 20 times, a few ms that
- * a process which loads one model and predicts pays before its first answer. An explicit
- * `warmUp` is honoured as in the main entry.
+ * And another default warm-up: none at init, and each model built on this backend compiles exactly
+ * the kernels its one-row forward pass calls (each called once on tiny inputs; ForwardNetwork's
+ * oneRowKernels) and allocates its one-row plan — what its first prediction needs, and nothing
+ * else. The default 'inference' warm-up of the main entry runs every forward kernel 20 times, a
+ * few ms that a process which loads one model and predicts pays before its first answer; and a
+ * full-size pass before the first prediction would make the engine re-compile the one-row product
+ * with its optimising tier, in the background, which a process that then exits waits for. An
+ * explicit `warmUp` is honoured as in the main entry.
  */
 export async function init(options: InitOptions = {}): Promise<Backend> {
   const plain = options !== null && typeof options === 'object';
@@ -58,9 +61,12 @@ function build(m: CheckedModel, backend: Backend | undefined, where: string): In
   }
 }
 
-/** The model over a network whose θ is set, its forward pass run once when this entry's init asked. */
+/**
+ * The model over a network whose θ is set; when this entry's init asked, the kernels of its one-row
+ * forward pass compiled (each called once on tiny inputs) and its one-row plan allocated.
+ */
 function ready(net: ForwardNetwork, name: string): InferenceModel {
-  if (warmPerModel.has(net.backend)) net.predictOne(new Float32Array(net.inputUnits), new Float32Array(net.outputUnits));
+  if (warmPerModel.has(net.backend)) compileKernels(net.backend, net.oneRowKernels());
   return new InferenceModel(net, name);
 }
 

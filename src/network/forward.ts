@@ -112,6 +112,27 @@ export class ForwardNetwork {
     return a;
   }
 
+  /**
+   * The kernels a one-row forward pass calls, by name, from a dry run through a kernel table that
+   * records each call and computes nothing (the layers' own code runs as in predictOne). Allocates
+   * the one-row plan, as the first predictOne would.
+   */
+  oneRowKernels(): Set<string> {
+    const plan = this.plans.get('i1') ?? this.plan(1, false);
+    const names = new Set<string>();
+    // (An empty target: a wasm exports object is frozen, and a proxy of it must return its values.)
+    const record = new Proxy({} as Backend['k'], {
+      get: (_, name) => {
+        names.add(String(name));
+        return () => 0;
+      },
+    });
+    const dry: Backend = { ...this.backend, k: record };
+    let a = plan.x;
+    for (let i = 0; i < this.layers.length; i++) a = this.layers[i]!.forward(dry, plan.layers[i]!, a, 1, false, 0);
+    return names;
+  }
+
   /** Outputs for one sample of inputUnits values into `out` (no allocation once the plan exists). */
   predictOne(x: ArrayLike<number>, out: Float32Array): Float32Array {
     const plan = this.plans.get('i1') ?? this.plan(1, false);

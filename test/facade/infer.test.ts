@@ -31,6 +31,8 @@ import {
   type Sequential,
 } from '../../src/index.js';
 import { INFERENCE_KERNEL_NAMES } from '../../src/kernels/kernels.js';
+import { layerFromConfig } from '../../src/layers/index.js';
+import { ForwardNetwork } from '../../src/network/forward.js';
 import { allBackends, backends } from '../helpers/conformance.js';
 import { INTERNAL, inputs } from '../helpers/io.js';
 import { xorModel } from '../helpers/models.js';
@@ -428,6 +430,35 @@ describe('simdnn/infer init: the forward-only build on one thread, no kernel war
     await expect(initMain({ wasm: leanUrl, threads: 2 })).rejects.toThrow(
       'init: threads need a build that imports a shared memory (simdnn-threads.wasm or simdnn-relaxed-threads.wasm)',
     );
+  });
+
+  it('the kernels compiled at load are exactly those the first predictOne calls, for every layer kind', () => {
+    const wasm = full.wasm;
+    const table = wasm.k as unknown as Record<string, unknown>;
+    for (const { name, model } of models(wasm)) {
+      // A network whose kernel table records what a real one-row prediction calls.
+      const called = new Set<string>();
+      const spy: Backend = {
+        ...wasm,
+        k: new Proxy({} as Backend['k'], {
+          get: (_, kernel) => {
+            called.add(String(kernel));
+            return table[String(kernel)];
+          },
+        }),
+      };
+      const layers = model.layers.map((l) => layerFromConfig(l.getConfig()));
+      const net = new ForwardNetwork(spy, layers, 13, 7, model.getFlatWeights());
+      const compiled = net.oneRowKernels();
+      expect(called, `${name}: the dry run computes nothing`).toEqual(new Set());
+      const row = inputs(1, 13, 3).data;
+      expect(bits(net.predictOne(row, new Float32Array(net.outputUnits))), name).toEqual(bits(model.predictOne(row)));
+      expect([...compiled].sort(), name).toEqual([...called].sort());
+      expect(compiled.has('gemv_row_f32'), name).toBe(true);
+      for (const k of compiled) expect(INFERENCE_KERNEL_NAMES as readonly string[], name).toContain(k);
+      net.dispose();
+      model.dispose();
+    }
   });
 
   it('predicts as the main entry on its backend; the one-row pass happened at load (its plan exists), not with warmUp: none', async () => {

@@ -3,6 +3,7 @@
 export * from './gemm';
 export * from './gemv';
 export * from './activations';
+export * from './activations-cols';
 export * from './softmax';
 export * from './losses';
 export * from './reduce';

@@ -3,7 +3,6 @@
 export * from './gemm';
 export * from './gemv';
 export * from './activations';
-export * from './activations-cols';
 export * from './softmax';
 export * from './losses';
 export * from './reduce';

@@ -122,29 +122,6 @@ export interface Kernels {
    */
   prelu_bwd_f32(z: number, slope: number, da: number, dz: number, dslope: number, rows: number, cols: number, beta: number): void;
 
-  // ---------------------------------------------------------------- activations-cols.ts
-  /**
-   * Columns j0 ≤ j < j1 of an elementwise activation over [rows × cols] buffers: a[r, j] = f(z[r, j])
-   * for every row, the other columns untouched; `kind` is the activation's index in
-   * ACTIVATION_KINDS (any other does nothing). Bit for bit the whole kernel's values (each row
-   * segment runs through it). The thread pool runs the activation after a product split by columns
-   * on the same column blocks, so each thread reads the lines it has just written.
-   */
-  act_cols_fwd_f32(kind: number, z: number, a: number, rows: number, cols: number, j0: number, j1: number, alpha: number): void;
-  /** The backward twin of act_cols_fwd_f32: dz[r, j] = da[r, j]·f'(z[r, j]) on columns j0..j1 (dz may alias da). */
-  act_cols_bwd_f32(
-    kind: number,
-    z: number,
-    a: number,
-    da: number,
-    dz: number,
-    rows: number,
-    cols: number,
-    j0: number,
-    j1: number,
-    alpha: number,
-  ): void;
-
   // ---------------------------------------------------------------- maxout.ts
   /**
    * Maxout, k pieces per unit, unit-major layout: z [rows × units·k] with piece p of unit u at
@@ -434,8 +411,6 @@ export const KERNEL_NAMES = [
   'jacobian_dense_rows_f32',
   'gemm_nn_cols_f32',
   'gemm_nt_cols_f32',
-  'act_cols_fwd_f32',
-  'act_cols_bwd_f32',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** One kernel's name. */
@@ -464,19 +439,3 @@ export const CHOLESKY_BLOCK = 96;
 export const CHOLESKY_WS_PER_ROW = 768;
 /** Bytes of `ws` syrk_acc_f32 may use per column of J (8·KC with KC = 256 rows per pass). */
 export const SYRK_WS_PER_COL = 2048;
-
-/**
- * The activations act_cols_fwd_f32 / act_cols_bwd_f32 know, by `kind` (the index here): each one's
- * whole-buffer forward and backward kernels (assembly/activations-cols.ts switches in this order).
- */
-export const ACTIVATION_KINDS = [
-  ['linear_fwd_f32', 'linear_bwd_f32'],
-  ['relu_fwd_f32', 'relu_bwd_f32'],
-  ['sigmoid_fwd_f32', 'sigmoid_bwd_f32'],
-  ['tanh_fwd_f32', 'tanh_bwd_f32'],
-  ['leaky_relu_fwd_f32', 'leaky_relu_bwd_f32'],
-  ['elu_fwd_f32', 'elu_bwd_f32'],
-  ['softplus_fwd_f32', 'softplus_bwd_f32'],
-  ['hard_tanh_fwd_f32', 'hard_tanh_bwd_f32'],
-  ['abs_fwd_f32', 'abs_bwd_f32'],
-] as const satisfies readonly (readonly [keyof Kernels, keyof Kernels])[];

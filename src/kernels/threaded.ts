@@ -17,9 +17,6 @@
  *   m ≤ 4; the narrow-n path depends on n, which a row split keeps). tn reads a column slice of
  *   A: gemm_tn_ld_f32. Blocking over k depends on k only. test/kernels/threads-gemm.test.ts checks
  *   the slices bit for bit against the whole call on every path.
- * - An activation over the output of a product split by columns runs on the same column blocks
- *   (act_cols_fwd_f32 / act_cols_bwd_f32: each row segment through the whole-buffer kernel, so
- *   bit for bit the whole call); test/kernels/threads-act-cols.test.ts.
  * - Elementwise kernels (optimizer updates, activations) split by ranges of 16 floats (their
  *   vector loop handles 4 lanes at a time with the same code for every lane; only the last range
  *   holds the tail, as in the whole call). The batch gather (gather_rows_f32, a copy) splits by
@@ -40,7 +37,7 @@
  * trips), so small batches and one-sample predictions run exactly as with one thread; while the
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
-import { ACTIVATION_KINDS, CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
+import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 
@@ -59,8 +56,6 @@ const ELEMENT_ALIGN = 16;
  * a 64-byte cache line (no line of C is written by two threads).
  */
 const COL_ALIGN = 16;
-/** How many column-split products the table remembers for the activations that follow them. */
-const COL_SPLIT_MEMORY = 8;
 /** n at or below which a GEMM takes the small-n path (assembly/gemm.ts): never split by columns. */
 const SMALL_N = 12;
 
@@ -137,43 +132,9 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     if (err) throw err;
   };
 
-  /**
-   * The last few products split by columns: output pointer, rows, columns, slice step and count
-   * (noteSplit keeps them, or forgets a pointer whose product was not split so). An activation
-   * over such a buffer runs on the same column blocks (activationByColumns).
-   */
-  const splitPtr = new Float64Array(COL_SPLIT_MEMORY).fill(-1);
-  const splitRows = new Float64Array(COL_SPLIT_MEMORY);
-  const splitCols = new Float64Array(COL_SPLIT_MEMORY);
-  const splitStep = new Float64Array(COL_SPLIT_MEMORY);
-  const splitParts = new Float64Array(COL_SPLIT_MEMORY);
-  let splitNext = 0;
-  const noteSplit = (c: number, m: number, n: number, step: number, parts: number): void => {
-    let i = splitPtr.indexOf(c);
-    if (parts < 2) {
-      if (i >= 0) splitPtr[i] = -1;
-      return;
-    }
-    if (i < 0) {
-      i = splitNext;
-      splitNext = (splitNext + 1) % COL_SPLIT_MEMORY;
-    }
-    splitPtr[i] = c;
-    splitRows[i] = m;
-    splitCols[i] = n;
-    splitStep[i] = step;
-    splitParts[i] = parts;
-  };
-  /** The record of a column-split buffer at `ptr` holding exactly n floats, or −1. */
-  const splitOf = (ptr: number, n: number): number => {
-    const i = splitPtr.indexOf(ptr);
-    return i >= 0 && splitRows[i]! * splitCols[i]! === n ? i : -1;
-  };
-
   const nnCols = KERNEL_INDEX.gemm_nn_cols_f32;
   k.gemm_nn_f32 = (a, b, c, m, n, kk, bias, beta, wsMain) => {
     const [cstep, cparts] = gemmCols(m, n, kk);
-    noteSplit(c, m, n, cstep, cparts);
     if (cparts > 1) {
       for (let p = 1; p < cparts; p++) {
         pool.post(p - 1, nnCols, a, b, c, m, n, kk, bias, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));
@@ -207,7 +168,6 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   const ntCols = KERNEL_INDEX.gemm_nt_cols_f32;
   k.gemm_nt_f32 = (a, b, c, m, n, kk, beta, wsMain) => {
     const [cstep, cparts] = gemmCols(m, n, kk);
-    noteSplit(c, m, n, cstep, cparts);
     if (cparts > 1) {
       for (let p = 1; p < cparts; p++) {
         pool.post(p - 1, ntCols, a, b, c, m, n, kk, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));
@@ -379,57 +339,6 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
   for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, true);
   for (const [name, ptrs] of LIGHT_SPLIT) elementwise(name, ptrs, false);
-
-  /**
-   * An activation over the output of a product split by columns (its buffer is in the records:
-   * forward z, backward da or else z) runs on the same column blocks through act_cols_fwd_f32 /
-   * act_cols_bwd_f32, whatever its size (the product was worth splitting, and each thread's block
-   * is in its own cache: split by ranges instead, half of each thread's input is in the other
-   * core's, and ReLU over Z₁ of 784-512-256-10 took 2× its one-thread time). The forward's output
-   * a is recorded in turn (the backward of sigmoid or tanh reads it). Any other call keeps its
-   * range split.
-   */
-  const fwdCols = KERNEL_INDEX.act_cols_fwd_f32;
-  const bwdCols = KERNEL_INDEX.act_cols_bwd_f32;
-  ACTIVATION_KINDS.forEach(([fwdName, bwdName], kind) => {
-    const table = k as unknown as Record<string, Fn>;
-    const fwdRanges = table[fwdName]!;
-    const bwdRanges = table[bwdName]!;
-    table[fwdName] = (z = 0, a = 0, n = 0, alpha = 0) => {
-      const i = splitOf(z, n);
-      if (i < 0) return fwdRanges(z, a, n, alpha);
-      const rows = splitRows[i]!;
-      const cols = splitCols[i]!;
-      const step = splitStep[i]!;
-      const parts = splitParts[i]!;
-      for (let p = 1; p < parts; p++) pool.post(p - 1, fwdCols, kind, z, a, rows, cols, p * step, Math.min(cols, (p + 1) * step), alpha);
-      try {
-        base.act_cols_fwd_f32(kind, z, a, rows, cols, 0, step, alpha);
-      } finally {
-        join(parts);
-      }
-      if (a !== z) noteSplit(a, rows, cols, step, parts);
-      return undefined;
-    };
-    table[bwdName] = (z = 0, a = 0, da = 0, dz = 0, n = 0, alpha = 0) => {
-      let i = splitOf(da, n);
-      if (i < 0) i = splitOf(z, n);
-      if (i < 0) return bwdRanges(z, a, da, dz, n, alpha);
-      const rows = splitRows[i]!;
-      const cols = splitCols[i]!;
-      const step = splitStep[i]!;
-      const parts = splitParts[i]!;
-      for (let p = 1; p < parts; p++) {
-        pool.post(p - 1, bwdCols, kind, z, a, da, dz, rows, cols, p * step, Math.min(cols, (p + 1) * step), alpha);
-      }
-      try {
-        base.act_cols_bwd_f32(kind, z, a, da, dz, rows, cols, 0, step, alpha);
-      } finally {
-        join(parts);
-      }
-      return undefined;
-    };
-  });
   return k;
 }
 

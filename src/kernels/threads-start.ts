@@ -37,8 +37,6 @@ const WORKER_KERNELS: readonly KernelName[] = [
   'gemm_tn_ld_f32',
   'gemm_nn_cols_f32',
   'gemm_nt_cols_f32',
-  'act_cols_fwd_f32',
-  'act_cols_bwd_f32',
   'gather_rows_f32',
   'sgd_f32',
   'sgd_l1l2_f32',
@@ -72,9 +70,6 @@ function warmWorkers(pool: Pool, ws: readonly number[], scratch: number, bytesEa
         // Column slices [8, 16) of the 16×16×16 products (the packed path, as in training).
         else if (name === 'gemm_nn_cols_f32') pool.post(w, id, a, b, c, n, n, n, 0, 0, ws[w]!, 8, n);
         else if (name === 'gemm_nt_cols_f32') pool.post(w, id, a, b, c, n, n, n, 0, ws[w]!, 8, n);
-        // ReLU (kind 1) over columns [8, 16) of 16×16 buffers, as after a column-split product.
-        else if (name === 'act_cols_fwd_f32') pool.post(w, id, 1, a, b, n, n, 8, n, 0);
-        else if (name === 'act_cols_bwd_f32') pool.post(w, id, 1, a, b, c, d, n, n, 8, n, 0);
         // gather: the index vector (a) is zeros, so every row copies row 0 of b.
         else if (name === 'gather_rows_f32') pool.post(w, id, b, a, c, n, n);
         else if (name === 'adam_f32') pool.post(w, id, a, b, c, d, n * n, 0, 0.9, 0.999, 1e-7, 1, 1, 0, 0);
@@ -84,19 +79,6 @@ function warmWorkers(pool: Pool, ws: readonly number[], scratch: number, bytesEa
       }
       for (let w = 0; w < pool.count; w++) pool.wait(w);
     }
-  }
-}
-
-/**
- * Runs the column-block activations the calling thread takes its share of (columns [0, 8) of
- * 16×16 buffers in `scratch`, ReLU) a few times: warmUp's tiny calls leave them empty.
- */
-function warmCaller(base: Kernels, scratch: number): void {
-  const n = 16;
-  const [a, b, c, d] = [0, 1, 2, 3].map((i) => scratch + i * 4 * n * n) as [number, number, number, number];
-  for (let rep = 0; rep < WARM_REPS; rep++) {
-    base.act_cols_fwd_f32(1, a, b, n, n, 0, 8, 0);
-    base.act_cols_bwd_f32(1, a, b, c, d, n, n, 0, 8, 0);
   }
 }
 
@@ -136,7 +118,6 @@ export async function startPool(module: WebAssembly.Module, heap: Heap, base: Ke
   const scratch = heap.alloc(Math.max(SCRATCH_BYTES, pool.count * bytesEach));
   try {
     warmWorkers(pool, wsOf, scratch, bytesEach);
-    warmCaller(base, scratch);
     const thresholds = await measureThresholds(base, pool, ws, scratch);
     recheck(pool, thresholds, 0);
     return { k: threadedKernels(base, pool, wsOf, thresholds), pool, thresholds };

@@ -6,7 +6,6 @@
 import type { Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 import { activationKernels } from './activations.js';
-import { activationColsKernels } from './activations-cols.js';
 import { curvatureKernels } from './curvature.js';
 import { dropoutKernels } from './dropout.js';
 import { gemmKernels } from './gemm.js';
@@ -28,7 +27,6 @@ export function jsKernels(heap: Heap): Kernels {
     ...gemmKernels(heap),
     ...gemvKernels(heap),
     ...activationKernels(heap),
-    ...activationColsKernels(heap),
     ...softmaxKernels(heap),
     ...lossKernels(heap),
     ...reduceKernels(heap),

@@ -86,6 +86,9 @@ const copyWasm = async (): Promise<void> => {
   // The shared-memory builds used by the thread pool (init({ threads })).
   copyFileSync('build/simdnn-threads.wasm', 'dist/simdnn-threads.wasm');
   copyFileSync('build/simdnn-relaxed-threads.wasm', 'dist/simdnn-relaxed-threads.wasm');
+  // The forward-only builds that simdnn/infer's init() loads on one thread.
+  copyFileSync('build/simdnn-infer.wasm', 'dist/simdnn-infer.wasm');
+  copyFileSync('build/simdnn-infer-relaxed.wasm', 'dist/simdnn-infer-relaxed.wasm');
 };
 
 export default defineConfig([

@@ -12,7 +12,4 @@ export * from './dropout';
 export * from './linalg';
 export * from './curvature';
 
-/** 2 when this build uses relaxed SIMD (FMA), 1 for the baseline SIMD build. */
-export function simd_level(): i32 {
-  return ASC_FEATURE_RELAXED_SIMD ? 2 : 1;
-}
+export * from './level';

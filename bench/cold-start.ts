@@ -15,7 +15,9 @@
  * modules, ≈ 10 ms on the 2-core VM these figures come from),
  * children that only import a bundle (the import cost alone), and an ES module that imports
  * nothing and prints its phases as the others do (what any such child pays over `node -e ''`:
- * the ES module loader, the console). Runs are
+ * the ES module loader, the console, perf_hooks); and, uninstrumented, simdnn/infer's path with
+ * no timer and no output beside an empty ES module — process start → first prediction and nothing
+ * else, the measure the issue's target names. Runs are
  * interleaved (bare, then each contender, N rounds) so that machine noise spreads over all alike;
  * the table quotes medians and the gap to bare node. Needs `npm run build` (dist/).
  */
@@ -37,10 +39,26 @@ const DIST_INFER_CJS = join(HERE, '..', 'dist', 'infer-node.cjs');
 /** Default number of interleaved rounds (each: one process per contender). */
 export const DEFAULT_COLD_START_RUNS = 15;
 
-type Contender = 'bare' | 'esm' | 'cjs' | 'import' | 'default' | 'none' | 'all' | 'inferImport' | 'infer' | 'inferCjs';
+type Contender =
+  | 'bare'
+  | 'esm'
+  | 'esmQuiet'
+  | 'cjs'
+  | 'import'
+  | 'default'
+  | 'none'
+  | 'all'
+  | 'inferImport'
+  | 'infer'
+  | 'inferQuiet'
+  | 'inferCjs'
+  | 'inferCjsQuiet';
 const LABEL: Record<Contender, string> = {
   bare: "node -e '' (floor)",
   esm: 'an ES module that prints its phases, nothing imported',
+  esmQuiet: 'an empty ES module (no timers, no output)',
+  inferQuiet: 'simdnn/infer, uninstrumented: import + init() + loadModel + predictOne, no timers, no output',
+  inferCjsQuiet: 'simdnn/infer from CommonJS, uninstrumented: no timers, no output',
   cjs: 'a CommonJS script that prints its phases, nothing required',
   inferCjs: 'simdnn/infer from CommonJS: require + init() + loadModel + predictOne',
   import: 'import simdnn only',
@@ -65,6 +83,18 @@ interface Phases {
  * module that imports it.
  */
 function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST, cjs = false): string {
+  if (warm === 'quiet') {
+    // Process start → first prediction and nothing else: no performance.now() (its first use loads
+    // perf_hooks) and no console (its first use builds stdout's stream), which the phase-printing
+    // children pay as the 'esm' row shows; a wrong prediction exits non-zero.
+    const body = `await lib.init();
+const model = await lib.loadModel(${JSON.stringify(modelDir)});
+const y = model.predictOne(new Float32Array(784).fill(0.5));
+if (!(y[0] >= 0)) process.exitCode = 3;`;
+    return cjs
+      ? `const lib = require(${JSON.stringify(bundle)});\n(async () => {\n${body}\n})();\n`
+      : `const lib = await import(${JSON.stringify(pathToFileURL(bundle).href)});\n${body}\n`;
+  }
   const initArg = warm ? `{ warmUp: '${warm}' }` : '';
   const load = cjs ? `require(${JSON.stringify(bundle)})` : `await import(${JSON.stringify(pathToFileURL(bundle).href)})`;
   const phases = importOnly
@@ -118,6 +148,8 @@ export async function benchColdStart(
     const modelDir = join(dir, 'model');
     const children: Record<Exclude<Contender, 'bare'>, string> = {
       esm: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
+      esmQuiet: 'export {};\n',
+      inferQuiet: childSource(modelDir, 'quiet', false, DIST_INFER),
       import: childSource(modelDir, '', true),
       default: childSource(modelDir, '', false),
       none: childSource(modelDir, 'none', false),
@@ -126,13 +158,29 @@ export async function benchColdStart(
       infer: childSource(modelDir, '', false, DIST_INFER),
       cjs: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
       inferCjs: childSource(modelDir, '', false, DIST_INFER_CJS, true),
+      inferCjsQuiet: childSource(modelDir, 'quiet', false, DIST_INFER_CJS, true),
     };
     const files = {} as Record<Exclude<Contender, 'bare'>, string>;
     for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {
-      files[c] = join(dir, `${c}.${c === 'cjs' || c === 'inferCjs' ? 'cjs' : 'mjs'}`);
+      files[c] = join(dir, `${c}.${c === 'cjs' || c.startsWith('inferCjs') ? 'cjs' : 'mjs'}`);
       writeFileSync(files[c], src);
     }
-    const order: Contender[] = ['bare', 'esm', 'cjs', 'import', 'default', 'none', 'all', 'inferImport', 'infer', 'inferCjs'];
+    const order: Contender[] = [
+      'bare',
+      'esm',
+      'esmQuiet',
+      'cjs',
+      'import',
+      'default',
+      'none',
+      'all',
+      'inferImport',
+      'infer',
+      'inferQuiet',
+      'inferCjs',
+      'inferCjsQuiet',
+    ];
+    const quiet = new Set<Contender>(['bare', 'esmQuiet', 'inferQuiet', 'inferCjsQuiet']);
     const wall = Object.fromEntries(order.map((c) => [c, [] as number[]])) as Record<Contender, number[]>;
     const phases = Object.fromEntries(order.map((c) => [c, [] as Phases[]])) as Record<Contender, Phases[]>;
     // One untimed round: the OS page cache holds node, the bundle and the model afterwards.
@@ -142,7 +190,7 @@ export async function benchColdStart(
         const c = order[(i + r) % order.length]!;
         const { ms, stdout } = runOnce(c === 'bare' ? ['-e', ''] : [files[c]]);
         wall[c].push(ms);
-        if (c !== 'bare') phases[c].push(JSON.parse(stdout.trim().split('\n').at(-1)!) as Phases);
+        if (!quiet.has(c)) phases[c].push(JSON.parse(stdout.trim().split('\n').at(-1)!) as Phases);
       }
     }
     const medians = Object.fromEntries(order.map((c) => [c, median(wall[c])])) as Record<Contender, number>;

@@ -9,7 +9,8 @@ import { loadDirect } from './inference-direct.js';
 import { checkModel, fromJsonArgs, reworded, type CheckedModel } from './io/checked-model.js';
 import { loadArtifacts } from './io/stores/loader.js';
 import type { LoadOptions, ModelTarget } from './io/stores/types.js';
-import { getBackend, init as initBackend, type Backend, type InitOptions } from './kernels/backend.js';
+import { getBackend, initWith, type Backend, type InitOptions } from './kernels/backend.js';
+import { inferenceBuild } from './kernels/inference-build.js';
 import { ForwardNetwork } from './network/forward.js';
 import { InferenceModel } from './inference-model.js';
 
@@ -26,7 +27,12 @@ export interface LoadModelOptions extends LoadOptions {
 const warmPerModel = new WeakSet<Backend>();
 
 /**
- * As the main entry's `init` (see InitOptions), with another default warm-up: none at init, and
+ * As the main entry's `init` (see InitOptions), with two differences. On one thread it loads the
+ * forward kernels only (simdnn-infer.wasm or simdnn-infer-relaxed.wasm, a third of the full
+ * module): the backend loads models and predicts, and the main entry refuses to train on it —
+ * a process that also trains calls the main entry's `init()`, which serves this entry too.
+ * (`init({ threads })` and `init({ wasm })` load what they name, as in the main entry.)
+ * And another default warm-up: none at init, and
  * each model built on this backend runs its forward pass once on zeros (a one-row predictOne
  * through exactly its own kernels) — what its first prediction needs, and nothing else. The
  * default 'inference' warm-up of the main entry runs every forward kernel 20 times, a few ms that
@@ -35,7 +41,7 @@ const warmPerModel = new WeakSet<Backend>();
  */
 export async function init(options: InitOptions = {}): Promise<Backend> {
   const plain = options !== null && typeof options === 'object';
-  const b = await initBackend(plain ? { ...options, warmUp: options.warmUp ?? 'none' } : options);
+  const b = await initWith(plain ? { ...options, warmUp: options.warmUp ?? 'none' } : options, inferenceBuild);
   if (plain && options.warmUp === undefined) warmPerModel.add(b);
   return b;
 }

@@ -10,7 +10,7 @@
  */
 import { Heap } from './heap.js';
 import { GEMM_WS_BYTES } from './kernels.js';
-import { loadWasm } from './load.js';
+import { loadWasm, type ShippedBuild } from './load.js';
 import { noticeOnce, requestedThreads, threadsUnavailable } from './threads.js';
 import { DEFAULT_WARM_UP, WARM_UP_LEVELS, warmUp } from './warmup.js';
 
@@ -41,7 +41,15 @@ export function setBackend(b: Backend): void {
  * Loads the kernels, warms them up (`warmUp`, default 'inference') and makes the result the default backend. Safe to call again
  * (e.g. to switch backends); each call returns a new backend with its own heap.
  */
-export async function init(options: InitOptions = {}): Promise<Backend> {
+export function init(options: InitOptions = {}): Promise<Backend> {
+  return initWith(options);
+}
+
+/**
+ * `init`, for an entry that ships builds of its own: `inference` names the forward-only builds
+ * that simdnn/infer loads when it runs the wasm kernels on one thread (see load.ts).
+ */
+export async function initWith(options: InitOptions = {}, inference?: ShippedBuild): Promise<Backend> {
   const which = options.backend ?? 'auto';
   if (!['auto', 'wasm', 'js'].includes(which)) {
     throw new Error(`init: unknown backend '${String(which)}'; use 'wasm', 'js' or 'auto'.`);
@@ -75,7 +83,7 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
       noticeOnce(options, why);
       threads = 1;
     }
-    b = await loadWasm(options, simd, threads);
+    b = await loadWasm(options, simd, threads, inference);
   }
   warmUp(b, level);
   setBackend(b);

@@ -442,6 +442,33 @@ export const KERNEL_NAMES = [
 /** One kernel's name. */
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
+/**
+ * The kernels a forward pass runs (predict, predictOne, evaluate's forward) and a direct model
+ * load hashes with: the dense products through each of their paths, the activations' forward
+ * kernels, softmax, maxout, argmax, the NaN scan, copy and FNV-1a. Exactly the exports of the
+ * inference-only builds (assembly/infer.ts → simdnn-infer.wasm, simdnn-infer-relaxed.wasm).
+ */
+export const INFERENCE_KERNEL_NAMES = [
+  'gemm_nn_f32',
+  'gemv_row_f32',
+  'linear_fwd_f32',
+  'relu_fwd_f32',
+  'sigmoid_fwd_f32',
+  'tanh_fwd_f32',
+  'leaky_relu_fwd_f32',
+  'elu_fwd_f32',
+  'softplus_fwd_f32',
+  'hard_tanh_fwd_f32',
+  'abs_fwd_f32',
+  'prelu_fwd_f32',
+  'maxout_fwd_f32',
+  'softmax_rows_f32',
+  'argmax_rows_f32',
+  'find_nonfinite_f32',
+  'copy_f32',
+  'fnv1a_u8',
+] as const satisfies readonly KernelName[];
+
 /** `true` when A and B are the same union (used for compile-time checks). */
 export type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time check: KERNEL_NAMES and the `Kernels` interface name exactly the same kernels. */

@@ -1,28 +1,19 @@
 /**
- * Finding, fetching and instantiating the wasm kernels: the two builds shipped next to this module,
- * or what `init({ wasm })` was given.
+ * Finding and instantiating the wasm kernels: the builds shipped next to this module (fetched and
+ * compiled by compile.ts), or what `init({ wasm })` was given (wasm-source.ts, loaded only then).
  *
  * The shipped builds are named with `new URL('./simdnn.wasm', import.meta.url)` written literally
  * (below, in `shippedUrl`): Vite, webpack 5 and Rollup (with an import-meta-assets plugin) see that
  * pattern and emit the file as an asset next to the bundle, rewriting the URL. Only the build that
  * will run is fetched: a 64-byte probe module tells whether the engine has relaxed SIMD.
- *
- * Bytes that are not WebAssembly (a dev server's index.html fallback, a 404 page) are refused with
- * the URL, what came back and the fix, before the engine's "expected magic word" can reach users.
  */
-import type { Backend, InitOptions, SimdLevel, WasmSource } from './types.js';
-import { fileBytes } from './file-bytes.js';
+import type { Backend, InitOptions, SimdLevel } from './types.js';
+import { compileUrl, WASM_MAGIC } from './compile.js';
 import { Heap } from './heap.js';
-import { GEMM_WS_BYTES, KERNEL_NAMES, type Kernels } from './kernels.js';
+import { GEMM_WS_BYTES, INFERENCE_KERNEL_NAMES, KERNEL_NAMES, type Kernels } from './kernels.js';
 import { noticeOnce, setThreadPool, startThreads } from './threads.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-
-/** The four bytes every WebAssembly binary starts with: `\0asm`. */
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-/** How many leading bytes of a non-wasm answer the error shows. */
-const SHOWN_BYTES = 40;
 
 /**
  * A module whose one function uses `i8x16.relaxed_swizzle`: it validates only where the engine has
@@ -44,12 +35,17 @@ export function relaxedSimdSupported(): boolean {
  * The shipped build for `level`, next to this module (dist/, or wherever a bundler emitted it).
  * The `new URL` calls must stay literal: bundlers look for exactly this pattern.
  */
-function shippedUrl(level: 'relaxed' | 'simd', shared: boolean): URL {
-  const file = `simdnn${level === 'relaxed' ? '-relaxed' : ''}${shared ? '-threads' : ''}.wasm`;
+function shippedUrl(level: 'relaxed' | 'simd', shared: boolean, inference?: ShippedBuild): URL {
   // Running from the sources (src/kernels/load.ts under tsx or vitest): the builds are in build/.
   // The URL is made from a variable so that bundlers do not try to emit this path.
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL(`../../build/${file}`, here);
+  if (here.endsWith('.ts')) {
+    return new URL(
+      `../../build/simdnn${inference ? '-infer' : ''}${level === 'relaxed' ? '-relaxed' : ''}${shared ? '-threads' : ''}.wasm`,
+      here,
+    );
+  }
+  if (inference) return inference(level);
   if (shared) {
     // The shared-memory builds of init({ threads }).
     return level === 'relaxed'
@@ -59,94 +55,48 @@ function shippedUrl(level: 'relaxed' | 'simd', shared: boolean): URL {
   return level === 'relaxed' ? new URL('./simdnn-relaxed.wasm', import.meta.url) : new URL('./simdnn.wasm', import.meta.url);
 }
 
-const FIX =
-  "configure your bundler to emit simdnn's .wasm files as assets next to the script (see simdnn's README, " +
-  '"Bundlers"), or pass init({ wasm }) with a WebAssembly.Module, bytes, a Response or the URL where you serve the file.';
+/**
+ * Where a build of the kernels lives for a SIMD level, next to the module that says so: simdnn/infer
+ * passes the URLs of its forward-only builds (inference-build.ts), written literally there so that
+ * only that entry's bundles carry them.
+ */
+export type ShippedBuild = (level: 'relaxed' | 'simd') => URL;
 
-/** Printable text of the first bytes (other bytes as `\xNN`). */
-function shownText(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes.subarray(0, SHOWN_BYTES))
-    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return s + (bytes.length > SHOWN_BYTES ? '…' : '');
-}
-
-/** Throws unless `bytes` start with the wasm magic number. */
-function checkMagic(bytes: Uint8Array, where: string, contentType?: string | null): Uint8Array {
-  if (bytes.length >= 4 && WASM_MAGIC.every((b, i) => bytes[i] === b)) return bytes;
-  const what = contentType === undefined ? '' : `${contentType || 'no content-type'}, `;
-  throw new Error(`init: ${where} is not WebAssembly: got ${what}${bytes.length} bytes starting with "${shownText(bytes)}". Fix: ${FIX}`);
-}
-
-/** The MIME type without parameters, lower case. */
-const mimeOf = (res: Response): string => (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-
-/** Compiles a fetched response: streaming when the server says application/wasm, else via bytes. */
-async function compileResponse(res: Response, where: string): Promise<WebAssembly.Module> {
-  if (!res.ok) throw new Error(`init: fetching ${where} failed with HTTP ${res.status}. Fix: ${FIX}`);
-  if (mimeOf(res) === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
-    try {
-      return await WebAssembly.compileStreaming(res);
-    } catch (e) {
-      throw new Error(`init: ${where} is not a valid simdnn WebAssembly module (${(e as Error).message}). Fix: ${FIX}`);
-    }
+/**
+ * Which kernels a module exports: every kernel, or exactly the forward ones (an inference-only
+ * build, simdnn-infer*.wasm); anything else is a module from another simdnn version.
+ * `shippedInference`: the module is the inference build this package ships, so only its own
+ * exports are looked at (each export looked up costs a wrapper at a cold start).
+ */
+function kernelSet(exp: Record<string, unknown>, shippedInference: boolean): 'all' | 'inference' {
+  const lacks = (names: readonly string[]) => names.find((name) => typeof exp[name] !== 'function');
+  const missing = lacks(INFERENCE_KERNEL_NAMES) ?? (shippedInference ? undefined : lacks(KERNEL_NAMES));
+  if (missing === undefined) return shippedInference ? 'inference' : 'all';
+  // Every forward kernel and no other: an inference-only build. (Not with threads: those builds do
+  // not import a shared memory, and linking refused them above.)
+  if (!lacks(INFERENCE_KERNEL_NAMES) && KERNEL_NAMES.every((n) => !exp[n] || INFERENCE_KERNEL_NAMES.includes(n as never))) {
+    return 'inference';
   }
-  // A wrong MIME type (compileStreaming would refuse it) or no streaming: read the bytes.
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  return WebAssembly.compile(checkMagic(bytes, where, res.headers.get('content-type')) as BufferSource);
-}
-
-/** Compiles the module at `url`: a file read (Node) or a fetch. */
-async function compileUrl(url: URL): Promise<WebAssembly.Module> {
-  if (url.protocol === 'file:') {
-    let bytes: Uint8Array;
-    try {
-      bytes = await fileBytes(url);
-    } catch (e) {
-      throw new Error(
-        `init: could not read ${url.href} (${(e as Error).message}). Fix: reinstall simdnn, or ${FIX.slice(FIX.indexOf('pass'))}`,
-      );
-    }
-    // Files are read where compiling synchronously is allowed (Node, Deno, Bun): it saves the
-    // task hop of WebAssembly.compile, ≈ 1 ms at a cold start. Browsers fetch and compile async.
-    return new WebAssembly.Module(checkMagic(bytes, url.href) as BufferSource);
-  }
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`init: fetching ${url.href} failed (${(e as Error).message}). Fix: ${FIX}`);
-  }
-  return compileResponse(res, url.href);
-}
-
-/** What `init({ wasm })` was given, compiled. */
-async function compileSource(src: WasmSource): Promise<WebAssembly.Module> {
-  if (src instanceof WebAssembly.Module) return src;
-  if (src instanceof ArrayBuffer) return WebAssembly.compile(checkMagic(new Uint8Array(src), 'init({ wasm })') as BufferSource);
-  if (ArrayBuffer.isView(src)) {
-    const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-    return WebAssembly.compile(checkMagic(bytes, 'init({ wasm })') as BufferSource);
-  }
-  if (typeof Response !== 'undefined' && src instanceof Response)
-    return compileResponse(src, src.url || 'the Response given to init({ wasm })');
-  if (!(src instanceof URL) && typeof src !== 'string') {
-    throw new Error(`init: wasm must be a WebAssembly.Module, bytes, a Response, a URL or a path, got ${typeof src}.`);
-  }
-  const base = isNode ? `file://${process.cwd()}/` : globalThis.location?.href;
-  return compileUrl(src instanceof URL ? src : new URL(src, base));
+  throw new Error(`init: the wasm module does not export ${missing}; it is from another simdnn version. Rebuild it.`);
 }
 
 /**
  * Loads and instantiates the kernels. threads > 1 picks the shared-memory builds
  * (simdnn-threads.wasm, simdnn-relaxed-threads.wasm), puts the heap on a shared memory and starts
- * the pool (threads.ts); the caller has checked that this engine can run threads.
+ * the pool (threads.ts); the caller has checked that this engine can run threads. `inference`:
+ * the forward-only builds to load instead of the full ones when running on one thread.
  */
-export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' | 'relaxed', threads = 1): Promise<Backend> {
+export async function loadWasm(
+  options: InitOptions,
+  simd: 'auto' | 'baseline' | 'relaxed',
+  threads = 1,
+  inference?: ShippedBuild,
+): Promise<Backend> {
   let module: WebAssembly.Module;
   let level: SimdLevel = 'simd';
+  let shippedInference = false;
   if (options.wasm !== undefined) {
-    module = await compileSource(options.wasm);
+    module = await (await import('./wasm-source.js')).compileSource(options.wasm);
   } else {
     if (simd !== 'baseline' && relaxedSimdSupported()) level = 'relaxed';
     else if (simd === 'relaxed') {
@@ -154,12 +104,17 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
         "init: this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use simd: 'auto'.",
       );
     }
-    module = await compileUrl(shippedUrl(level === 'relaxed' ? 'relaxed' : 'simd', threads > 1));
+    const build = level === 'relaxed' ? 'relaxed' : 'simd';
+    shippedInference = inference !== undefined && threads <= 1;
+    module = await compileUrl(shippedUrl(build, threads > 1, shippedInference ? inference : undefined));
   }
   const heap = new Heap(undefined, options.initialHeapBytes, threads > 1);
   let instance: WebAssembly.Instance;
   try {
-    instance = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
+    // Node, Deno and Bun instantiate synchronously (saves a task hop at a cold start); browsers
+    // may refuse that on the main thread for large modules.
+    const imports = { env: { memory: heap.memory } };
+    instance = isNode ? new WebAssembly.Instance(module, imports) : await WebAssembly.instantiate(module, imports);
   } catch (e) {
     if (threads > 1 && e instanceof WebAssembly.LinkError) {
       throw new Error(
@@ -170,15 +125,26 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
     throw e;
   }
   const exp = instance.exports as Record<string, unknown>;
-  if (typeof exp.simd_level === 'function') level = (exp.simd_level as () => number)() === 2 ? 'relaxed' : 'simd';
-  for (const name of KERNEL_NAMES) {
-    if (typeof exp[name] !== 'function') {
-      throw new Error(`init: the wasm module does not export ${name}; it is from another simdnn version. Rebuild it.`);
-    }
+  // A module given to init({ wasm }) says which build it is; a shipped one is the level chosen above
+  // (not asking saves the first call into the module, ≈ 0.2 ms at a cold start).
+  if (options.wasm !== undefined && typeof exp.simd_level === 'function') {
+    level = (exp.simd_level as () => number)() === 2 ? 'relaxed' : 'simd';
   }
+  const kernels = kernelSet(exp, shippedInference);
   const ws = heap.alloc(GEMM_WS_BYTES);
+  // An inference-only module's table lacks the training kernels; kernels: 'inference' makes
+  // training refuse it (network/network.ts) before any of them is called.
   const base = exp as unknown as Kernels;
-  const single: Backend = { name: 'wasm', simd: level, heap, k: base, ws, threads: 1, dispose: () => Promise.resolve() };
+  const single: Backend = {
+    name: 'wasm',
+    simd: level,
+    heap,
+    k: base,
+    ws,
+    threads: 1,
+    kernels,
+    dispose: () => Promise.resolve(),
+  };
   if (threads <= 1) return single;
   let started: Awaited<ReturnType<typeof startThreads>>;
   try {
@@ -190,7 +156,7 @@ export async function loadWasm(options: InitOptions, simd: 'auto' | 'baseline' |
     return single;
   }
   const { k, pool, thresholds } = started;
-  const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, splits: thresholds, dispose: () => pool.dispose() };
+  const backend: Backend = { name: 'wasm', simd: level, heap, k, ws, threads, kernels, splits: thresholds, dispose: () => pool.dispose() };
   setThreadPool(backend, pool);
   return backend;
 }

@@ -48,6 +48,13 @@ export interface Backend {
   /** Threads the kernels run on: 1, or the calling thread plus the pool's workers. */
   readonly threads: number;
   /**
+   * Which kernels the table holds: 'all', or 'inference' when the module has the forward kernels
+   * only (INFERENCE_KERNEL_NAMES: the simdnn-infer*.wasm builds that simdnn/infer's `init()` loads
+   * on one thread) — such a backend loads models and predicts, and building a model for training
+   * on it throws. Undefined for the js backend (every kernel).
+   */
+  readonly kernels?: 'all' | 'inference';
+  /**
    * With threads > 1: the work thresholds above which a kernel call is split over the threads,
    * measured when the pool started (the dispatch round trip and this thread's kernel rates; see
    * kernels/split-thresholds.ts), and the measurements. A round trip that was slow at start is

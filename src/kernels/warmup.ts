@@ -1,5 +1,5 @@
 import type { Backend, WarmUp } from './types.js';
-import { KERNEL_NAMES, type KernelName } from './kernels.js';
+import { INFERENCE_KERNEL_NAMES, KERNEL_NAMES, type KernelName } from './kernels.js';
 
 /**
  * Warms the kernels up so that the engine has optimised them before the calls that matter (a wasm
@@ -7,7 +7,7 @@ import { KERNEL_NAMES, type KernelName } from './kernels.js';
  *
  * Levels (`init({ warmUp })`, default DEFAULT_WARM_UP):
  * - 'none': nothing; every kernel tiers up on its own after its first real calls.
- * - 'inference': the kernels a forward pass runs (INFERENCE_KERNELS: the dense products through
+ * - 'inference': the kernels a forward pass runs (INFERENCE_KERNEL_NAMES: the dense products through
  *   each of their paths, the activations' forward kernels, softmax, argmax, the NaN scan) — what
  *   predictOne / predict need, for a fast cold start (a few hundred µs, not the few ms of 'all').
  * - 'all': every kernel, as well as the GEMM layouts of the backward pass.
@@ -19,13 +19,15 @@ import { KERNEL_NAMES, type KernelName } from './kernels.js';
  * 8: pointers land in the reserved first 64 KiB, sizes are 8, scalars are 8 — zeroed again
  * afterwards; then the products through their shape paths on real buffers with the real workspace.
  */
-export function warmUp(b: Backend, level: WarmUp): void {
+export function warmUp(b: Backend, asked: WarmUp): void {
+  // A module with the forward kernels only (simdnn-infer.wasm) has nothing more to warm.
+  const level: WarmUp = asked === 'all' && b.kernels === 'inference' ? 'inference' : asked;
   if (!chosen.has(b)) chosen.set(b, level);
   const done = warmed.get(b) ?? 'none';
   if (rank(level) <= rank(done)) return;
   warmed.set(b, level);
   const names: readonly KernelName[] =
-    level === 'all' ? KERNEL_NAMES.filter((n) => done !== 'inference' || !INFERENCE_SET.has(n)) : INFERENCE_KERNELS;
+    level === 'all' ? KERNEL_NAMES.filter((n) => done !== 'inference' || !INFERENCE_SET.has(n)) : INFERENCE_KERNEL_NAMES;
   const table = b.k as unknown as Record<string, (...args: number[]) => unknown>;
   const args = new Array<number>(14).fill(8);
   for (let rep = 0; rep < REPS; rep++) {
@@ -60,27 +62,7 @@ export const WARM_UP_LEVELS: readonly WarmUp[] = ['none', 'inference', 'all'];
 /** Calls of each kernel on tiny inputs (V8 tiers a function up after a handful of calls with loops). */
 const REPS = 20;
 
-/** Kernels a forward pass (predict, predictOne, evaluate's forward) runs. */
-export const INFERENCE_KERNELS: readonly KernelName[] = [
-  'gemm_nn_f32',
-  'gemv_row_f32',
-  'linear_fwd_f32',
-  'relu_fwd_f32',
-  'sigmoid_fwd_f32',
-  'tanh_fwd_f32',
-  'leaky_relu_fwd_f32',
-  'elu_fwd_f32',
-  'softplus_fwd_f32',
-  'hard_tanh_fwd_f32',
-  'abs_fwd_f32',
-  'prelu_fwd_f32',
-  'maxout_fwd_f32',
-  'softmax_rows_f32',
-  'argmax_rows_f32',
-  'find_nonfinite_f32',
-  'copy_f32',
-];
-const INFERENCE_SET = new Set<KernelName>(INFERENCE_KERNELS);
+const INFERENCE_SET = new Set<KernelName>(INFERENCE_KERNEL_NAMES);
 
 /** What each backend has been warmed for (a backend is never un-warmed). */
 const warmed = new WeakMap<Backend, WarmUp>();

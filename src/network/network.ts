@@ -35,6 +35,20 @@ export interface ParamTensor {
   l1: number;
 }
 
+/**
+ * `backend`, unless its module has the forward kernels only (simdnn/infer's build): then a clear
+ * error before anything is allocated, instead of a missing kernel at the first training step.
+ */
+function trainable(backend: Backend): Backend {
+  if (backend?.kernels === 'inference') {
+    throw new Error(
+      "this backend has the forward kernels only (simdnn/infer's init() loads simdnn-infer.wasm): it predicts but cannot train. " +
+        "Call init() from 'simdnn' before building a model to train (that backend serves simdnn/infer's loadModel too).",
+    );
+  }
+  return backend;
+}
+
 export class Network extends ForwardNetwork {
   /** ∇θ, laid out like θ. */
   readonly gradTheta: number;
@@ -47,7 +61,7 @@ export class Network extends ForwardNetwork {
 
   /** The forward core (see ForwardNetwork's constructor), plus ∇θ in be's heap. */
   constructor(backend: Backend, layers: readonly Layer[], inputUnits: number, seed: number, initialWeights?: Float32Array) {
-    super(backend, layers, inputUnits, seed, initialWeights);
+    super(trainable(backend), layers, inputUnits, seed, initialWeights);
     this.gradTheta = backend.heap.allocF32(this.thetaFloats);
     for (const l of layers) l.grad = [];
     for (const p of this.params) layers[p.layer]!.grad.push(this.gradTheta + 4 * p.offset);

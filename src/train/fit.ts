@@ -79,7 +79,7 @@ interface PostTaskScheduler {
 }
 let channel: MessageChannel | undefined;
 const waiting: (() => void)[] = [];
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
   const scheduler = (globalThis as { scheduler?: Partial<PostTaskScheduler> }).scheduler;
   if (typeof scheduler?.postTask === 'function') return scheduler.postTask(() => {}, { priority: 'background' });

@@ -11,7 +11,7 @@ import { fromJSON } from '../model-io.js';
 import type { Sequential } from '../sequential.js';
 import { earlyStopping } from '../train/callbacks.js';
 import { DivergenceError } from '../train/divergence.js';
-import { fit } from '../train/fit.js';
+import { fit, yieldToEventLoop } from '../train/fit.js';
 import type { Callbacks } from '../train/logs.js';
 import type { FitMessage, FromWorker, Port, ToWorker } from './protocol.js';
 import { readState, writeState } from './state.js';
@@ -92,6 +92,10 @@ async function runJob(
       onEpochEnd: (epoch, logs) => port.post({ type: 'epoch', epoch, logs }),
     });
     const { earlyStopping: _, ...options } = msg.options;
+    // Let the messages already queued behind this job reach the worker before its first step: a
+    // stop() posted right after the call stops it with no epoch run (the backend may have loaded
+    // without ever leaving this task, e.g. a module compiled and instantiated synchronously).
+    await yieldToEventLoop();
     await fit(model, msg.x, msg.y, { ...options, validationData: msg.validationData, callbacks, yieldEvery: 'auto' });
     const weights = model.getFlatWeights();
     const state = readState(model.session);

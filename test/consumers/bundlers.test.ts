@@ -2,9 +2,10 @@
  * Consumer projects built from the packed tarball (test/consumers/project.ts) with esbuild
  * (platform browser), Vite (build), webpack 5 and Rollup (bundlers.ts), and a `vite dev` server:
  * - installing the tarball prints no install-script warning and installs nothing else;
- * - no bundler warns (in particular about Node built-ins), and each emits both .wasm builds;
+ * - no bundler warns (in particular about Node built-ins), and each emits the .wasm builds;
  * - each output, loaded in one Chromium, initialises the relaxed-SIMD build by itself (the
- *   bundler found the .wasm, the auto-choice still works) and trains XOR to 100 % accuracy;
+ *   bundler found the .wasm, the auto-choice still works) and trains XOR to 100 % accuracy, and
+ *   simdnn/infer on the same page loads its forward-only build and serves the model bit for bit;
  * - in the page parseCsv works and the Node-only functions refuse with the browser's alternative.
  *
  * Needs `npm run build` first (`npm test` runs it) and Debian's chromium (or CHROMIUM_PATH);
@@ -30,6 +31,7 @@ interface AppResult {
   finalLoss?: number;
   csv?: { shape: number[]; classes: string[] };
   refusals?: string[];
+  infer?: { kernels?: string; simd?: string; same?: boolean };
 }
 
 /** Opens `url`, waits for the app's result, and returns it with the page's errors. */
@@ -94,17 +96,25 @@ describe.skipIf(SKIP)('consumer projects from the packed tarball, in Chromium', 
   });
 
   for (const bundler of ['esbuild', 'vite', 'webpack', 'rollup']) {
-    it(`${bundler}: builds without warnings, emits both .wasm, and the page trains XOR on relaxed SIMD`, async () => {
+    it(`${bundler}: builds without warnings, emits the .wasm builds, and the page trains XOR on relaxed SIMD and serves it with simdnn/infer`, async () => {
       const b = builds[bundler]!;
       expect(b.warnings, `${bundler} warnings`).toEqual([]);
       const files = readdirSync(b.outDir, { recursive: true }) as string[];
-      // Vite, webpack and Rollup emit all four builds (one- and multi-threaded); esbuild's app copies
-      // the two one-thread builds by hand (esbuild does not emit new URL assets).
+      // Vite, webpack and Rollup emit all six builds (one- and multi-threaded, and simdnn/infer's
+      // forward-only pair); esbuild's app copies the four one-thread builds by hand (esbuild does not
+      // emit new URL assets).
       // The build's name without the bundler's content hash (8 base64url characters, '-' included).
-      const buildName = (f: string) => /^(simdnn(?:-relaxed)?(?:-threads)?)(?:-[\w-]{8})?\.wasm$/.exec(basename(f))?.[1] ?? basename(f);
+      const buildName = (f: string) =>
+        /^(simdnn(?:-infer)?(?:-relaxed)?(?:-threads)?)(?:-[\w-]{8})?\.wasm$/.exec(basename(f))?.[1] ?? basename(f);
       const builds_ = new Set(emittedWasm(files).map(buildName));
-      const expected = ['simdnn', 'simdnn-relaxed', ...(bundler === 'esbuild' ? [] : ['simdnn-threads', 'simdnn-relaxed-threads'])];
-      if (bundler === 'webpack') expect(emittedWasm(files).length, `webpack emitted ${files.join(', ')}`).toBe(4);
+      const expected = [
+        'simdnn',
+        'simdnn-relaxed',
+        'simdnn-infer',
+        'simdnn-infer-relaxed',
+        ...(bundler === 'esbuild' ? [] : ['simdnn-threads', 'simdnn-relaxed-threads']),
+      ];
+      if (bundler === 'webpack') expect(emittedWasm(files).length, `webpack emitted ${files.join(', ')}`).toBe(6);
       else expect([...builds_].sort(), `${bundler} emitted ${files.join(', ')}`).toEqual(expected.sort());
       const { result, diagnostics } = await runPage(browser!, `${server!.origin}/${bundler}/index.html`);
       const context = `\nresult: ${JSON.stringify(result)}\ndiagnostics:\n${diagnostics.join('\n')}`;
@@ -112,6 +122,8 @@ describe.skipIf(SKIP)('consumer projects from the packed tarball, in Chromium', 
       expect(result.name, context).toBe('wasm');
       expect(result.simd, context).toBe('relaxed');
       expect(result.accuracy, context).toBe(1);
+      // simdnn/infer's init found its forward-only build; it predicts as the trained model.
+      expect(result.infer, context).toEqual({ kernels: 'inference', simd: 'relaxed', same: true });
       // parseCsv runs in the page; readCsv, save(dir) and loadModel(dir) refuse, naming the browser's way.
       expect(result.csv, context).toEqual({ shape: [2, 2], classes: ['x', 'y'] });
       const [csv, save, load] = result.refusals!;
@@ -138,6 +150,7 @@ describe.skipIf(SKIP)('consumer projects from the packed tarball, in Chromium', 
       expect(result.error, context).toBeUndefined();
       expect(result.simd, context).toBe('relaxed');
       expect(result.accuracy, context).toBe(1);
+      expect(result.infer, context).toEqual({ kernels: 'inference', simd: 'relaxed', same: true });
     } finally {
       await dev.close();
     }

@@ -33,7 +33,8 @@ export async function buildEsbuild(app: string, out: string): Promise<BuildResul
     outdir: outDir,
     logLevel: 'silent',
   });
-  for (const f of ['simdnn.wasm', 'simdnn-relaxed.wasm']) copyFileSync(join(app, 'node_modules/simdnn/dist', f), join(outDir, f));
+  for (const f of ['simdnn.wasm', 'simdnn-relaxed.wasm', 'simdnn-infer.wasm', 'simdnn-infer-relaxed.wasm'])
+    copyFileSync(join(app, 'node_modules/simdnn/dist', f), join(outDir, f));
   writeFileSync(join(outDir, 'index.html'), html('main.js'));
   return { outDir, warnings: r.warnings.map((w) => w.text) };
 }

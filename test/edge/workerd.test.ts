@@ -8,7 +8,9 @@
  * - wrangler 3 (`wrangler deploy --dry-run --outdir`, the bundler Cloudflare users run; wrangler 4
  *   needs Node ≥ 22) with a wrangler.toml that does NOT set `nodejs_compat`: wrangler refuses a
  *   bundle that reaches a Node built-in without it.
- * Nothing in either bundle may refer to a Node built-in.
+ * - esbuild again for the same worker on `simdnn/infer` with its forward-only kernels
+ *   (simdnn-infer-relaxed.wasm).
+ * Nothing in any bundle may refer to a Node built-in.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,24 +116,25 @@ describe('workerd: inference from a bundled model', () => {
   });
 
   /** Every input's answer from the served worker equals Node's prediction within TOLERANCE. */
-  async function expectNodePredictions(s: Served): Promise<void> {
+  async function expectNodePredictions(s: Served, kernels: string): Promise<void> {
     for (let i = 0; i < INPUTS.length; i++) {
       const res = await fetch(`${s.origin}/?x=${JSON.stringify(INPUTS[i])}`);
-      const body = (await res.json()) as { y?: number[]; simd?: string; error?: string };
+      const body = (await res.json()) as { y?: number[]; simd?: string; kernels?: string; error?: string };
       expect(body.error, `workerd stderr:\n${s.stderr()}`).toBeUndefined();
       expect(res.status).toBe(200);
       expect(body.simd).toBe('relaxed');
+      expect(body.kernels).toBe(kernels);
       expect(body.y!.length).toBe(2);
       for (let j = 0; j < 2; j++) expect(Math.abs(body.y![j]! - expected[i]![j]!)).toBeLessThanOrEqual(TOLERANCE);
     }
   }
 
-  it('esbuild (conditions workerd, worker, browser): no Node built-in, no warning; workerd answers as Node does', async () => {
+  /** Bundles `entry` of the consumer project into `out`/worker.js as a workerd user would with esbuild. */
+  async function bundle(entry: string, out: string): Promise<string> {
     const esbuild = await import('esbuild');
-    const out = join(project.dir, 'out-esbuild');
     const r = await esbuild.build({
       absWorkingDir: project.dir,
-      entryPoints: ['worker.js'],
+      entryPoints: [{ in: entry, out: 'worker' }],
       bundle: true,
       format: 'esm',
       platform: 'neutral',
@@ -145,10 +148,29 @@ describe('workerd: inference from a bundled model', () => {
     expect(r.warnings.map((w) => w.text)).toEqual([]);
     const text = readFileSync(join(out, 'worker.js'), 'utf8');
     expect(text).not.toMatch(NODE_BUILTIN);
-    expect(text).toMatch(/from "\.\/simdnn-relaxed\.wasm"/);
+    return text;
+  }
+
+  it('esbuild (conditions workerd, worker, browser): no Node built-in, no warning; workerd answers as Node does', async () => {
+    const out = join(project.dir, 'out-esbuild');
+    expect(await bundle('worker.js', out)).toMatch(/from "\.\/simdnn-relaxed\.wasm"/);
     const s = await serve(out);
     servers.push(s);
-    await expectNodePredictions(s);
+    await expectNodePredictions(s, 'all');
+  }, 300_000);
+
+  it('simdnn/infer with its forward-only kernels (simdnn-infer-relaxed.wasm), bundled by esbuild: workerd answers as Node does', async () => {
+    // The same worker on the inference entry and its forward-only module.
+    const source = readFileSync(join(project.dir, 'worker.js'), 'utf8')
+      .replace("from 'simdnn';", "from 'simdnn/infer';")
+      .replace("'simdnn/simdnn-relaxed.wasm'", "'simdnn/simdnn-infer-relaxed.wasm'");
+    writeFileSync(join(project.dir, 'infer-worker.js'), source);
+    const out = join(project.dir, 'out-infer');
+    expect(await bundle('infer-worker.js', out)).toMatch(/from "\.\/simdnn-infer-relaxed\.wasm"/);
+    // The module given is recognised as forward-only: the backend says so.
+    const s = await serve(out);
+    servers.push(s);
+    await expectNodePredictions(s, 'inference');
   }, 300_000);
 
   it('wrangler 3 `deploy --dry-run` without nodejs_compat: builds with no error or Node warning; workerd serves its bundle as Node predicts', async () => {
@@ -170,6 +192,6 @@ describe('workerd: inference from a bundled model', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('simdnn-relaxed.wasm'))).toHaveLength(1);
     const s = await serve(out);
     servers.push(s);
-    await expectNodePredictions(s);
+    await expectNodePredictions(s, 'all');
   }, 300_000);
 });

@@ -13,22 +13,25 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as infer from '../../src/infer.js';
 import {
   activationNames,
   dense,
   dropout,
   fromJSON,
+  init as initMain,
   loadModel,
   maxout,
   prelu,
   sequential,
+  setBackend,
   type Backend,
   type Layer,
   type Sequential,
 } from '../../src/index.js';
-import { allBackends } from '../helpers/conformance.js';
+import { INFERENCE_KERNEL_NAMES } from '../../src/kernels/kernels.js';
+import { allBackends, backends } from '../helpers/conformance.js';
 import { INTERNAL, inputs } from '../helpers/io.js';
 import { xorModel } from '../helpers/models.js';
 
@@ -335,7 +338,98 @@ describe('simdnn/infer refuses damaged files as the main entry does', async () =
   });
 });
 
-describe('simdnn/infer init: no kernel warm-up, each model runs its own forward pass once when loaded', () => {
+describe('simdnn/infer init: the forward-only build on one thread, no kernel warm-up, one forward pass per loaded model', async () => {
+  const full = await backends();
+  const builds = [
+    ['baseline', full.wasm],
+    ['relaxed', full.relaxed],
+  ] as const;
+  // infer.init() makes its backend the default; the other files' tests expect the full build's.
+  afterEach(() => setBackend(full.relaxed ?? full.wasm));
+
+  it('loads simdnn-infer(-relaxed).wasm, exactly the forward kernels, and predicts every layer kind bit for bit as the full build', async () => {
+    for (const [simd, oracle] of builds) {
+      if (!oracle) continue;
+      const lean = await infer.init({ simd });
+      expect([lean.name, lean.simd, lean.kernels, lean.threads]).toEqual(['wasm', oracle.simd, 'inference', 1]);
+      const exported = Object.keys(lean.k).filter((n) => typeof (lean.k as unknown as Record<string, unknown>)[n] === 'function');
+      expect(exported.sort()).toEqual([...INFERENCE_KERNEL_NAMES, 'simd_level'].sort());
+      const before = lean.heap.bytesInUse;
+      for (const { name, model } of models(oracle)) {
+        const x = inputs(37, 13, name.length);
+        const m = infer.fromJSON(model.toJSON().spec, model.toJSON().weights, { backend: lean });
+        expect(bits(m.predict(x).data), `${simd} ${name}`).toEqual(bits(model.predict(x).data));
+        expect(bits(m.predict(x, { batchSize: 5 }).data), `${simd} ${name}`).toEqual(bits(model.predict(x, { batchSize: 5 }).data));
+        const row = x.data.subarray(13, 26);
+        expect(bits(m.predictOne(row)), `${simd} ${name}`).toEqual(bits(model.predictOne(row)));
+        m.dispose();
+        model.dispose();
+      }
+      // A directory load reads the weights into its heap and hashes them there (fnv1a_u8).
+      const dir = mkdtempSync(join(tmpdir(), 'simdnn-lean-'));
+      try {
+        const model = models(oracle).at(-2)!.model;
+        await model.save(join(dir, 'm'));
+        const m = await infer.loadModel(join(dir, 'm'), { backend: lean });
+        const x = inputs(5, 13, 4);
+        expect(bits(m.predict(x).data)).toEqual(bits(model.predict(x).data));
+        m.dispose();
+        model.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(lean.heap.bytesInUse).toBe(before);
+    }
+  });
+
+  it('refuses to train on it, before allocating, and names the fix; the main entry’s init serves both entries', async () => {
+    const lean = await infer.init({ simd: 'baseline' });
+    const before = lean.heap.bytesInUse;
+    const why =
+      "this backend has the forward kernels only (simdnn/infer's init() loads simdnn-infer.wasm): it predicts but cannot train. Call init() from 'simdnn'";
+    const build = (backend?: Backend) => {
+      const m = sequential([dense({ units: 4, activation: 'relu', inputShape: [3] }), dense({ units: 2 })], backend ? { backend } : {});
+      m.compile({ loss: 'meanSquaredError' });
+      return m;
+    };
+    expect(() => build(lean)).toThrow(why);
+    // The default backend is the lean one now: the main entry's models refuse it too.
+    expect(() => build()).toThrow(why);
+    const json = build(full.wasm).toJSON();
+    expect(() => fromJSON(json.spec, json.weights)).toThrow(why);
+    expect(lean.heap.bytesInUse).toBe(before);
+    // init() from the main entry loads every kernel; both entries then train and predict on it.
+    const whole = await initMain({ simd: 'baseline', warmUp: 'none' });
+    expect(whole.kernels).toBe('all');
+    const m = build();
+    await m.fit(inputs(8, 3, 1), inputs(8, 2, 2), { epochs: 1, batchSize: 4 });
+    const served = infer.fromJSON(m.toJSON().spec, m.toJSON().weights);
+    const row = inputs(1, 3, 5).data;
+    expect(bits(served.predictOne(row))).toEqual(bits(m.predictOne(row)));
+    // warmUp 'all' on a forward-only backend warms what it has.
+    const allWarm = await infer.init({ simd: 'baseline', warmUp: 'all' });
+    expect(allWarm.kernels).toBe('inference');
+    for (const x of [served, m]) x.dispose();
+  });
+
+  it('threads and a given module load what they name', async () => {
+    const pooled = await infer.init({ simd: 'baseline', threads: 2 });
+    try {
+      expect([pooled.threads, pooled.kernels]).toEqual([2, 'all']);
+    } finally {
+      await pooled.dispose();
+    }
+    const given = await infer.init({ wasm: new URL('../../build/simdnn.wasm', import.meta.url) });
+    expect(given.kernels).toBe('all');
+    // The forward-only module given to the main entry's init is recognised as such.
+    const leanUrl = new URL('../../build/simdnn-infer.wasm', import.meta.url);
+    expect((await initMain({ wasm: leanUrl })).kernels).toBe('inference');
+    // It has no shared memory to run threads on, as any other single-thread build.
+    await expect(initMain({ wasm: leanUrl, threads: 2 })).rejects.toThrow(
+      'init: threads need a build that imports a shared memory (simdnn-threads.wasm or simdnn-relaxed-threads.wasm)',
+    );
+  });
+
   it('predicts as the main entry on its backend; the one-row pass happened at load (its plan exists), not with warmUp: none', async () => {
     const warm = await infer.init({ simd: 'baseline' });
     const cold = await infer.init({ simd: 'baseline', warmUp: 'none' });
@@ -344,7 +438,7 @@ describe('simdnn/infer init: no kernel warm-up, each model runs its own forward 
       [cold, false],
     ] as const) {
       const start = backend.heap.bytesInUse;
-      const list = models(backend);
+      const list = models(full.wasm);
       const model = list.at(-2)!.model;
       for (const other of list) if (other.model !== model) other.model.dispose();
       const json = model.toJSON();

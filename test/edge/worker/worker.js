@@ -12,10 +12,10 @@ export default {
     try {
       if (!model) {
         const backend = await init({ wasm });
-        model = { net: fromJSON(modelJson), simd: backend.simd };
+        model = { net: fromJSON(modelJson), simd: backend.simd, kernels: backend.kernels };
       }
       const x = JSON.parse(new URL(request.url).searchParams.get('x') ?? '[]');
-      return Response.json({ y: Array.from(model.net.predictOne(x)), simd: model.simd });
+      return Response.json({ y: Array.from(model.net.predictOne(x)), simd: model.simd, kernels: model.kernels });
     } catch (e) {
       return Response.json({ error: String(e?.stack ?? e) }, { status: 500 });
     }

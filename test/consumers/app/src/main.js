@@ -1,6 +1,7 @@
 // The consumer app: imports 'simdnn' like any user, lets init() find the .wasm the bundler emitted,
 // trains XOR and publishes the outcome on window.__simdnnResult for the test.
 import { dense, init, loadModel, parseCsv, readCsv, sequential, sgd } from 'simdnn';
+import { fromJSON, init as initInfer } from 'simdnn/infer';
 
 const result = {};
 try {
@@ -29,6 +30,13 @@ try {
     (e) => e.message,
   );
   result.refusals = [await refusal(readCsv('data.csv')), await refusal(model.save('some/dir')), await refusal(loadModel('some/dir'))];
+  // simdnn/infer on the same page: its forward-only build, found where the bundler emitted it,
+  // serves the trained model with the same bits.
+  const lean = await initInfer();
+  const served = fromJSON(JSON.parse(JSON.stringify(model)));
+  const got = served.predict(x).data;
+  const want = model.predict(x).data;
+  result.infer = { kernels: lean.kernels, simd: lean.simd, same: got.every((v, i) => Object.is(v, want[i])) };
 } catch (e) {
   result.error = String(e?.stack ?? e);
 }

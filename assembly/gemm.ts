@@ -213,9 +213,14 @@ function packBCols(src: usize, ldb: usize, kc: i32, nr: i32, dst: usize): void {
  * (nt). lda, ldb, ldc: floats between consecutive rows of A, B and C as stored (lda = k for nn/nt,
  * ≥ m for tn, where a row slice of C reads a column slice of A; ldb = n for nn/tn, k for nt; ldc =
  * n, or the whole call's n when C is a column slice C[:, j0:j1] of it). bias (n floats or 0) and
- * beta apply to the first k-slice only; later slices accumulate.
+ * beta apply to the first k-slice only; later slices accumulate. Only the k-slices q0 ≤ q < q1 are
+ * computed (default: all); with sep ≠ 0, slice q's product alone goes to the [m × ldc] buffer at
+ * sep + 4·(q − q0)·m·ldc instead of C (no bias, beta 0: gemm_nn_kslices_f32).
  */
-function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, ldb: usize, bTrans: bool, c: usize, ldc: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize): void {
+function gemmPacked(
+  a: usize, lda: usize, aTrans: bool, b: usize, ldb: usize, bTrans: bool, c: usize, ldc: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize,
+  q0: i32 = 0, q1: i32 = i32.MAX_VALUE, sep: usize = 0,
+): void {
   const ap = ws + WS_A;
   const bp = ws + WS_B;
   const tile = ws + WS_TILE;
@@ -231,9 +236,13 @@ function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, ldb: usize, bT
     const slices = (k + KC - 1) / KC;
     const kcStep = min<i32>(KC, ((k + slices - 1) / slices + 3) & ~3);
     for (let pc = 0; pc < k; pc += kcStep) {
+      // Only the k-slices q0 ≤ q < q1; with `sep`, slice q's raw product goes to its own buffer.
+      const q = pc / kcStep;
+      if (q < q0 || q >= q1) continue;
       const kc = min<i32>(kcStep, k - pc);
-      const betaK: f32 = pc == 0 ? beta : 1;
-      const biasK: usize = pc == 0 && bias != 0 ? bias + (<usize>jc << 2) : 0;
+      const cq: usize = sep != 0 ? sep + <usize>(q - q0) * <usize>m * ldc : c;
+      const betaK: f32 = sep != 0 ? 0 : pc == 0 ? beta : 1;
+      const biasK: usize = sep == 0 && pc == 0 && bias != 0 ? bias + (<usize>jc << 2) : 0;
       const panelBytes = <usize>kc * 4;
       // Pack B[pc:pc+kc, jc:jc+nc] into nc/NR micro-panels.
       for (let jr = 0; jr < nc; jr += NR) {
@@ -260,7 +269,7 @@ function gemmPacked(a: usize, lda: usize, aTrans: bool, b: usize, ldb: usize, bT
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min<i32>(MR, mc - ir);
             const apanel = ap + <usize>ir * panelBytes;
-            const cij = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+            const cij = cq + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
             if (mr == MR && nr == NR) {
               microTile(kc, apanel, bpanel, cij, ldc, betaK, biasJ);
             } else {
@@ -773,4 +782,49 @@ export function gemm_nt_cols_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k
   const o = <usize>j0 << 2;
   if (k <= 0) biasBetaRows(c + o, m, j1 - j0, n, 0, beta);
   else gemmPacked(a, <usize>k, false, b + <usize>j0 * (<usize>k << 2), <usize>k, true, c + o, <usize>n, m, j1 - j0, k, 0, beta, ws);
+}
+
+// A product split by slices of k (rows of B): the packed path sums k in slices of kcStep (equal
+// slices ≤ KC, a multiple of 4), each slice's product of a tile accumulated in registers and then
+// added to C (C = acc + bias + beta·C for the first slice, C = C + acc after it: madd(1, C, acc)
+// rounds once, as an add does). The slices [0, q) into C and each later slice's raw product into
+// its own buffer (S_q = acc, stored unrounded-twice), then C = (…((C + S_q) + S_q+1)…) elementwise,
+// give every element of C exactly as the whole call does.
+
+/**
+ * The k-slices q0 ≤ q < q1 of gemm_nn_f32(a, b, c, m, n, k, bias, beta, ws) on its packed path
+ * (m > 4, n > 12, k > 0). sep = 0: into C as the whole call does (q0 = 0: C = A·B[slices] + bias +
+ * beta·C; q0 > 0: C += …). sep ≠ 0 (then q0 ≥ 1): slice q's product A[:, slice]·B[slice, :] alone
+ * into the [m×n] buffer at sep + 4·(q − q0)·m·n, C untouched; gemm_ksum_f32 then adds them to C in
+ * order. The sep buffers may lie in `ws` past the packing area (GEMM_WS_SEP_OFFSET bytes in).
+ * Preconditions as gemm_nn_f32 (asserted in the debug build, with the packed path and 0 ≤ q0 ≤ q1).
+ */
+export function gemm_nn_kslices_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, beta: f32, ws: usize, q0: i32, q1: i32, sep: usize): void {
+  checkGemm(a, b, c, m, n, k, bias, ws);
+  if (!ASC_NO_ASSERT) assert(m > TINY_M && n > SMALL_N && k > 0 && 0 <= q0 && q0 <= q1 && (sep == 0 || q0 >= 1));
+  if (m <= TINY_M || n <= SMALL_N || k <= 0) return;
+  gemmPacked(a, <usize>k, false, b, <usize>n, false, c, <usize>n, m, n, k, bias, beta, ws, q0, q1, sep);
+}
+
+/**
+ * c[i] = (…((c[i] + s[i]) + s[stride + i]) + …) + s[(parts − 1)·stride + i] for i < n: the later
+ * k-slices' products (gemm_nn_kslices_f32 with sep) added to C in the whole call's order.
+ * Preconditions (asserted in the debug build only): n ≥ 0, parts ≥ 0.
+ */
+export function gemm_ksum_f32(c: usize, s: usize, n: i32, parts: i32, stride: i32): void {
+  if (!ASC_NO_ASSERT) assert(n >= 0 && parts >= 0);
+  const st = <usize>stride << 2;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    let v = v128.load(c + o);
+    for (let p = 0; p < parts; p++) v = f32x4.add(v, v128.load(s + <usize>p * st + o));
+    v128.store(c + o, v);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    let v = load<f32>(c + o);
+    for (let p = 0; p < parts; p++) v += load<f32>(s + <usize>p * st + o);
+    store<f32>(c + o, v);
+  }
 }

@@ -76,6 +76,30 @@ export interface Kernels {
    */
   gemm_nt_f32(a: number, b: number, c: number, m: number, n: number, k: number, beta: number, ws: number): void;
 
+  /**
+   * The k-slices q0 ≤ q < q1 of gemm_nn_f32(a, b, c, m, n, k, bias, beta, ws) on its packed path
+   * (m > 4, n > 12, k > 0; slices as gemmKSlices(k)). sep = 0: into C as the whole call does (q0 = 0
+   * with bias and beta, later slices accumulate). sep ≠ 0 (q0 ≥ 1): slice q's product alone into the
+   * [m×n] buffer at sep + 4·(q − q0)·m·n, C untouched; gemm_ksum_f32 adds them to C in order. Then
+   * every element of C is the whole call's, bit for bit (the thread pool splits Z = X·W by slices
+   * of k, i.e. by rows of W: the rows whose range the same thread's share of the update writes).
+   */
+  gemm_nn_kslices_f32(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    beta: number,
+    ws: number,
+    q0: number,
+    q1: number,
+    sep: number,
+  ): void;
+  /** c[i] = (…((c[i] + s[i]) + s[stride + i]) + …) + s[(parts − 1)·stride + i] for i < n (f32 adds, in order). */
+  gemm_ksum_f32(c: number, s: number, n: number, parts: number, stride: number): void;
   // ---------------------------------------------------------------- gemv.ts
   /**
    * One row times a matrix: y[n] = x[k] · W[k×n] + b, W row-major, `b` a pointer to n floats or 0
@@ -411,6 +435,8 @@ export const KERNEL_NAMES = [
   'jacobian_dense_rows_f32',
   'gemm_nn_cols_f32',
   'gemm_nt_cols_f32',
+  'gemm_nn_kslices_f32',
+  'gemm_ksum_f32',
 ] as const satisfies readonly (keyof Kernels)[];
 
 /** One kernel's name. */
@@ -460,6 +486,23 @@ export type KernelNamesListedOnce = AssertTrue<NoDuplicates<typeof KERNEL_NAMES>
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */
 export const GEMM_WS_BYTES = 4 << 20;
+/**
+ * Where in a `ws` the packing area ends (it takes 1,179,776 bytes, assembly/gemm.ts): past this
+ * offset a worker's ws holds its k-slices' separate products (gemm_nn_kslices_f32 with sep).
+ */
+export const GEMM_WS_SEP_OFFSET = 5 << 18;
+/** Depth of the packed GEMM's k-slices (KC in assembly/gemm.ts). */
+export const GEMM_KC = 256;
+
+/**
+ * How the packed GEMM slices k (assembly/gemm.ts): [kcStep, count] — count equal slices of kcStep
+ * (≤ GEMM_KC, a multiple of 4; the last one may be shorter) covering k.
+ */
+export function gemmKSlices(k: number): [number, number] {
+  const slices = Math.ceil(k / GEMM_KC);
+  const step = Math.min(GEMM_KC, (Math.ceil(k / slices) + 3) & ~3);
+  return [step, Math.ceil(k / step)];
+}
 /** The column block of cholesky_f32 (NB2 in assembly/linalg.ts): the step of cholesky_block_f32. */
 export const CHOLESKY_BLOCK = 96;
 /** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB2 with column block NB2 = 96). */

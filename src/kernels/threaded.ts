@@ -5,8 +5,15 @@
  *
  * Bit-identical for any thread count: every split is by rows or columns of the kernel's output,
  * and each output element is computed by the same code, in the same order, as in the whole call.
- * - nn and nt products with more columns than rows (n > m: Z = X·W and dX = dZ·Wᵀ of a dense layer
- *   wider than the batch) split C by columns (gemmCols): gemm_nn_cols_f32 / gemm_nt_cols_f32
+ * - Z = X·W of a dense layer wider than the batch (n > m) whose k spans at least two of the packed
+ *   path's k-slices splits by slices of k, i.e. by rows of W (kSplit): the calling thread computes
+ *   the first slices into C with gemm_nn_kslices_f32, each worker its slices' products apart (in
+ *   its ws), and gemm_ksum_f32 adds them to C in the whole call's order — each slice's tile sum is
+ *   added to C by one rounding either way, so C is the whole call's bit for bit
+ *   (test/kernels/threads-kslices.test.ts). Each thread reads only the rows of W whose range its
+ *   share of the update writes.
+ * - Other nn and nt products with more columns than rows (n > m: Z = X·W with one k-slice, dX =
+ *   dZ·Wᵀ) split C by columns (gemmCols): gemm_nn_cols_f32 / gemm_nt_cols_f32
  *   compute C[:, j0:j1] of the whole call on the whole call's path (chosen by its m and n), with
  *   slices starting at multiples of 16 (of the tile width 8: a tile is partial in a slice exactly
  *   when it is in the whole call); each thread then reads only its columns (nn) or rows (nt) of W.
@@ -37,7 +44,15 @@
  * trips), so small batches and one-sample predictions run exactly as with one thread; while the
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
-import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
+import {
+  CHOLESKY_BLOCK,
+  CHOLESKY_WS_PER_ROW,
+  GEMM_WS_BYTES,
+  GEMM_WS_SEP_OFFSET,
+  gemmKSlices,
+  SYRK_WS_PER_COL,
+  type Kernels,
+} from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 
@@ -132,9 +147,61 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     if (err) throw err;
   };
 
+  /**
+   * Z = X·W split by slices of k — by rows of W — when gemmCols would split it and k has at least
+   * two of the packed path's k-slices: the calling thread computes the first slices into C as the
+   * whole call does, each worker its slices' products apart (in its ws past the packing area), and
+   * gemm_ksum_f32 adds them to C in the whole call's order (bit for bit: each slice's tile sum is
+   * added to C by one rounding either way). Each thread then reads only its rows of W — the rows
+   * whose range its share of the optimizer update writes (and of dW = Xᵀ·dZ, split by rows of dW;
+   * and of dX = dZ·Wᵀ, split by columns of dX): W never moves between cores. Split by columns of Z
+   * instead, each core reads half of every row of W, which the other core's update then wrote:
+   * adam over W₁ of 784-512-256-10 took 274–335 µs after a column-split forward against 142–192
+   * µs alone (bench/results/2026-11-30-act.md). Returns the number of parts (< 2: not this way);
+   * kBounds[0..parts] are the slice bounds.
+   */
+  const kBounds = new Int32Array(threads + 1);
+  const kSplit = (m: number, n: number, kk: number, cparts: number): number => {
+    if (cparts < 2) return 0;
+    const [, count] = gemmKSlices(kk);
+    const parts = Math.min(cparts, count);
+    if (parts < 2) return 0;
+    for (let p = 0; p <= parts; p++) kBounds[p] = Math.floor((p * count) / parts);
+    for (let p = 1; p < parts; p++) if ((kBounds[p + 1]! - kBounds[p]!) * m * n * 4 > GEMM_WS_BYTES - GEMM_WS_SEP_OFFSET) return 0;
+    return parts;
+  };
+  const nnK = KERNEL_INDEX.gemm_nn_kslices_f32;
+  const ksum = KERNEL_INDEX.gemm_ksum_f32;
+  /** C += the products worker w put in its ws (`parts` of them), split by ranges like a light elementwise kernel. */
+  const addSlices = (c: number, w: number, floats: number, parts: number): void => {
+    const s = ws[w]! + GEMM_WS_SEP_OFFSET;
+    const min = lim().lightFloats;
+    const [step, n] = floats < min ? [floats, 1] : slicing(floats, threads, min / 2, ELEMENT_ALIGN, 0);
+    for (let p = 1; p < n; p++)
+      pool.post(p - 1, ksum, c + 4 * p * step, s + 4 * p * step, p === n - 1 ? floats - p * step : step, parts, floats);
+    try {
+      base.gemm_ksum_f32(c, s, step, parts, floats);
+    } finally {
+      join(n);
+    }
+  };
+
   const nnCols = KERNEL_INDEX.gemm_nn_cols_f32;
   k.gemm_nn_f32 = (a, b, c, m, n, kk, bias, beta, wsMain) => {
     const [cstep, cparts] = gemmCols(m, n, kk);
+    const kparts = kSplit(m, n, kk, cparts);
+    if (kparts > 1) {
+      for (let p = 1; p < kparts; p++) {
+        pool.post(p - 1, nnK, a, b, c, m, n, kk, bias, beta, ws[p - 1]!, kBounds[p]!, kBounds[p + 1]!, ws[p - 1]! + GEMM_WS_SEP_OFFSET);
+      }
+      try {
+        base.gemm_nn_kslices_f32(a, b, c, m, n, kk, bias, beta, wsMain, 0, kBounds[1]!, 0);
+      } finally {
+        join(kparts);
+      }
+      for (let p = 1; p < kparts; p++) addSlices(c, p - 1, m * n, kBounds[p + 1]! - kBounds[p]!);
+      return;
+    }
     if (cparts > 1) {
       for (let p = 1; p < cparts; p++) {
         pool.post(p - 1, nnCols, a, b, c, m, n, kk, bias, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));

@@ -37,6 +37,8 @@ const WORKER_KERNELS: readonly KernelName[] = [
   'gemm_tn_ld_f32',
   'gemm_nn_cols_f32',
   'gemm_nt_cols_f32',
+  'gemm_nn_kslices_f32',
+  'gemm_ksum_f32',
   'gather_rows_f32',
   'sgd_f32',
   'sgd_l1l2_f32',
@@ -70,6 +72,9 @@ function warmWorkers(pool: Pool, ws: readonly number[], scratch: number, bytesEa
         // Column slices [8, 16) of the 16×16×16 products (the packed path, as in training).
         else if (name === 'gemm_nn_cols_f32') pool.post(w, id, a, b, c, n, n, n, 0, 0, ws[w]!, 8, n);
         else if (name === 'gemm_nt_cols_f32') pool.post(w, id, a, b, c, n, n, n, 0, ws[w]!, 8, n);
+        // The one k-slice of the 16×16×16 product; C += D (one part).
+        else if (name === 'gemm_nn_kslices_f32') pool.post(w, id, a, b, c, n, n, n, 0, 0, ws[w]!, 0, 1, 0);
+        else if (name === 'gemm_ksum_f32') pool.post(w, id, c, d, n * n, 1, n * n);
         // gather: the index vector (a) is zeros, so every row copies row 0 of b.
         else if (name === 'gather_rows_f32') pool.post(w, id, b, a, c, n, n);
         else if (name === 'adam_f32') pool.post(w, id, a, b, c, d, n * n, 0, 0.9, 0.999, 1e-7, 1, 1, 0, 0);

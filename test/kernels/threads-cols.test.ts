@@ -162,9 +162,11 @@ describe('threaded tables split by columns and equal one thread', () => {
         const before = Float64Array.from(pool.jobsByKernel);
         const jobs = (name: keyof typeof KERNEL_INDEX): number => pool.jobsByKernel[KERNEL_INDEX[name]]! - before[KERNEL_INDEX[name]]!;
         const got = run(b);
-        // Z and dX by columns, never by rows, dW by rows: each of the 3 shapes' 2 steps posts (threads − 1) jobs of each.
+        // Z by slices of k (rows of W: threads-kslices.test.ts), dX by columns, never by rows, dW by
+        // rows: each of the 3 shapes' 2 steps posts (threads − 1) jobs of each.
         const each = (threads - 1) * shapes.length * 2;
-        expect(jobs('gemm_nn_cols_f32')).toBe(each);
+        expect(jobs('gemm_nn_kslices_f32')).toBe(each);
+        expect(jobs('gemm_nn_cols_f32')).toBe(0);
         expect(jobs('gemm_nt_cols_f32')).toBe(each);
         expect(jobs('gemm_nn_f32')).toBe(0);
         expect(jobs('gemm_nt_f32')).toBe(0);

@@ -2,7 +2,7 @@
  * Threaded training (src/kernels/threads.ts, threaded.ts, pool.ts): the weights after training
  * with 2 and 3 threads are bit-identical to one thread, and so are the predictions, on the
  * baseline and the relaxed build, for a 784-128-10 and a deeper net with SGD (momentum) and Adam,
- * and for 784-512-256-10 with Adam (its forward products split by columns: threads-cols.test.ts).
+ * and for 784-512-256-10 with Adam (its forward products split by slices of k: threads-kslices.test.ts).
  * The shapes are chosen so that the calls really are split whatever thresholds the pool measured
  * (batch 64: every hidden-layer GEMM is over GEMM_SPLIT_CEILING_FLOP; the deeper net has more than
  * HEAVY_SPLIT_CEILING weights in its first layer, so Adam's update is split too), which the test
@@ -97,15 +97,14 @@ describe('threaded training is bit-identical to one thread', () => {
           const b = await backend(simd, threads);
           const pool = threadPoolOf(b)!;
           const before = pool.jobs;
-          const colsBefore = pool.jobsByKernel[KERNEL_INDEX.gemm_nn_cols_f32]!;
+          const kBefore = pool.jobsByKernel[KERNEL_INDEX.gemm_nn_kslices_f32]!;
           const got = await train(b, net, opt);
           // The calls were split: jobs went to the workers (each step posts several), the forward
-          // products of the layers wider than the batch by columns (784-512-256-10: two a step).
+          // products of the layers wider than the batch by slices of k (784-512-256-10: two a step,
+          // Z₁'s 4 slices over every thread, Z₂'s 2 over two).
           expect(pool.jobs - before).toBeGreaterThan((2 * ROWS) / BATCH);
           if (net === 'wide')
-            expect(pool.jobsByKernel[KERNEL_INDEX.gemm_nn_cols_f32]! - colsBefore).toBeGreaterThanOrEqual(
-              (threads - 1) * 2 * ((2 * ROWS) / BATCH),
-            );
+            expect(pool.jobsByKernel[KERNEL_INDEX.gemm_nn_kslices_f32]! - kBefore).toBeGreaterThanOrEqual(threads * ((2 * ROWS) / BATCH));
           expectBitIdentical(got.w, one.w, `${simd} ${net} ${opt} ${threads} threads: weights`);
           expectBitIdentical(got.p, one.p, `${simd} ${net} ${opt} ${threads} threads: predictions`);
         }

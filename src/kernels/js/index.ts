@@ -9,6 +9,7 @@ import { activationKernels } from './activations.js';
 import { curvatureKernels } from './curvature.js';
 import { dropoutKernels } from './dropout.js';
 import { gemmKernels } from './gemm.js';
+import { gemmKSliceKernels } from './gemm-kslices.js';
 import { gemvKernels } from './gemv.js';
 import { linalgKernels } from './linalg.js';
 import { lossKernels } from './losses.js';
@@ -25,6 +26,7 @@ import { softmaxKernels } from './softmax.js';
 export function jsKernels(heap: Heap): Kernels {
   return {
     ...gemmKernels(heap),
+    ...gemmKSliceKernels(heap),
     ...gemvKernels(heap),
     ...activationKernels(heap),
     ...softmaxKernels(heap),

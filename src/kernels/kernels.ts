@@ -486,23 +486,6 @@ export type KernelNamesListedOnce = AssertTrue<NoDuplicates<typeof KERNEL_NAMES>
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */
 export const GEMM_WS_BYTES = 4 << 20;
-/**
- * Where in a `ws` the packing area ends (it takes 1,179,776 bytes, assembly/gemm.ts): past this
- * offset a worker's ws holds its k-slices' separate products (gemm_nn_kslices_f32 with sep).
- */
-export const GEMM_WS_SEP_OFFSET = 5 << 18;
-/** Depth of the packed GEMM's k-slices (KC in assembly/gemm.ts). */
-export const GEMM_KC = 256;
-
-/**
- * How the packed GEMM slices k (assembly/gemm.ts): [kcStep, count] — count equal slices of kcStep
- * (≤ GEMM_KC, a multiple of 4; the last one may be shorter) covering k.
- */
-export function gemmKSlices(k: number): [number, number] {
-  const slices = Math.ceil(k / GEMM_KC);
-  const step = Math.min(GEMM_KC, (Math.ceil(k / slices) + 3) & ~3);
-  return [step, Math.ceil(k / step)];
-}
 /** The column block of cholesky_f32 (NB2 in assembly/linalg.ts): the step of cholesky_block_f32. */
 export const CHOLESKY_BLOCK = 96;
 /** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB2 with column block NB2 = 96). */

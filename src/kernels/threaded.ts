@@ -44,15 +44,8 @@
  * trips), so small batches and one-sample predictions run exactly as with one thread; while the
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
-import {
-  CHOLESKY_BLOCK,
-  CHOLESKY_WS_PER_ROW,
-  GEMM_WS_BYTES,
-  GEMM_WS_SEP_OFFSET,
-  gemmKSlices,
-  SYRK_WS_PER_COL,
-  type Kernels,
-} from './kernels.js';
+import { GEMM_WS_SEP_OFFSET, gemmKSlices } from './gemm-slices.js';
+import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 

@@ -11,7 +11,7 @@
  * test/kernels/threads-cols.test.ts and test/kernels/threads-train.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { gemmKSlices } from '../../src/kernels/kernels.js';
+import { gemmKSlices } from '../../src/kernels/gemm-slices.js';
 import { allBackends, conform, rand } from '../helpers/conformance.js';
 import { sameBits, setup } from '../helpers/threads.js';
 

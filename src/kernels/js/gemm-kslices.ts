@@ -4,7 +4,8 @@
  * summed in float64 and rounded once, like the reference GEMM (js/gemm.ts).
  */
 import type { Heap } from '../heap.js';
-import { gemmKSlices, type Kernels } from '../kernels.js';
+import { gemmKSlices } from '../gemm-slices.js';
+import type { Kernels } from '../kernels.js';
 
 export function gemmKSliceKernels(heap: Heap): Pick<Kernels, 'gemm_nn_kslices_f32' | 'gemm_ksum_f32'> {
   return {

@@ -83,20 +83,8 @@ interface Phases {
  * module that imports it.
  */
 function childSource(modelDir: string, warm: string, importOnly: boolean, bundle = DIST, cjs = false): string {
-  if (warm === 'quiet') {
-    // Process start → first prediction and nothing else: no performance.now() (its first use loads
-    // perf_hooks) and no console (its first use builds stdout's stream), which the phase-printing
-    // children pay as the 'esm' row shows; a wrong prediction exits non-zero.
-    const body = `await lib.init();
-const model = await lib.loadModel(${JSON.stringify(modelDir)});
-const y = model.predictOne(new Float32Array(784).fill(0.5));
-if (!(y[0] >= 0)) process.exitCode = 3;`;
-    return cjs
-      ? `const lib = require(${JSON.stringify(bundle)});\n(async () => {\n${body}\n})();\n`
-      : `const lib = await import(${JSON.stringify(pathToFileURL(bundle).href)});\n${body}\n`;
-  }
   const initArg = warm ? `{ warmUp: '${warm}' }` : '';
-  const load = cjs ? `require(${JSON.stringify(bundle)})` : `await import(${JSON.stringify(pathToFileURL(bundle).href)})`;
+  const load = loadOf(bundle, cjs);
   const phases = importOnly
     ? 'console.log(JSON.stringify({ boot: t0, import: t1 - t0, init: 0, load: 0, predict: 0 }));'
     : `await lib.init(${initArg});
@@ -112,6 +100,24 @@ const lib = ${load};
 const t1 = performance.now();
 ${cjs ? `(async () => {\n${phases}\n})();` : phases}
 `;
+}
+
+/** The expression that loads `bundle`: `require` in a CommonJS script, `await import` in an ES module. */
+function loadOf(bundle: string, cjs: boolean): string {
+  return cjs ? `require(${JSON.stringify(bundle)})` : `await import(${JSON.stringify(pathToFileURL(bundle).href)})`;
+}
+
+/**
+ * An uninstrumented child: process start → first prediction and nothing else — no performance.now()
+ * (its first use loads perf_hooks) and no console (its first use builds stdout's stream), which the
+ * phase-printing children pay as the 'esm' row shows; a wrong prediction exits non-zero.
+ */
+function quietChildSource(modelDir: string, bundle: string, cjs: boolean): string {
+  const body = `await lib.init();
+const model = await lib.loadModel(${JSON.stringify(modelDir)});
+const y = model.predictOne(new Float32Array(784).fill(0.5));
+if (!(y[0] >= 0)) process.exitCode = 3;`;
+  return `const lib = ${loadOf(bundle, cjs)};\n${cjs ? `(async () => {\n${body}\n})();` : body}\n`;
 }
 
 /** Saves a 784-128-10 model (relu, softmax) with the built bundle, in a fresh process. */
@@ -149,7 +155,7 @@ export async function benchColdStart(
     const children: Record<Exclude<Contender, 'bare'>, string> = {
       esm: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
       esmQuiet: 'export {};\n',
-      inferQuiet: childSource(modelDir, 'quiet', false, DIST_INFER),
+      inferQuiet: quietChildSource(modelDir, DIST_INFER, false),
       import: childSource(modelDir, '', true),
       default: childSource(modelDir, '', false),
       none: childSource(modelDir, 'none', false),
@@ -158,7 +164,7 @@ export async function benchColdStart(
       infer: childSource(modelDir, '', false, DIST_INFER),
       cjs: 'const t0 = performance.now();\nconsole.log(JSON.stringify({ boot: t0, import: 0, init: 0, load: 0, predict: 0 }));\n',
       inferCjs: childSource(modelDir, '', false, DIST_INFER_CJS, true),
-      inferCjsQuiet: childSource(modelDir, 'quiet', false, DIST_INFER_CJS, true),
+      inferCjsQuiet: quietChildSource(modelDir, DIST_INFER_CJS, true),
     };
     const files = {} as Record<Exclude<Contender, 'bare'>, string>;
     for (const [c, src] of Object.entries(children) as [Exclude<Contender, 'bare'>, string][]) {

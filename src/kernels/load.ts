@@ -72,11 +72,10 @@ function kernelSet(exp: Record<string, unknown>, shippedInference: boolean): 'al
   const lacks = (names: readonly string[]) => names.find((name) => typeof exp[name] !== 'function');
   const missing = lacks(INFERENCE_KERNEL_NAMES) ?? (shippedInference ? undefined : lacks(KERNEL_NAMES));
   if (missing === undefined) return shippedInference ? 'inference' : 'all';
-  // Every forward kernel and no other: an inference-only build. (Not with threads: those builds do
-  // not import a shared memory, and linking refused them above.)
-  if (!lacks(INFERENCE_KERNEL_NAMES) && KERNEL_NAMES.every((n) => !exp[n] || INFERENCE_KERNEL_NAMES.includes(n as never))) {
-    return 'inference';
-  }
+  // Every forward kernel (what is missing is not one) and no other: an inference-only build. (Not
+  // with threads: those builds do not import a shared memory, and linking refused them above.)
+  const forward: readonly string[] = INFERENCE_KERNEL_NAMES;
+  if (!forward.includes(missing) && KERNEL_NAMES.every((n) => forward.includes(n) || !exp[n])) return 'inference';
   throw new Error(`init: the wasm module does not export ${missing}; it is from another simdnn version. Rebuild it.`);
 }
 

@@ -12,8 +12,7 @@ import { compileUrl, WASM_MAGIC } from './compile.js';
 import { Heap } from './heap.js';
 import { GEMM_WS_BYTES, INFERENCE_KERNEL_NAMES, KERNEL_NAMES, type Kernels } from './kernels.js';
 import { noticeOnce, setThreadPool, startThreads } from './threads.js';
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+import { isNode } from './runtime.js';
 
 /**
  * A module whose one function uses `i8x16.relaxed_swizzle`: it validates only where the engine has

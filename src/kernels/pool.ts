@@ -37,8 +37,7 @@ import {
   SUPERVISOR_SOURCE,
   WAITING,
 } from './pool-sources.js';
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+import { isNode } from './runtime.js';
 
 /** Whether this thread may block in Atomics.wait (not on a browser main thread). */
 function mayBlock(): boolean {

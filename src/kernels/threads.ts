@@ -8,13 +8,12 @@ import { nodeCores } from './node-host.js';
 import type { Pool } from './pool.js';
 import type { Threading } from './threads-start.js';
 import type { InitOptions } from './types.js';
+import { isNode } from './runtime.js';
 
 /** The most threads `init({ threads: n })` accepts. */
 export const MAX_THREADS = 64;
 /** The most threads 'auto' picks (GEMM splits gain little past this on the shapes simdnn trains). */
 export const AUTO_MAX_THREADS = 8;
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Validates the `threads` option (before anything is allocated); returns the count asked for. */
 export async function requestedThreads(option: InitOptions['threads']): Promise<number> {

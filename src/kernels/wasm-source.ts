@@ -5,8 +5,7 @@
  */
 import { checkMagic, compileResponse, compileUrl } from './compile.js';
 import type { WasmSource } from './types.js';
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+import { isNode } from './runtime.js';
 
 /** What `init({ wasm })` was given, compiled. */
 export async function compileSource(src: WasmSource): Promise<WebAssembly.Module> {

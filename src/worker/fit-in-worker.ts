@@ -24,6 +24,7 @@ import { checkFitOptions, checkKeys, checkSplit, packData, refuseUnsupported, tr
 import type { FitMessage, FromWorker, WorkerHandle } from './protocol.js';
 import { readState, writeState } from './state.js';
 import { webWorkerHandle } from './web.js';
+import { isNode } from '../kernels/runtime.js';
 
 const WHERE = 'fitInWorker';
 
@@ -76,8 +77,6 @@ export interface FitJob {
   /** Ends the worker at once: `done` rejects, and the model keeps its weights from before the fit. */
   terminate(): void;
 }
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** The worker of this job: the caller's, or one started here. */
 async function startWorker(given: Worker | URL | undefined): Promise<WorkerHandle> {

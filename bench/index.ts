@@ -170,7 +170,7 @@ async function main(): Promise<void> {
         }
         case 'threads': {
           const { benchThreads } = await import('./threads.js');
-          md = (await benchThreads({ log, seconds: args.quick ? 0.3 : 1, rounds: args.quick ? 1 : 3 })).markdown;
+          md = (await benchThreads({ log, seconds: args.quick ? 0.3 : 1, rounds: args.quick ? 1 : undefined })).markdown;
           break;
         }
         case 'peers': {

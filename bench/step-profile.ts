@@ -27,6 +27,16 @@ const simd = flag('--simd', 'baseline') as 'baseline' | 'relaxed';
 const hidden = argv.filter((a, i) => /^\d+$/.test(a) && !['--batch'].includes(argv[i - 1] ?? '')).map(Number);
 if (hidden.length === 0) hidden.push(128);
 const BATCHES = 64;
+/** --shapes: one row per kernel and call shape (a GEMM's m×n×k, an elementwise kernel's length). */
+const byShape = argv.includes('--shapes');
+/** Leading pointer arguments of the elementwise kernels shown by shape (their length follows). */
+const LENGTH_AT: Record<string, number> = { adam_f32: 4, relu_fwd_f32: 2, relu_bwd_f32: 4, colsum_f32: 2, gather_rows_f32: 3 };
+function shapeOf(name: string, a: number[]): string {
+  if (name.startsWith('gemm_')) return `${a[3]}×${a[4]}×${a[5]}`;
+  const at = LENGTH_AT[name];
+  if (name === 'colsum_f32') return `${a[2]}×${a[3]}`;
+  return at === undefined ? '' : String(a[at]);
+}
 const info: string[] = [];
 const ROUNDS = 7;
 
@@ -54,8 +64,9 @@ function instrument(b: Backend, t: Tally): void {
     table[name] = (...a: number[]) => {
       const t0 = now();
       const r = f(...a);
-      t.us.set(name, (t.us.get(name) ?? 0) + (now() - t0) * 1000);
-      t.calls.set(name, (t.calls.get(name) ?? 0) + 1);
+      const key = byShape ? `${name} ${shapeOf(name, a)}` : name;
+      t.us.set(key, (t.us.get(key) ?? 0) + (now() - t0) * 1000);
+      t.calls.set(key, (t.calls.get(key) ?? 0) + 1);
       return r;
     };
   }

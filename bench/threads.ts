@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- threads`: one thread against more (init({ threads })), in one run, for
- * GEMM 512³, training 784-512-256-10 (batch 128) and 784-128-10 (batch 128 and 32), and a
+ * GEMM 512³, training 784-512-256-10 (batch 128) and 784-128-10 (batch 128 and 32), predicting
+ * 10,000 rows with 784-128-10 and 784-512-256-10, and a
  * Levenberg–Marquardt epoch (its JᵀJ rank-k updates and Cholesky factorizations split by rows), on
  * the baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
  * 4. The counts are interleaved round by round (ROUNDS rounds) so that a busy period hits all of
@@ -15,7 +16,7 @@ export interface ThreadsBenchOptions {
   log?: (s: string) => void;
   /** Seconds timed per cell and round. Default 1. */
   seconds?: number;
-  /** Rounds (each thread count once per round). Default 3. */
+  /** Rounds (each thread count once per round). Default 5: the median of five shrugs off two rounds the host disturbed. */
   rounds?: number;
 }
 
@@ -80,6 +81,33 @@ function training(hidden: number[], batch: number): Work {
   };
 }
 
+/**
+ * `predict` of PREDICT_ROWS rows (its chunks of DEFAULT_PREDICT_BATCH_SIZE rows, each chunk's
+ * products split like any GEMM): the batch-inference throughput issue 10 asks to scale with threads.
+ */
+const PREDICT_ROWS = 10_000;
+
+function predicting(hidden: number[]): Work {
+  return {
+    name: `predict ${PREDICT_ROWS.toLocaleString('en-US')} rows, 784-${hidden.join('-')}-10`,
+    unit: 'samples/s',
+    async setup(b) {
+      const layers = [
+        ...hidden.map((units, i) => dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
+        dense({ units: 10, activation: 'softmax' }),
+      ];
+      const m = sequential(layers, { seed: 1, backend: b });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: 'sgd' });
+      const r = rng(3);
+      const x = { data: Float32Array.from({ length: PREDICT_ROWS * 784 }, () => r()), shape: [PREDICT_ROWS, 784] as [number, number] };
+      return () => {
+        m.predict(x);
+        return PREDICT_ROWS;
+      };
+    },
+  };
+}
+
 /** LM_INPUTS-32-16-LM_OUTPUTS tanh regression: (16·32+32) + (32·16+16) + (16·2+2) = 1,106 parameters. */
 const LM_INPUTS = 16;
 const LM_OUTPUTS = 2;
@@ -138,10 +166,18 @@ async function rate(chunk: () => number | Promise<number>, seconds: number): Pro
 export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ markdown: string }> {
   const log = opts.log ?? (() => {});
   const seconds = opts.seconds ?? 1;
-  const rounds = opts.rounds ?? 3;
+  const rounds = opts.rounds ?? 5;
   const cores = availableParallelism();
   const counts = [1, 2, ...[3, 4].filter((t) => t <= cores)];
-  const works = [gemm512(), training([512, 256], 128), training([128], 128), training([128], 32), lmEpoch()];
+  const works = [
+    gemm512(),
+    training([512, 256], 128),
+    training([128], 128),
+    training([128], 32),
+    predicting([128]),
+    predicting([512, 256]),
+    lmEpoch(),
+  ];
   const lines = [
     `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} interleaved rounds of ${seconds} s each; ratio = against 1 thread.`,
     '',

@@ -17,7 +17,17 @@ export const GEMM_KC = 256;
  * (≤ GEMM_KC, a multiple of 4; the last one may be shorter) covering k.
  */
 export function gemmKSlices(k: number): [number, number] {
-  const slices = Math.ceil(k / GEMM_KC);
-  const step = Math.min(GEMM_KC, (Math.ceil(k / slices) + 3) & ~3);
+  const step = kSliceStep(k);
   return [step, Math.ceil(k / step)];
+}
+
+/** The count of gemmKSlices, without an array (the threaded table allocates nothing per call). */
+export function gemmKSliceCount(k: number): number {
+  return Math.ceil(k / kSliceStep(k));
+}
+
+/** The depth of each of k's slices: ⌈k / ⌈k / GEMM_KC⌉⌉ rounded up to a multiple of 4, at most GEMM_KC. */
+function kSliceStep(k: number): number {
+  const slices = Math.ceil(k / GEMM_KC);
+  return Math.min(GEMM_KC, (Math.ceil(k / slices) + 3) & ~3);
 }

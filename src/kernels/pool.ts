@@ -81,6 +81,12 @@ export class Pool {
   naps = 0;
   /** Times this thread saw the machine busy (entered the busy mode: setBusy). */
   busySpells = 0;
+  /**
+   * Reads of the clock (performance.now()) by this thread's waits and busy checks: the only JS
+   * allocation a split call makes (Node's clock returns a new number object), and only in a wait
+   * longer than SPIN_CHECK polls or while the machine is busy (test/kernels/threads-alloc.test.ts).
+   */
+  clockReads = 0;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly text: Uint8Array;
@@ -267,7 +273,7 @@ export class Pool {
   /** Whether this thread saw the machine busy lately (setBusy): the threaded table then splits less. */
   get contended(): boolean {
     if (this.busyUntil === 0) return false;
-    if (performance.now() < this.busyUntil) return true;
+    if (this.clock() < this.busyUntil) return true;
     this.busyEnded = this.busyUntil;
     this.calm();
     return false;
@@ -296,10 +302,16 @@ export class Pool {
   private setBusy(): void {
     this.strikes = 0;
     this.busySpells++;
-    const now = performance.now();
+    const now = this.clock();
     if (this.busyUntil === 0) for (let w = 0; w < this.count; w++) Atomics.store(this.ctl, w * SLOT_INTS + SPIN_OK, 0);
     this.busyMs = nextBusySpell(this.busyMs, now - this.busyEnded);
     this.busyUntil = now + this.busyMs;
+  }
+
+  /** performance.now(), counted (clockReads). */
+  private clock(): number {
+    this.clockReads++;
+    return performance.now();
   }
 
   /** Waits until worker w has finished its last job; throws if it failed or has ended. */
@@ -314,13 +326,19 @@ export class Pool {
     // poll only briefly for the busy spell: sleeping frees this core.
     const busy = this.contended;
     if (d !== s && d !== DEAD) {
-      const t0 = performance.now();
-      let prev = t0;
+      // The clock is first read after SPIN_CHECK polls (≈ 1 µs): most waits end sooner and read
+      // it never (each read allocates in Node).
+      let t0 = -1;
+      let prev = 0;
       for (let i = 1; d !== s && d !== DEAD; i++) {
         d = Atomics.load(ctl, b + DONE);
         if (i % SPIN_CHECK === 0 && this.block) {
           if (busy) break;
-          const t = performance.now();
+          const t = this.clock();
+          if (t0 < 0) {
+            t0 = prev = t;
+            continue;
+          }
           if (t - prev > PREEMPTED_MS) {
             this.strike();
             break;

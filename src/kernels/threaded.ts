@@ -44,7 +44,7 @@
  * trips), so small batches and one-sample predictions run exactly as with one thread; while the
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
-import { GEMM_WS_SEP_OFFSET, gemmKSlices } from './gemm-slices.js';
+import { GEMM_WS_SEP_OFFSET, gemmKSliceCount } from './gemm-slices.js';
 import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
@@ -69,18 +69,34 @@ const SMALL_N = 12;
 
 type Fn = (...args: number[]) => number | undefined;
 
+/** How a call is cut: `parts` slices of `step` units (the last one shorter). */
+interface Cut {
+  step: number;
+  parts: number;
+}
+
 /**
  * The slicing of `total` units into at most `maxParts` parts of at least `minPart` units, starting
- * at multiples of `align`: [step, parts]. The last part is total − (parts − 1)·step ≥ 1; when it
- * would be at most `tooSmall`, it is merged into the one before.
+ * at multiples of `align`, written into `out` (each table has one Cut it reuses: no array per call,
+ * so the threaded table allocates nothing per step). The last part is total − (parts − 1)·step ≥ 1;
+ * when it would be at most `tooSmall`, it is merged into the one before.
  */
-function slicing(total: number, maxParts: number, minPart: number, align: number, tooSmall: number): [number, number] {
+function slicing(out: Cut, total: number, maxParts: number, minPart: number, align: number, tooSmall: number): Cut {
   let parts = Math.min(maxParts, Math.floor(total / minPart));
-  if (parts < 2) return [total, 1];
+  if (parts < 2) return whole(out, total);
   const step = Math.ceil(Math.ceil(total / parts) / align) * align;
   parts = Math.ceil(total / step);
   if (parts > 1 && total - (parts - 1) * step <= tooSmall) parts--;
-  return [step, parts];
+  out.step = step;
+  out.parts = parts;
+  return out;
+}
+
+/** One part of `total` units: the call is not split. */
+function whole(out: Cut, total: number): Cut {
+  out.step = total;
+  out.parts = 1;
+  return out;
 }
 
 /**
@@ -97,20 +113,22 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   // While the pool sees the machine busy (pool.contended: its threads were descheduled), a split
   // costs a wake-up (15–100 µs) instead of a poll (~1 µs): only calls over the ceilings are split.
   const lim = (): ThresholdValues => (pool.contended ? CEILINGS : limits);
+  // The one Cut every slicing of this table writes into; each caller copies it out at once.
+  const cut: Cut = { step: 0, parts: 1 };
 
-  /** Rows per slice and slice count of an m-row GEMM of 2·m·n·k flop ([m, 1]: do not split). */
-  const gemmRows = (m: number, n: number, kk: number): [number, number] => {
+  /** Rows per slice and slice count of an m-row GEMM of 2·m·n·k flop (one part: do not split). */
+  const gemmRows = (m: number, n: number, kk: number): Cut => {
     const flop = 2 * m * n * kk;
     const min = lim().gemmFlop;
-    if (flop < min || m <= 2 * TINY_M) return [m, 1];
+    if (flop < min || m <= 2 * TINY_M) return whole(cut, m);
     // Each slice carries at least half a threshold's work.
     const byWork = Math.max(1, Math.floor(flop / (min / 2)));
-    return slicing(m, Math.min(threads, byWork), TINY_M + 1, ROW_ALIGN, TINY_M);
+    return slicing(cut, m, Math.min(threads, byWork), TINY_M + 1, ROW_ALIGN, TINY_M);
   };
 
   /**
    * Column slices of an m×n×k product whose B (k·n floats: W) is larger than its A (m·k: a batch
-   * of activations), Z = X·W or dX = dZ·Wᵀ: [step, parts] ([n, 1]: split by rows, or not at all).
+   * of activations), Z = X·W or dX = dZ·Wᵀ: step and parts (one part: split by rows, or not at all).
    * Split by rows, each thread packs and reads all of W; split by columns, only its own columns of
    * W (nn) or rows (nt), and all of the smaller A.
    * The update of W that follows in a training step pays for the row split: adam over W₁ of
@@ -119,12 +137,12 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
    * GEMMs (bench/results/2026-11-30-cols.md). The weight gradient dW = Xᵀ·dZ stays split by rows
    * (the ranges the update is split by; by columns it measured the same).
    */
-  const gemmCols = (m: number, n: number, kk: number): [number, number] => {
+  const gemmCols = (m: number, n: number, kk: number): Cut => {
     const flop = 2 * m * n * kk;
     const min = lim().gemmFlop;
-    if (flop < min || n <= m || m <= TINY_M || n <= SMALL_N || n < 2 * COL_ALIGN) return [n, 1];
+    if (flop < min || n <= m || m <= TINY_M || n <= SMALL_N || n < 2 * COL_ALIGN) return whole(cut, n);
     const byWork = Math.max(1, Math.floor(flop / (min / 2)));
-    return slicing(n, Math.min(threads, byWork), COL_ALIGN, COL_ALIGN, 0);
+    return slicing(cut, n, Math.min(threads, byWork), COL_ALIGN, COL_ALIGN, 0);
   };
 
   /** Waits for workers 0..parts−2, all of them even if one throws (then rethrows the first error). */
@@ -156,7 +174,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   const kBounds = new Int32Array(threads + 1);
   const kSplit = (m: number, n: number, kk: number, cparts: number): number => {
     if (cparts < 2) return 0;
-    const [, count] = gemmKSlices(kk);
+    const count = gemmKSliceCount(kk);
     const parts = Math.min(cparts, count);
     if (parts < 2) return 0;
     for (let p = 0; p <= parts; p++) kBounds[p] = Math.floor((p * count) / parts);
@@ -169,7 +187,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   const addSlices = (c: number, w: number, floats: number, parts: number): void => {
     const s = ws[w]! + GEMM_WS_SEP_OFFSET;
     const min = lim().lightFloats;
-    const [step, n] = floats < min ? [floats, 1] : slicing(floats, threads, min / 2, ELEMENT_ALIGN, 0);
+    const { step, parts: n } = floats < min ? whole(cut, floats) : slicing(cut, floats, threads, min / 2, ELEMENT_ALIGN, 0);
     for (let p = 1; p < n; p++)
       pool.post(p - 1, ksum, c + 4 * p * step, s + 4 * p * step, p === n - 1 ? floats - p * step : step, parts, floats);
     try {
@@ -181,7 +199,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
 
   const nnCols = KERNEL_INDEX.gemm_nn_cols_f32;
   k.gemm_nn_f32 = (a, b, c, m, n, kk, bias, beta, wsMain) => {
-    const [cstep, cparts] = gemmCols(m, n, kk);
+    const { step: cstep, parts: cparts } = gemmCols(m, n, kk);
     const kparts = kSplit(m, n, kk, cparts);
     if (kparts > 1) {
       for (let p = 1; p < kparts; p++) {
@@ -206,7 +224,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
       }
       return;
     }
-    const [step, parts] = gemmRows(m, n, kk);
+    const { step, parts } = gemmRows(m, n, kk);
     if (parts < 2) {
       base.gemm_nn_f32(a, b, c, m, n, kk, bias, beta, wsMain);
       return;
@@ -227,7 +245,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   // W, each thread reading the rows of W whose range its share of the optimizer update then writes.
   const ntCols = KERNEL_INDEX.gemm_nt_cols_f32;
   k.gemm_nt_f32 = (a, b, c, m, n, kk, beta, wsMain) => {
-    const [cstep, cparts] = gemmCols(m, n, kk);
+    const { step: cstep, parts: cparts } = gemmCols(m, n, kk);
     if (cparts > 1) {
       for (let p = 1; p < cparts; p++) {
         pool.post(p - 1, ntCols, a, b, c, m, n, kk, beta, ws[p - 1]!, p * cstep, Math.min(n, (p + 1) * cstep));
@@ -239,7 +257,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
       }
       return;
     }
-    const [step, parts] = gemmRows(m, n, kk);
+    const { step, parts } = gemmRows(m, n, kk);
     if (parts < 2) {
       base.gemm_nt_f32(a, b, c, m, n, kk, beta, wsMain);
       return;
@@ -257,7 +275,7 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   };
 
   const tnSplit = (a: number, b: number, c: number, m: number, n: number, kk: number, lda: number, beta: number, wsMain: number): void => {
-    const [step, parts] = gemmRows(m, n, kk);
+    const { step, parts } = gemmRows(m, n, kk);
     if (parts < 2) {
       base.gemm_tn_ld_f32(a, b, c, m, n, kk, lda, beta, wsMain);
       return;
@@ -281,8 +299,8 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     // A gather of scattered rows costs ~0.5–0.8 ns a float (784-wide rows from a 6 MB set,
     // bench/step-profile.ts): it is split at the heavy kernels' threshold.
     const min = lim().heavyFloats;
-    const [step, parts] =
-      floats < min ? [count, 1] : slicing(count, threads, Math.max(1, Math.ceil(min / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
+    const { step, parts } =
+      floats < min ? whole(cut, count) : slicing(cut, count, threads, Math.max(1, Math.ceil(min / 2 / Math.max(cols, 1))), ROW_ALIGN, 0);
     if (parts < 2) {
       base.gather_rows_f32(src, idx, dst, count, cols);
       return;
@@ -350,51 +368,62 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
 
   /**
    * Splits an elementwise kernel over n floats: its `ptrs` leading pointer arguments advance with
-   * the range, argument `ptrs` is n, the scalars after it are passed through. The arguments go
-   * through two preallocated arrays (no allocation per call); a wasm export ignores extra arguments.
+   * the range, argument `ptrs` is n, the scalars after it are passed on as they came — no array
+   * and no new number per call (a float read back from a Float64Array would be boxed anew on its
+   * way into the call: test/kernels/threads-alloc.test.ts). A wasm export ignores extra arguments.
    */
-  const x = new Float64Array(14);
-  const y = new Float64Array(14);
-  const elementwise = (name: keyof Kernels, ptrs: number, heavy: boolean): void => {
+  const elementwise = (name: keyof Kernels, ptrs: PointerArgs, heavy: boolean): void => {
     const one = base[name] as unknown as Fn;
     const id = KERNEL_INDEX[name];
-    const slice = (off: number, len: number): void => {
-      for (let i = 0; i < 14; i++) y[i] = i < ptrs ? x[i]! + off : i === ptrs ? len : x[i]!;
-    };
-    const run = (): number | undefined => {
-      const n = x[ptrs]!;
+    /** Argument i of the slice at byte offset `off` holding `len` floats, from the whole call's v. */
+    const at = (i: number, v: number, off: number, len: number): number => (i < ptrs ? v + off : i === ptrs ? len : v);
+    const table = k as unknown as Record<string, Fn>;
+    table[name] = (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0) => {
+      const n = ptrs === 2 ? a2 : ptrs === 3 ? a3 : a4;
       const min = heavy ? lim().heavyFloats : lim().lightFloats;
-      const [step, parts] = n < min ? [n, 1] : slicing(n, threads, min / 2, ELEMENT_ALIGN, 0);
-      if (parts < 2) return one(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!, x[9]!, x[10]!, x[11]!, x[12]!, x[13]!);
+      const { step, parts } = n < min ? whole(cut, n) : slicing(cut, n, threads, min / 2, ELEMENT_ALIGN, 0);
+      if (parts < 2) return one(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
       for (let p = 1; p < parts; p++) {
-        slice(4 * p * step, p === parts - 1 ? n - p * step : step);
-        pool.post(p - 1, id, y[0]!, y[1]!, y[2]!, y[3]!, y[4]!, y[5]!, y[6]!, y[7]!, y[8]!, y[9]!, y[10]!, y[11]!, y[12]!, y[13]!);
+        const off = 4 * p * step;
+        const len = p === parts - 1 ? n - p * step : step;
+        pool.post(
+          p - 1,
+          id,
+          at(0, a0, off, len),
+          at(1, a1, off, len),
+          at(2, a2, off, len),
+          at(3, a3, off, len),
+          at(4, a4, off, len),
+          at(5, a5, off, len),
+          at(6, a6, off, len),
+          at(7, a7, off, len),
+          at(8, a8, off, len),
+          at(9, a9, off, len),
+          at(10, a10, off, len),
+          at(11, a11, off, len),
+          at(12, a12, off, len),
+        );
       }
-      slice(0, step);
       try {
-        one(y[0]!, y[1]!, y[2]!, y[3]!, y[4]!, y[5]!, y[6]!, y[7]!, y[8]!, y[9]!, y[10]!, y[11]!, y[12]!, y[13]!);
+        one(
+          at(0, a0, 0, step),
+          at(1, a1, 0, step),
+          at(2, a2, 0, step),
+          at(3, a3, 0, step),
+          at(4, a4, 0, step),
+          a5,
+          a6,
+          a7,
+          a8,
+          a9,
+          a10,
+          a11,
+          a12,
+        );
       } finally {
         join(parts);
       }
       return undefined;
-    };
-    const table = k as unknown as Record<string, Fn>;
-    table[name] = (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0) => {
-      x[0] = a0;
-      x[1] = a1;
-      x[2] = a2;
-      x[3] = a3;
-      x[4] = a4;
-      x[5] = a5;
-      x[6] = a6;
-      x[7] = a7;
-      x[8] = a8;
-      x[9] = a9;
-      x[10] = a10;
-      x[11] = a11;
-      x[12] = a12;
-      x[13] = 0;
-      return run();
     };
   };
   for (const [name, ptrs] of HEAVY_SPLIT) elementwise(name, ptrs, true);
@@ -420,11 +449,14 @@ export function triangleBounds(p: number, maxParts: number, out: Int32Array): nu
   return n;
 }
 
+/** How many leading pointer arguments an elementwise kernel has (its length n follows them). */
+type PointerArgs = 2 | 3 | 4;
+
 /**
  * The elementwise kernels that are split, with how many leading pointer arguments each has:
  * heavy ones (~1 ns a float: optimizer updates, exp/log activations)…
  */
-const HEAVY_SPLIT: readonly [keyof Kernels, number][] = [
+const HEAVY_SPLIT: readonly [keyof Kernels, PointerArgs][] = [
   ['sgd_f32', 3],
   ['sgd_l1l2_f32', 3],
   ['nesterov_f32', 3],
@@ -440,7 +472,7 @@ const HEAVY_SPLIT: readonly [keyof Kernels, number][] = [
 ];
 
 /** …and light ones (a few vector instructions a float: a copy's cost). */
-const LIGHT_SPLIT: readonly [keyof Kernels, number][] = [
+const LIGHT_SPLIT: readonly [keyof Kernels, PointerArgs][] = [
   ['linear_fwd_f32', 2],
   ['linear_bwd_f32', 4],
   ['relu_fwd_f32', 2],

@@ -10,7 +10,9 @@ export * from './reduce';
 export * from './optimizers';
 export * from './maxout';
 export * from './dropout';
-export * from './linalg';
+export * from './cholesky';
+export * from './syrk';
+export * from './vector';
 export * from './curvature';
 
 export * from './level';

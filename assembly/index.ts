@@ -1,6 +1,7 @@
 // Re-exports every kernel family. Exports take pointers (usize), sizes (i32) and scalars (f32):
 // no strings, arrays or classes cross the boundary. The module imports its memory (env.memory).
 export * from './gemm';
+export * from './gemm-slices';
 export * from './gemv';
 export * from './activations';
 export * from './softmax';
@@ -9,7 +10,9 @@ export * from './reduce';
 export * from './optimizers';
 export * from './maxout';
 export * from './dropout';
-export * from './linalg';
+export * from './cholesky';
+export * from './syrk';
+export * from './vector';
 export * from './curvature';
 
 export * from './level';

@@ -20,5 +20,5 @@ export {
 export { softmax_rows_f32 } from './softmax';
 export { maxout_fwd_f32 } from './maxout';
 export { argmax_rows_f32, find_nonfinite_f32, fnv1a_u8 } from './reduce';
-export { copy_f32 } from './linalg';
+export { copy_f32 } from './vector';
 export * from './level';

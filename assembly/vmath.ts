@@ -1,7 +1,7 @@
 // Shared f32x4 helpers for the kernels, in one place: fused multiply-add, exp/log/sigmoid/tanh,
 // partial loads and stores of a tail, horizontal sums, 4×4 transposes and the 4×8 register tile of
-// GEMM and the symmetric rank-k update (linalg). Nothing here is exported from the module (index.ts
-// does not re-export this file): every helper is @inline and compiled into its caller.
+// GEMM and the symmetric rank-k update (syrk-lower.ts). Nothing here is exported from the module
+// (index.ts does not re-export this file): every helper is @inline and compiled into its caller.
 //
 // No lookup tables (the module has no data segments and owns no memory): exp and log are written
 // as range reduction + polynomial, with their constants as immediates.
@@ -352,17 +352,18 @@
 }
 
 /**
- * The 4×8 register tile shared by GEMM's micro-kernel (gemm.ts) and the symmetric rank-k update
- * (linalg.ts): C[r][0:8] = alpha·Σ_{p<kc} A_p[r]·B_p[0:8] + bias + beta·C[r][0:8] for r < 4, where
- * step p reads A_p (4 floats) at a + p·lda and B_p (8 floats) at b + p·ldb; C's rows are ldc bytes
- * apart. Row r stores its first diag + r + 1 columns (diag ≥ 7: all; the rank-k update passes
- * tile row − tile column to keep the lower triangle).
+ * The 4×8 register tile shared by GEMM's micro-kernel (gemm-packed.ts) and the symmetric rank-k
+ * update (syrk-lower.ts): C[r][0:8] = alpha·Σ_{p<kc} A_p[r]·B_p[0:8] + bias + beta·C[r][0:8]
+ * for r < 4, where step p reads A_p (4 floats) at a + p·lda and B_p (8 floats) at b + p·ldb; C's
+ * rows are ldc bytes apart. Row r stores its first diag + r + 1 columns (diag ≥ 7: all; the
+ * rank-k update passes tile row − tile column to keep the lower triangle).
  *
  * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (15 with the mul+add temporary): the
  * most that does not spill on x64 V8 (PERF-NOTES: 6×8 and 5×8 spill, ~20 GFLOP/s). Inline here, but
- * each caller wraps it in a function of its own (gemm.ts microTile, linalg.ts syrkTile4x8): inlined
- * into a driver loop, TurboFan hoists the loads and the accumulators spill. Loops on the B pointer
- * itself (one add fewer per step than a counter, measured +5 %); the k-loop is not unrolled.
+ * each caller wraps it in a function of its own (gemm-packed.ts microTile, syrk-lower.ts
+ * syrkTile4x8): inlined into a driver loop, TurboFan hoists the loads and the accumulators spill.
+ * Loops on the B pointer itself (one add fewer per step than a counter, measured +5 %); the k-loop
+ * is not unrolled.
  */
 // @ts-ignore: decorator
 @inline export function tile4x8(kc: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, alpha: f32, beta: f32, bias: usize, diag: i32): void {

@@ -13,7 +13,7 @@
  * - Outputs are written to an explicit pointer; unless stated, the output may not alias an input.
  */
 export interface Kernels {
-  // ---------------------------------------------------------------- gemm.ts
+  // ---------------------------------------------------------------- gemm.ts, gemm-slices.ts
   /**
    * C[m×n] = A[m×k] · B[k×n] + bias + beta·C.  `bias` is a pointer to n floats broadcast over rows,
    * or 0 for none; `beta` is 0 (overwrite, C's old content ignored, even NaN) or 1 (accumulate);
@@ -259,7 +259,7 @@ export interface Kernels {
   /** Dropout backward: dx = dy·mask (dx may alias dy). */
   dropout_bwd_f32(dy: number, mask: number, dx: number, n: number): void;
 
-  // ---------------------------------------------------------------- linalg.ts
+  // ---------------------------------------------------------------- cholesky.ts, syrk.ts, vector.ts
   // Second-order training (Newton / Levenberg–Marquardt / Hessian-free). Matrices are n×n f32,
   // row-major, contiguous (leading dimension n); vectors are n f32.
   /**
@@ -486,7 +486,7 @@ export type KernelNamesListedOnce = AssertTrue<NoDuplicates<typeof KERNEL_NAMES>
 
 /** Bytes of scratch the GEMM kernels may use at `ws` (packed A and B panels). */
 export const GEMM_WS_BYTES = 4 << 20;
-/** The column block of cholesky_f32 (NB2 in assembly/linalg.ts): the step of cholesky_block_f32. */
+/** The column block of cholesky_f32 (NB2 in assembly/linalg-blocking.ts): the step of cholesky_block_f32. */
 export const CHOLESKY_BLOCK = 96;
 /** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB2 with column block NB2 = 96). */
 export const CHOLESKY_WS_PER_ROW = 768;

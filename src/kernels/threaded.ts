@@ -55,7 +55,7 @@ const CEILINGS: ThresholdValues = { gemmFlop: GEMM_SPLIT_CEILING_FLOP, heavyFloa
 
 /** Row slices start at multiples of this (the micro-tile height MR). */
 const ROW_ALIGN = 4;
-/** Every slice has more rows than this (the tiny-m path's limit in assembly/gemm.ts). */
+/** Every slice has more rows than this (the tiny-m path's limit, TINY_M in assembly/gemm-blocking.ts). */
 const TINY_M = 4;
 /** Elementwise slices start at multiples of this many floats. */
 const ELEMENT_ALIGN = 16;
@@ -64,7 +64,7 @@ const ELEMENT_ALIGN = 16;
  * a 64-byte cache line (no line of C is written by two threads).
  */
 const COL_ALIGN = 16;
-/** n at or below which a GEMM takes the small-n path (assembly/gemm.ts): never split by columns. */
+/** n at or below which a GEMM takes the small-n path (SMALL_N in assembly/gemm-blocking.ts): never split by columns. */
 const SMALL_N = 12;
 
 type Fn = (...args: number[]) => number | undefined;

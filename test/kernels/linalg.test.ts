@@ -1,6 +1,7 @@
 /**
- * assembly/linalg.ts and its TypeScript twin: Cholesky factorization, triangular solves, the
- * Gauss–Newton rank-k update JᵀJ and the conjugate-gradient vector operations.
+ * assembly/cholesky.ts, syrk.ts, vector.ts and their TypeScript twin (src/kernels/js/linalg.ts):
+ * Cholesky factorization, triangular solves, the Gauss–Newton rank-k update JᵀJ and the
+ * conjugate-gradient vector operations.
  *
  * 1. The js twin against float64 closed forms / float64 references (its own heap, no wasm).
  * 2. Every wasm build against the js twin (conform), plus accuracy of the wasm solve itself.

@@ -1,5 +1,5 @@
 /**
- * The Cholesky factorization on every core (src/kernels/threaded.ts, assembly/linalg.ts):
+ * The Cholesky factorization on every core (src/kernels/threaded.ts, assembly/cholesky.ts):
  * - Driven block by block — cholesky_block_f32 for each column block of CHOLESKY_BLOCK, then
  *   cholesky_update_rows_f32 over row ranges covering the trailing rows (starting at multiples of 4,
  *   the threaded table's rule) — it equals cholesky_f32 bit for bit on every wasm build (debug

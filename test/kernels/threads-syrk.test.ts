@@ -1,5 +1,5 @@
 /**
- * The Gauss–Newton rank-k update on every core (src/kernels/threaded.ts, assembly/linalg.ts):
+ * The Gauss–Newton rank-k update on every core (src/kernels/threaded.ts, assembly/syrk.ts):
  * - syrk_acc_rows_f32 (rows [r0, r1) of H = β·H + JᵀJ) conforms to the js reference, on every build
  *   including the debug one (asserts on), and leaves the rows outside its range untouched.
  * - Row ranges covering [0, p) (starting at multiples of 4, the rule the threaded table follows)

@@ -1,6 +1,6 @@
 /**
  * Reference k-slices of C = A·B + bias + beta·C (semantics for gemm_nn_kslices_f32 and
- * gemm_ksum_f32 in assembly/gemm.ts): the slices of k as gemmKSlices(k) cuts them, each element
+ * gemm_ksum_f32 in assembly/gemm-slices.ts): the slices of k as gemmKSlices(k) cuts them, each element
  * summed in float64 and rounded once, like the reference GEMM (js/gemm.ts).
  */
 import type { Heap } from '../heap.js';

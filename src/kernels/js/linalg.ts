@@ -1,8 +1,9 @@
 /**
- * Reference twin of assembly/linalg.ts: Cholesky factorization, triangular solves, the symmetric
- * rank-k update JᵀJ and the vector operations of conjugate gradient, written plainly over the heap's
- * f32 view. Sums are accumulated in f64 (JavaScript numbers) and rounded to f32 when stored, so this
- * is at least as accurate as the wasm kernels (which accumulate the O(n³) parts in f32).
+ * Reference twin of assembly/cholesky.ts, syrk.ts and vector.ts: Cholesky factorization, triangular
+ * solves, the symmetric rank-k update JᵀJ and the vector operations of conjugate gradient, written
+ * plainly over the heap's f32 view. Sums are accumulated in f64 (JavaScript numbers) and rounded to
+ * f32 when stored, so this is at least as accurate as the wasm kernels (which accumulate the O(n³)
+ * parts in f32).
  *
  * The heap's view is read at the start of every call: views are re-created after memory growth.
  */

@@ -55,6 +55,8 @@ export const SPIN_OK = 6;
 export const PREEMPTED = 7;
 export const SLEPT_IDLE = 8;
 export const SLEPT_BUSY = 9;
+/** The worker's last kernel's integer result (find_nonfinite_f32's index; 0 for a kernel that returns none). */
+export const RESULT = 10;
 /** Float64 arguments per slot (the longest kernel signature has 13). */
 export const SLOT_ARGS = 16;
 /** Bytes of error text per slot. */
@@ -153,8 +155,9 @@ function start(d, post) {
     if (id === ${STOP}) break;
     let status = 0;
     try {
-      fns[id](a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9],
+      const r = fns[id](a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9],
         a[o + 10], a[o + 11], a[o + 12], a[o + 13]);
+      ctl[b + ${RESULT}] = typeof r === 'number' ? r : 0;
     } catch (e) {
       status = 1;
       writeText(text, tb, (d.names[id] || 'kernel ' + id) + ': ' + (e && e.message));

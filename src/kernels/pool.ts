@@ -28,6 +28,7 @@ import {
   SPIN_OK,
   PREEMPTED,
   SLEPT_BUSY,
+  RESULT,
   SLEPT_IDLE,
   BUSY_MAX_MS,
   BUSY_MIN_MS,
@@ -365,6 +366,14 @@ export class Pool {
     if (Atomics.load(ctl, b + STATUS) !== 0) {
       throw new Error(`simdnn: a kernel failed in thread worker ${w + 1}: ${this.message(w)}`);
     }
+  }
+
+  /**
+   * The integer result of worker w's last kernel (find_nonfinite_f32's index), valid after wait(w):
+   * the worker writes it before it publishes DONE, which wait read.
+   */
+  result(w: number): number {
+    return Atomics.load(this.ctl, w * SLOT_INTS + RESULT);
   }
 
   /** Terminates worker w as if it had crashed (for tests and diagnostics); later calls throw. */

@@ -9,7 +9,7 @@
  * run. Inputs are synthetic (throughput does not depend on the values).
  */
 import { availableParallelism } from 'node:os';
-import { type Backend, adam, dense, init, levenbergMarquardt, sequential } from '../src/index.js';
+import { type Backend, type Sequential, adam, dense, init, levenbergMarquardt, sequential } from '../src/index.js';
 import { median, now } from './stats.js';
 
 export interface ThreadsBenchOptions {
@@ -56,20 +56,31 @@ function gemm512(): Work {
   };
 }
 
+/** 784-hidden…-10: ReLU hidden layers, a softmax output, compiled with adam and cross-entropy. */
+function classifier(hidden: number[], b: Backend): Sequential {
+  const layers = [
+    ...hidden.map((units, i) => dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
+    dense({ units: 10, activation: 'softmax' }),
+  ];
+  const m = sequential(layers, { seed: 1, backend: b });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }) });
+  return m;
+}
+
+/** `rows` synthetic 784-wide inputs in [0, 1) (throughput does not depend on the values). */
+function inputs(rows: number, seed: number): { data: Float32Array; shape: [number, number] } {
+  const r = rng(seed);
+  return { data: Float32Array.from({ length: rows * 784 }, () => r()), shape: [rows, 784] };
+}
+
 function training(hidden: number[], batch: number): Work {
   const rows = batch * 16;
   return {
     name: `train 784-${hidden.join('-')}-10, batch ${batch}`,
     unit: 'samples/s',
     async setup(b) {
-      const layers = [
-        ...hidden.map((units, i) => dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
-        dense({ units: 10, activation: 'softmax' }),
-      ];
-      const m = sequential(layers, { seed: 1, backend: b });
-      m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }) });
-      const r = rng(2);
-      const x = { data: Float32Array.from({ length: rows * 784 }, () => r()), shape: [rows, 784] as [number, number] };
+      const m = classifier(hidden, b);
+      const x = inputs(rows, 2);
       const y = Int32Array.from({ length: rows }, (_, i) => i % 10);
       await m.fit(x, y, { epochs: 1, batchSize: batch, yieldEvery: 'never' });
       // One chunk = one epoch of 16 batches (its shuffle included, as in real training).
@@ -92,14 +103,8 @@ function predicting(hidden: number[]): Work {
     name: `predict ${PREDICT_ROWS.toLocaleString('en-US')} rows, 784-${hidden.join('-')}-10`,
     unit: 'samples/s',
     async setup(b) {
-      const layers = [
-        ...hidden.map((units, i) => dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
-        dense({ units: 10, activation: 'softmax' }),
-      ];
-      const m = sequential(layers, { seed: 1, backend: b });
-      m.compile({ loss: 'categoricalCrossentropy', optimizer: 'sgd' });
-      const r = rng(3);
-      const x = { data: Float32Array.from({ length: PREDICT_ROWS * 784 }, () => r()), shape: [PREDICT_ROWS, 784] as [number, number] };
+      const m = classifier(hidden, b);
+      const x = inputs(PREDICT_ROWS, 3);
       return () => {
         m.predict(x);
         return PREDICT_ROWS;

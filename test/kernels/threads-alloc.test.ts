@@ -37,6 +37,9 @@ const SPD = Float32Array.from({ length: CHOLESKY_N * CHOLESKY_N }, (_, i) =>
  */
 const READ_BYTES = 512;
 
+/** Loops measured at most this many times until one runs without a collection starting in it. */
+const ATTEMPTS = 3;
+
 /** Allowed bytes of JS heap per call (an empty array alone takes 16, a boxed number 12). */
 const BYTES_PER_CALL = 4;
 
@@ -178,13 +181,21 @@ describe('the threaded kernel table allocates nothing per call', () => {
       await until(20);
       return r;
     };
-    const ref = await measure(one);
-    expect(ref.gcs(), 'collections during the one-thread calls (the reference)').toBe(0);
-    // A collection can also start because the young generation was nearly full already (after
-    // the clock reads of slow waits): measured again once.
-    let threaded = await measure(two);
-    if (threaded.gcs() > 0) threaded = await measure(two);
-    expect(threaded.gcs(), `collections during ${reps} threaded calls (${threaded.bytes} bytes, ${threaded.reads} clock reads)`).toBe(0);
+    // A collection can also start because the young generation was nearly full already (from
+    // set-up, or the engine's own work such as installing optimised code): such a loop does not
+    // measure the calls, and is measured again, up to ATTEMPTS times. The byte counts decide.
+    const clean = async (b: Backend): Promise<Allocation> => {
+      let r = await measure(b);
+      for (let i = 1; i < ATTEMPTS && r.gcs() > 0; i++) r = await measure(b);
+      return r;
+    };
+    const ref = await clean(one);
+    expect(ref.gcs(), `collections during the one-thread calls (the reference), ${ATTEMPTS} attempts`).toBe(0);
+    const threaded = await clean(two);
+    expect(
+      threaded.gcs(),
+      `collections during ${reps} threaded calls (${threaded.bytes} bytes, ${threaded.reads} clock reads), ${ATTEMPTS} attempts`,
+    ).toBe(0);
     const allowed = BYTES_PER_CALL * reps + Math.max(2 * perRead, READ_BYTES) * threaded.reads;
     expect(
       threaded.bytes,

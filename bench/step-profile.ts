@@ -30,11 +30,11 @@ const BATCHES = 64;
 /** --shapes: one row per kernel and call shape (a GEMM's m×n×k, an elementwise kernel's length). */
 const byShape = argv.includes('--shapes');
 /** Leading pointer arguments of the elementwise kernels shown by shape (their length follows). */
-const LENGTH_AT: Record<string, number> = { adam_f32: 4, relu_fwd_f32: 2, relu_bwd_f32: 4, colsum_f32: 2, gather_rows_f32: 3 };
+const LENGTH_AT: Record<string, number> = { adam_f32: 4, relu_fwd_f32: 2, relu_bwd_f32: 4, gather_rows_f32: 3 };
 function shapeOf(name: string, a: number[]): string {
   if (name.startsWith('gemm_')) return `${a[3]}×${a[4]}×${a[5]}`;
-  const at = LENGTH_AT[name];
   if (name === 'colsum_f32') return `${a[2]}×${a[3]}`;
+  const at = LENGTH_AT[name];
   return at === undefined ? '' : String(a[at]);
 }
 const info: string[] = [];

@@ -406,7 +406,10 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
   const elementwise = (name: keyof Kernels, ptrs: PointerArgs, heavy: boolean): void => {
     const one = base[name] as unknown as Fn;
     const id = KERNEL_INDEX[name];
-    /** Argument i of the slice at byte offset `off` holding `len` floats, from the whole call's v. */
+    /**
+     * Argument i < 5 of the slice at byte offset `off` holding `len` floats, from the whole call's v
+     * (ptrs ≤ 4: arguments 5 on are scalars, passed on as they are).
+     */
     const at = (i: number, v: number, off: number, len: number): number => (i < ptrs ? v + off : i === ptrs ? len : v);
     const table = k as unknown as Record<string, Fn>;
     table[name] = (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0) => {
@@ -425,14 +428,14 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
           at(2, a2, off, len),
           at(3, a3, off, len),
           at(4, a4, off, len),
-          at(5, a5, off, len),
-          at(6, a6, off, len),
-          at(7, a7, off, len),
-          at(8, a8, off, len),
-          at(9, a9, off, len),
-          at(10, a10, off, len),
-          at(11, a11, off, len),
-          at(12, a12, off, len),
+          a5,
+          a6,
+          a7,
+          a8,
+          a9,
+          a10,
+          a11,
+          a12,
         );
       }
       try {

@@ -139,10 +139,11 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
 
   const heap = net.backend.heap;
   const k = net.backend.k;
-  // The training rows live in the heap for the whole fit; rows are gathered per batch.
-  const xAll = heap.allocF32(nTrain * nin);
-  const yAll = heap.allocF32(nTrain * nout);
-  const idx = heap.allocF32(nTrain);
+  // The training rows live in the heap for the whole fit; rows are gathered per batch. (Not zeroed:
+  // they are overwritten whole below.)
+  const xAll = heap.allocF32(nTrain * nin, false);
+  const yAll = heap.allocF32(nTrain * nout, false);
+  const idx = heap.allocF32(nTrain, false);
   const rng = new Rng(seed);
   const order = new Int32Array(nTrain);
   for (let i = 0; i < nTrain; i++) order[i] = i;
@@ -177,7 +178,8 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
     };
     for (const c of cbs) c.setContext?.(context);
     const watch = divergence === 'off' ? undefined : new DivergenceWatch(net, session, xAll, yAll, nTrain);
-    watch?.start();
+    // The loss at the initial weights: the first batch's, or for an epoch trainer the probe's.
+    if (trainer) watch?.probeInitialLoss();
     let warned = false;
     try {
       for (const c of cbs) await c.onTrainBegin?.();
@@ -214,6 +216,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
           const { loss, correct: c } = net.trainStep(plan, m, session.step, withAcc);
           // Names the first layer with non-finite weights or output, and what to change.
           if (!Number.isFinite(loss)) throw divergenceError(net, session, plan, m, epoch, b, loss);
+          watch?.firstBatch(loss / m);
           session.update(epoch);
           lossSum += loss;
           correct += c;

@@ -514,4 +514,16 @@ describe('Heap limits (no gigabytes needed)', () => {
     expect(q).toBe(p);
     expect(h.readF32(q, 128).every((v) => v === 0)).toBe(true);
   });
+
+  it('alloc(bytes, false) leaves a reused block as it was (for one the caller overwrites whole); the default zeroes it', () => {
+    const h = new Heap(undefined, 1 << 20);
+    const p = h.allocF32(64);
+    h.f32.fill(7, p >>> 2, (p >>> 2) + 64);
+    h.free(p);
+    const q = h.allocF32(64, false);
+    expect(q).toBe(p);
+    expect(Array.from(h.readF32(q, 64))).toEqual(new Array(64).fill(7));
+    h.free(q);
+    expect(Array.from(h.readF32(h.allocF32(64), 64))).toEqual(new Array(64).fill(0));
+  });
 });

@@ -93,6 +93,29 @@ describe('without diagnostics, a diverging run is never silent', () => {
     expect(h.history.loss[29]!).toBeLessThan(h.history.loss[0]!);
     m.dispose();
   });
+
+  it('an exploding loss is measured against the first batch, at the initial weights', async () => {
+    const b = await init({ backend: 'wasm' });
+    const m = sequential([dense({ units: 1, inputShape: [2] })], { backend: b, seed: 4 });
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 2 }) });
+    // The first batch (no shuffle): rows 0–7, before any update; the whole set's loss differs.
+    const first = m.evaluate(X.slice(0, 8), Y.slice(0, 8)).loss;
+    expect(Number(m.evaluate(X, Y).loss.toPrecision(3))).not.toBe(Number(first.toPrecision(3)));
+    const err = await m.fit(X, Y, { epochs: 3, batchSize: 8, shuffle: false, yieldEvery: 'never' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DivergenceError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/^fit: the training loss exploded at epoch 1: /);
+    const [, loss, ratio, initial] = /exploded at epoch 1: ([\d.e+]+), ([\d.e+]+)× its value at the initial weights \(([\d.e+]+)\)/.exec(
+      msg,
+    )!;
+    expect(Number(initial)).toBe(Number(first.toPrecision(3)));
+    expect(Number(ratio)).toBeGreaterThanOrEqual(100);
+    expect(Number(ratio)).toBeCloseTo(Number(loss) / first, -Math.log10(Number(ratio)) + 2);
+    m.dispose();
+  });
 });
 
 describe('early stopping restores the best weights when fit ends in an error', () => {

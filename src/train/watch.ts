@@ -14,9 +14,10 @@
  *                    (a ReLU net at η = 10 on MNIST gets here in one epoch and then sits at 10 %
  *                    accuracy with a finite loss)
  *
- * Cost: one inference forward pass over the probe per epoch (< 1 % of an epoch on MNIST, ≈ 5 % of a
- * fit of one epoch of 16 batches of 128 rows with 784-512-256-10; a second pass for the initial
- * loss, before it was the first batch's, made such fits 5–6 % slower: measured A/B in one process, 1 and 2 threads).
+ * Cost: one inference forward pass over the probe per epoch when some layer can die, none otherwise
+ * (< 1 % of an epoch on MNIST; ≈ 5 % of a fit of one epoch of 16 batches of 128 rows with
+ * 784-512-256-10, where a second pass for the initial loss, before it was the first batch's, cost as
+ * much again: fits 5–6 % slower, measured A/B in one process on 1 and 2 threads).
  * A non-finite loss is caught earlier, in the batch where it appears (fit, divergence.ts).
  */
 import type { Network } from '../network/network.js';
@@ -32,6 +33,8 @@ export const LOSS_GROWTH_LIMIT = 100;
 export class DivergenceWatch {
   private readonly rows: number;
   private initialLoss = Number.NaN;
+  /** Whether some layer's activation can die (ReLU): the collapse check's probe pass runs only then. */
+  private readonly canDie: boolean;
 
   /** x, y: the training rows in the heap (the probe is their first rows). */
   constructor(
@@ -42,6 +45,7 @@ export class DivergenceWatch {
     trainRows: number,
   ) {
     this.rows = Math.min(PROBE_ROWS, trainRows);
+    this.canDie = net.layers.some(mayDie);
   }
 
   /** The first batch's mean loss, at the initial weights (fit, before the first update). */
@@ -68,14 +72,15 @@ export class DivergenceWatch {
         epoch,
       );
     }
+    // Only a layer whose activation can die can collapse: without one, no probe pass.
+    if (!this.canDie) return undefined;
     const plan = net.plan(this.rows, false);
     net.forward(plan, this.x, this.rows, false);
     const f = net.backend.heap.f32;
     for (let i = 0; i < net.layers.length; i++) {
       const layer = net.layers[i]!;
-      const act = layer.outputActivation();
       const a = plan.layers[i]!.a;
-      if (act === undefined || a === undefined || !findActivation(act)?.dead) continue;
+      if (a === undefined || !mayDie(layer)) continue;
       if (allDead(f, a >>> 2, this.rows, layer.outUnits)) {
         return new DivergenceError(
           `fit: the network collapsed ${at}: every unit of ${layerLabel(net, i)} is inactive (a = 0) on all ${this.rows} ` +
@@ -88,6 +93,12 @@ export class DivergenceWatch {
     }
     return undefined;
   }
+}
+
+/** Whether the layer's output activation can die (`dead` in the registry: ReLU). */
+function mayDie(layer: Network['layers'][number]): boolean {
+  const act = layer.outputActivation();
+  return act !== undefined && findActivation(act)?.dead === true;
 }
 
 /** Whether every one of the `units` columns of a [rows × units] (at f[base…]) is ≤ 0 on every row. */

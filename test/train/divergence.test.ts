@@ -94,6 +94,36 @@ describe('without diagnostics, a diverging run is never silent', () => {
     m.dispose();
   });
 
+  it('the probe pass runs once an epoch, only when a layer can die (ReLU), and not for the initial loss', async () => {
+    const b = await init({ backend: 'wasm' });
+    const rows = 300;
+    const x = { data: Float32Array.from({ length: rows * 3 }, (_, i) => Math.sin(i)), shape: [rows, 3] as [number, number] };
+    const y = { data: Float32Array.from({ length: rows }, (_, i) => Math.cos(i)), shape: [rows, 1] as [number, number] };
+    // Forward products of the probe's 256 rows (training batches have 100).
+    const probeCalls = async (activation: 'relu' | 'tanh'): Promise<number> => {
+      const m = sequential([dense({ units: 6, activation, inputShape: [3] }), dense({ units: 1 })], { backend: b, seed: 1 });
+      m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.01 }) });
+      const k = b.k;
+      let calls = 0;
+      (b as { k: typeof k }).k = {
+        ...k,
+        gemm_nn_f32: (...a: Parameters<typeof k.gemm_nn_f32>) => {
+          if (a[3] === 256) calls++;
+          return k.gemm_nn_f32(...a);
+        },
+      };
+      try {
+        await m.fit(x, y, { epochs: 2, batchSize: 100, yieldEvery: 'never' });
+      } finally {
+        (b as { k: typeof k }).k = k;
+        m.dispose();
+      }
+      return calls;
+    };
+    expect(await probeCalls('relu')).toBe(2 * 2); // 2 epochs × 2 layers
+    expect(await probeCalls('tanh')).toBe(0);
+  });
+
   it('an exploding loss is measured against the first batch, at the initial weights', async () => {
     const b = await init({ backend: 'wasm' });
     const m = sequential([dense({ units: 1, inputShape: [2] })], { backend: b, seed: 4 });

@@ -6,7 +6,9 @@
  * the baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
  * 4. The counts are interleaved round by round (ROUNDS rounds) so that a busy period hits all of
  * them alike; each cell is the median over rounds, each ratio is against one thread in the same
- * run. Inputs are synthetic (throughput does not depend on the values).
+ * run: the ratio of the medians, and the median and range of each round's own ratio (its cells
+ * timed back to back; on a 2-core VM whose second core the host lends out at times, the range shows
+ * how much). Inputs are synthetic (throughput does not depend on the values).
  */
 import { availableParallelism } from 'node:os';
 import { type Backend, type Sequential, adam, dense, init, levenbergMarquardt, sequential } from '../src/index.js';
@@ -188,11 +190,11 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
     '',
     `| work | build | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts
       .slice(1)
-      .map((t) => `${t}/1`)
+      .map((t) => `${t}/1 | ${t}/1 per round`)
       .join(' | ')} |`,
     `|---|---|${counts.map(() => '---:|').join('')}${counts
       .slice(1)
-      .map(() => '---:|')
+      .map(() => '---:|---:|')
       .join('')}`,
   ];
   const notes: string[] = [];
@@ -214,10 +216,15 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
       }
       const med = samples.map(median);
       const fmt = (v: number) => (w.unit === 'GFLOP/s' || w.unit === 'epochs/s' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+      // Each round's ratio from its own two cells, timed back to back: the median and the range.
+      const perRound = (i: number): string => {
+        const r = samples[i]!.map((v, j) => v / samples[0]![j]!);
+        return `${median(r).toFixed(2)}× (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})`;
+      };
       lines.push(
         `| ${w.name} (${w.unit}) | ${simd} | ${med.map(fmt).join(' | ')} | ${med
           .slice(1)
-          .map((v) => `${(v / med[0]!).toFixed(2)}×`)
+          .map((v, i) => `${(v / med[0]!).toFixed(2)}× | ${perRound(i + 1)}`)
           .join(' | ')} |`,
       );
       log(`${simd} ${w.name}: ${med.map(fmt).join(' / ')}`);

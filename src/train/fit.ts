@@ -192,6 +192,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
         let lossSum = 0;
         let correct = 0;
         let seen = 0;
+        let lastRows = 0;
         const taken = trainer?.fitEpoch({
           network: net,
           state: session.state,
@@ -218,6 +219,7 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
           if (!Number.isFinite(loss)) throw divergenceError(net, session, plan, m, epoch, b, loss);
           watch?.firstBatch(loss / m);
           session.update(epoch);
+          lastRows = m;
           lossSum += loss;
           correct += c;
           seen += m;
@@ -251,7 +253,8 @@ export async function fit(model: FitModel, x: Input, y: Labels, options: FitOpti
         logs.seconds = (now() - t0) / 1000;
         history.record(epoch, logs);
         for (const c of cbs) await c.onEpochEnd?.(epoch, logs);
-        const diverged = watch?.check(epoch, logs.loss);
+        // The last batch's activations are still in the plan (the collapse check looks there first).
+        const diverged = watch?.check(epoch, logs.loss, lastRows > 0 ? { plan, rows: lastRows } : undefined);
         if (diverged && divergence === 'throw') throw diverged;
         if (diverged && !warned) {
           warned = true;

@@ -14,13 +14,16 @@
  *                    (a ReLU net at η = 10 on MNIST gets here in one epoch and then sits at 10 %
  *                    accuracy with a finite loss)
  *
- * Cost: one inference forward pass over the probe per epoch when some layer can die, none otherwise
- * (< 1 % of an epoch on MNIST; ≈ 5 % of a fit of one epoch of 16 batches of 128 rows with
- * 784-512-256-10, where a second pass for the initial loss, before it was the first batch's, cost as
- * much again: fits 5–6 % slower, measured A/B in one process on 1 and 2 threads).
+ * Cost: nothing while the network is healthy — the collapse check first looks at the epoch's last
+ * batch, whose activations the training step left in its plan, and runs an inference forward pass
+ * over the probe only when some layer that can die shows no active unit there (that pass was ≈ 5 %
+ * of a fit of one epoch of 16 batches of 128 rows with 784-512-256-10, and a second one for the
+ * initial loss, before it was the first batch's, as much again: measured A/B in one process on 1 and
+ * 2 threads). A layer killed by an epoch's very last update is found at the next epoch's end (or, after
+ * the last epoch, not at all: the run is over and the history shows the loss).
  * A non-finite loss is caught earlier, in the batch where it appears (fit, divergence.ts).
  */
-import type { Network } from '../network/network.js';
+import type { Network, Plan } from '../network/network.js';
 import { findActivation } from '../registries/activations.js';
 import { advice, DivergenceError, fmt, layerLabel } from './divergence.js';
 import type { Session } from './session.js';
@@ -60,8 +63,14 @@ export class DivergenceWatch {
     this.initialLoss = this.net.lossOf(plan, this.y, this.rows) / this.rows;
   }
 
-  /** The error describing how the run diverged at the end of `epoch`, or undefined when it did not. */
-  check(epoch: number, loss: number): DivergenceError | undefined {
+  /**
+   * The error describing how the run diverged at the end of `epoch`, or undefined when it did not.
+   * `last`: the training plan and row count of the epoch's last batch, whose activations (its forward
+   * pass, before its update) are still in the plan: a layer with a unit active on one of those rows
+   * has not collapsed, so the probe pass — which decides, at the epoch's weights — runs only when
+   * some layer that can die shows no active unit there (or without `last`: an epoch trainer's epoch).
+   */
+  check(epoch: number, loss: number, last?: { plan: Plan; rows: number }): DivergenceError | undefined {
     const net = this.net;
     const at = `at epoch ${epoch + 1}`;
     if (Number.isFinite(this.initialLoss) && loss > 1 && loss >= LOSS_GROWTH_LIMIT * this.initialLoss) {
@@ -74,9 +83,14 @@ export class DivergenceWatch {
     }
     // Only a layer whose activation can die can collapse: without one, no probe pass.
     if (!this.canDie) return undefined;
+    const f = net.backend.heap.f32;
+    const alive = (i: number): boolean => {
+      const a = last?.plan.layers[i]?.a;
+      return a !== undefined && last!.rows > 0 && !allDead(f, a >>> 2, last!.rows, net.layers[i]!.outUnits);
+    };
+    if (last && net.layers.every((l, i) => !mayDie(l) || alive(i))) return undefined;
     const plan = net.plan(this.rows, false);
     net.forward(plan, this.x, this.rows, false);
-    const f = net.backend.heap.f32;
     for (let i = 0; i < net.layers.length; i++) {
       const layer = net.layers[i]!;
       const a = plan.layers[i]!.a;

@@ -94,15 +94,22 @@ describe('without diagnostics, a diverging run is never silent', () => {
     m.dispose();
   });
 
-  it('the probe pass runs once an epoch, only when a layer can die (ReLU), and not for the initial loss', async () => {
+  it('the collapse check looks at the last batch first: no probe pass while a unit of every ReLU layer is active there', async () => {
     const b = await init({ backend: 'wasm' });
     const rows = 300;
     const x = { data: Float32Array.from({ length: rows * 3 }, (_, i) => Math.sin(i)), shape: [rows, 3] as [number, number] };
     const y = { data: Float32Array.from({ length: rows }, (_, i) => Math.cos(i)), shape: [rows, 1] as [number, number] };
-    // Forward products of the probe's 256 rows (training batches have 100).
-    const probeCalls = async (activation: 'relu' | 'tanh'): Promise<number> => {
+    // Forward products over the probe's 256 rows (training batches have 100), and fit's outcome.
+    const run = async (activation: 'relu' | 'tanh', dead = false): Promise<[number, unknown]> => {
       const m = sequential([dense({ units: 6, activation, inputShape: [3] }), dense({ units: 1 })], { backend: b, seed: 1 });
       m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 0.01 }) });
+      if (dead) {
+        // W₁ = 0 and b₁ = −1: every hidden unit is 0 on every row, and gets no gradient.
+        const w = m.getFlatWeights();
+        w.fill(0, 0, 18);
+        w.fill(-1, 18, 24);
+        m.setFlatWeights(w);
+      }
       const k = b.k;
       let calls = 0;
       (b as { k: typeof k }).k = {
@@ -113,15 +120,24 @@ describe('without diagnostics, a diverging run is never silent', () => {
         },
       };
       try {
-        await m.fit(x, y, { epochs: 2, batchSize: 100, yieldEvery: 'never' });
+        const out = await m.fit(x, y, { epochs: 2, batchSize: 100, yieldEvery: 'never' }).catch((e: unknown) => e);
+        return [calls, out];
       } finally {
         (b as { k: typeof k }).k = k;
         m.dispose();
       }
-      return calls;
     };
-    expect(await probeCalls('relu')).toBe(2 * 2); // 2 epochs × 2 layers
-    expect(await probeCalls('tanh')).toBe(0);
+    const [relu, healthy] = await run('relu');
+    expect(healthy).not.toBeInstanceOf(Error);
+    expect(relu).toBe(0);
+    expect((await run('tanh'))[0]).toBe(0);
+    // All dead on the last batch: the probe pass (two layers) confirms it at the epoch's weights.
+    const [probe, err] = await run('relu', true);
+    expect(probe).toBe(2);
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect((err as Error).message).toMatch(
+      /^fit: the network collapsed at epoch 1: every unit of .* is inactive \(a = 0\) on all 256 probe rows/,
+    );
   });
 
   it('an exploding loss is measured against the first batch, at the initial weights', async () => {

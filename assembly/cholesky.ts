@@ -177,17 +177,43 @@ function transposeBlock(a: usize, ld: usize, r0: i32, r1: i32, c0: i32, c1: i32)
   }
 }
 
-/** Panel solve L21 = A21·L11⁻ᵀ for rows [k1, n), through the transposed copy U in the upper triangle. */
-function panelSolve(a: usize, n: i32, k0: i32, k1: i32): void {
+/**
+ * Panel solve L21 = A21·L11⁻ᵀ for rows [r0, r1) of [k1, n), through the transposed copy U in the
+ * upper triangle (its columns [r0, r1)). Columns of U are solved 32 at a time from r0, then 4, then
+ * one: a range that starts at k1 + 32·q and ends at k1 + 32·q' or n solves each of its rows by the
+ * code, in the order, of the whole range [k1, n) — ranges may run on different threads at once.
+ */
+function panelSolve(a: usize, n: i32, k0: i32, k1: i32, r0: i32, r1: i32): void {
   const ld = <usize>n << 2;
-  // U[m][i] = A[i][m]: rows [k1, n) × columns [k0, k1) → rows [k0, k1) × columns [k1, n).
-  transposeBlock(a, ld, k1, n, k0, k1);
-  let i = k1;
-  for (; i + 32 <= n; i += 32) solveCols32(a, ld, k0, k1, <usize>i << 2);
-  for (; i + 4 <= n; i += 4) solveCols4(a, ld, k0, k1, <usize>i << 2);
-  for (; i < n; i++) solveCols1(a, ld, k0, k1, <usize>i << 2);
+  // U[m][i] = A[i][m]: rows [r0, r1) × columns [k0, k1) → rows [k0, k1) × columns [r0, r1).
+  transposeBlock(a, ld, r0, r1, k0, k1);
+  let i = r0;
+  for (; i + 32 <= r1; i += 32) solveCols32(a, ld, k0, k1, <usize>i << 2);
+  for (; i + 4 <= r1; i += 4) solveCols4(a, ld, k0, k1, <usize>i << 2);
+  for (; i < r1; i++) solveCols1(a, ld, k0, k1, <usize>i << 2);
   // L[i][m] = U[m][i]
-  transposeBlock(a, ld, k0, k1, k1, n);
+  transposeBlock(a, ld, k0, k1, r0, r1);
+}
+
+/**
+ * Rows [r0, r1) of [k1, n) of the update inside the column block [K0, K1) after its panel [k0, k1):
+ * A[r][c] ← A[r][c] − Σ_{k0≤k<k1} L[r][k]·L[c][k] for k1 ≤ c < K1, c ≤ r (from U in the upper
+ * triangle: every column of U in [k1, K1) must be solved). K1 − k1 is a multiple of NB; rows as
+ * syrkLower's ranges (r0 − k1 a multiple of MR, r1 − k1 one or r1 = n).
+ */
+function panelUpdate(a: usize, n: i32, k0: i32, k1: i32, K1: i32, r0: i32, r1: i32): void {
+  const ld = <usize>n << 2;
+  syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0, r0 - k1, r1 - k1);
+}
+
+/** The panel [k0, k1) of the column block k0 lies in: k1 = min(k0 + NB, K1), K1 = min(K0 + NB2, n). */
+function panelEnd(n: i32, k0: i32): i32 {
+  return min(k0 + NB, min(k0 - (k0 % NB2) + NB2, n));
+}
+
+/** The end K1 = min(K0 + NB2, n) of the column block that holds column k0. */
+function blockEnd(n: i32, k0: i32): i32 {
+  return min(k0 - (k0 % NB2) + NB2, n);
 }
 
 /** Zeroes the strict upper triangle of an n×n matrix. */
@@ -239,17 +265,14 @@ export function cholesky_f32(a: usize, n: i32, shift: f32, ws: usize): i32 {
  * cholesky_f32.
  */
 function factorBlock(a: usize, n: i32, shift: f32, K0: i32): i32 {
-  const ld = <usize>n << 2;
   const K1 = min(K0 + NB2, n);
   for (let k0 = K0; k0 < K1; k0 += NB) {
     const k1 = min(k0 + NB, K1);
     const info = factorDiag(a, n, k0, k1 - k0, shift);
     if (info != 0) return info;
-    if (k1 < n) panelSolve(a, n, k0, k1);
+    if (k1 < n) panelSolve(a, n, k0, k1, k1, n);
     // A[k1.., k1..K1) ← A − L21·L21ᵀ (columns of this block only: K1 − k1 is a multiple of NB).
-    if (k1 < K1) {
-      syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0, 0, n - k1);
-    }
+    if (k1 < K1) panelUpdate(a, n, k0, k1, K1, k1, n);
   }
   if (K1 == n) zeroUpper(a, n);
   return 0;
@@ -279,6 +302,49 @@ function trailingUpdate(a: usize, n: i32, K0: i32, ws: usize, r0: i32, r1: i32):
 export function cholesky_block_f32(a: usize, n: i32, shift: f32, K0: i32): i32 {
   if (!ASC_NO_ASSERT) assert(0 <= K0 && K0 < n && K0 % NB2 == 0);
   return factorBlock(a, n, shift, K0);
+}
+
+/**
+ * The column block driven panel by panel from outside (the threaded table splits each panel's
+ * solve and update by rows): for a column block [K0, K1 = min(K0 + 96, n)) with K1 < n,
+ * cholesky_block_f32(a, n, shift, K0) equals, bit for bit: for each panel k0 = K0, K0 + 48 (k1 =
+ * k0 + 48): cholesky_diag_f32(a, n, shift, k0) (return its nonzero result), then
+ * cholesky_solve_rows_f32(a, n, k0, r0, r1) over row ranges covering [k1, n), then, when k1 < K1,
+ * cholesky_inner_rows_f32(a, n, k0, r0, r1) over row ranges covering [k1, n).
+ * This one factors the diagonal block of the panel [k0, k1) (k0 a multiple of 48, its blocks and
+ * panels before done), adding `shift` to each pivot. Returns 0, or j+1 for the first pivot j that is
+ * not positive and finite (as cholesky_f32).
+ * Preconditions (asserted in the debug build only): 0 ≤ k0 < n, k0 a multiple of 48.
+ */
+export function cholesky_diag_f32(a: usize, n: i32, shift: f32, k0: i32): i32 {
+  if (!ASC_NO_ASSERT) assert(0 <= k0 && k0 < n && k0 % NB == 0);
+  return factorDiag(a, n, k0, panelEnd(n, k0) - k0, shift);
+}
+
+/**
+ * Rows [r0, r1) of the panel solve after cholesky_diag_f32(a, n, shift, k0): L[r][m] for
+ * k0 ≤ m < k1 (k1 = the panel's end), each row by the code of the whole call, no other row of L
+ * written (ranges may run on different threads at once). r0 − k1 must be a multiple of 32, r1 − k1
+ * one or r1 = n. Preconditions (asserted in the debug build only): k0 a multiple of 48,
+ * k1 ≤ r0 ≤ r1 ≤ n and the alignment.
+ */
+export function cholesky_solve_rows_f32(a: usize, n: i32, k0: i32, r0: i32, r1: i32): void {
+  const k1 = panelEnd(n, k0);
+  if (!ASC_NO_ASSERT) assert(0 <= k0 && k0 % NB == 0 && k1 <= r0 && r0 <= r1 && r1 <= n && (r0 - k1) % 32 == 0 && ((r1 - k1) % 32 == 0 || r1 == n));
+  if (r0 < r1) panelSolve(a, n, k0, k1, r0, r1);
+}
+
+/**
+ * Rows [r0, r1) of the update inside the column block after the panel solve of [k0, k1) (all its
+ * rows solved): A[r][c] −= Σ_{k0≤k<k1} L[r][k]·L[c][k] for k1 ≤ c < K1 (the block's end), c ≤ r; no
+ * other row written. r0 − k1 must be a multiple of 4, r1 − k1 one or r1 = n; k1 < K1.
+ * Preconditions (asserted in the debug build only): as stated.
+ */
+export function cholesky_inner_rows_f32(a: usize, n: i32, k0: i32, r0: i32, r1: i32): void {
+  const k1 = panelEnd(n, k0);
+  const K1 = blockEnd(n, k0);
+  if (!ASC_NO_ASSERT) assert(0 <= k0 && k0 % NB == 0 && k1 < K1 && k1 <= r0 && r0 <= r1 && r1 <= n && (r0 - k1) % MR == 0 && ((r1 - k1) % MR == 0 || r1 == n));
+  if (r0 < r1) panelUpdate(a, n, k0, k1, K1, r0, r1);
 }
 
 /**

@@ -291,6 +291,27 @@ export interface Kernels {
    * exactly as in cholesky_f32. `ws` as cholesky_f32's (0, or CHOLESKY_WS_PER_ROW·n bytes).
    */
   cholesky_update_rows_f32(a: number, n: number, k0: number, ws: number, r0: number, r1: number): void;
+  /**
+   * The column block driven panel by panel (the threaded table splits each panel's solve and update
+   * by rows): factors the diagonal block of the panel [k0, k1), k1 = min(k0 + CHOLESKY_PANEL, the
+   * block's end), k0 a multiple of CHOLESKY_PANEL, the panels before done. Returns 0 or j+1 as
+   * cholesky_f32. wasm: for a block [K0, K1) with K1 < n, cholesky_block_f32 equals, bit for bit,
+   * for each of its panels: cholesky_diag_f32, cholesky_solve_rows_f32 over row ranges covering
+   * [k1, n), then (k1 < K1) cholesky_inner_rows_f32 over row ranges covering [k1, n).
+   */
+  cholesky_diag_f32(a: number, n: number, shift: number, k0: number): number;
+  /**
+   * Rows [r0, r1) of [k1, n) of the panel solve after cholesky_diag_f32 (k0): L[r][m] for k0 ≤ m < k1,
+   * no other row of L written. r0 − k1 a multiple of 32, r1 − k1 one or r1 = n. wasm: each row as in
+   * cholesky_f32 (ranges may run at once).
+   */
+  cholesky_solve_rows_f32(a: number, n: number, k0: number, r0: number, r1: number): void;
+  /**
+   * Rows [r0, r1) of [k1, n) of the update inside the column block after the panel [k0, k1) (all its
+   * rows solved): A[r][c] −= Σ_{k0≤k<k1} L[r][k]·L[c][k] for k1 ≤ c < the block's end, c ≤ r. r0 − k1
+   * a multiple of 4, r1 − k1 one or r1 = n; the panel is not the block's last.
+   */
+  cholesky_inner_rows_f32(a: number, n: number, k0: number, r0: number, r1: number): void;
   /** Forward substitution in place: L·y = x, x ← y. Reads only the lower triangle of L [n×n]. */
   trsv_lower_f32(l: number, x: number, n: number): void;
   /** Back substitution in place: Lᵀ·z = x, x ← z. Reads only the lower triangle of L [n×n]. */
@@ -414,6 +435,9 @@ export const KERNEL_NAMES = [
   'cholesky_f32',
   'cholesky_block_f32',
   'cholesky_update_rows_f32',
+  'cholesky_diag_f32',
+  'cholesky_solve_rows_f32',
+  'cholesky_inner_rows_f32',
   'trsv_lower_f32',
   'trsv_lower_t_f32',
   'cholesky_solve_f32',
@@ -488,6 +512,8 @@ export type KernelNamesListedOnce = AssertTrue<NoDuplicates<typeof KERNEL_NAMES>
 export const GEMM_WS_BYTES = 4 << 20;
 /** The column block of cholesky_f32 (NB2 in assembly/linalg-blocking.ts): the step of cholesky_block_f32. */
 export const CHOLESKY_BLOCK = 96;
+/** The panel of cholesky_f32 inside a column block (NB in assembly/linalg-blocking.ts): the step of cholesky_diag_f32. */
+export const CHOLESKY_PANEL = 48;
 /** Bytes of `ws` cholesky_f32 may use per matrix row (8·NB2 with column block NB2 = 96). */
 export const CHOLESKY_WS_PER_ROW = 768;
 /** Bytes of `ws` syrk_acc_f32 may use per column of J (8·KC with KC = 256 rows per pass). */

@@ -32,10 +32,13 @@
  *   through syrk_acc_rows_f32, which computes every element of its row range by the whole call's
  *   code and order (ranges start at multiples of 4, the tile height). Row r of the triangle costs
  *   ∝ r + 1, so the bounds balance the triangle's area (triangleBounds), not the row count.
- * - The Cholesky factorization (Newton, Levenberg–Marquardt) is driven block by block: each column
- *   block (cholesky_block_f32: diagonal factor and panel) on the calling thread, then its trailing
- *   update A22 ← A22 − L21·L21ᵀ (the bulk: all but O(n²·96) of the n³/3 flop) split by rows like
- *   the rank-k update (cholesky_update_rows_f32, same tiles and order as the whole call).
+ * - The Cholesky factorization (Newton, Levenberg–Marquardt) is driven block by block and panel by
+ *   panel: each 48-column panel's diagonal factor (cholesky_diag_f32, 48³/3 flop) on the calling
+ *   thread; its solve L21 = A21·L11⁻ᵀ (cholesky_solve_rows_f32, rows split at multiples of 32 from
+ *   the panel's end: the solve's column steps) and the update inside its 96-column block
+ *   (cholesky_inner_rows_f32) split by rows; then the block's trailing update A22 ← A22 − L21·L21ᵀ
+ *   (the bulk) split by rows like the rank-k update (cholesky_update_rows_f32). Each row is
+ *   computed by the whole call's code in its order. The last block runs whole (cholesky_block_f32).
  * - The NaN/±∞ scan (find_nonfinite_f32: the first index) splits by ranges; the first range that
  *   found one answers, offset by its start: the whole scan's index.
  * - Everything else — reductions (loss sums, bias gradients, accuracy counts), row kernels, the
@@ -47,7 +50,7 @@
  * pool sees the machine busy, only above the ceilings (the constants used before).
  */
 import { GEMM_WS_SEP_OFFSET, gemmKSliceCount } from './gemm-slices.js';
-import { CHOLESKY_BLOCK, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
+import { CHOLESKY_BLOCK, CHOLESKY_PANEL, CHOLESKY_WS_PER_ROW, GEMM_WS_BYTES, SYRK_WS_PER_COL, type Kernels } from './kernels.js';
 import { KERNEL_INDEX, type Pool } from './pool.js';
 import { GEMM_SPLIT_CEILING_FLOP, HEAVY_SPLIT_CEILING, LIGHT_SPLIT_CEILING, type SplitThresholds } from './split-thresholds.js';
 
@@ -73,6 +76,16 @@ const COL_ALIGN = 16;
  * rows 2 threads ÷ 1 measured 1.63–1.72× with its chunks' scans split, 1.70–1.74× without.
  */
 const SCAN_SPLIT_MIN = 1 << 20;
+/** A Cholesky panel's solve splits rows at multiples of this from the panel's end (its 32-column steps: assembly/cholesky.ts panelSolve). */
+const SOLVE_ALIGN = 32;
+/**
+ * A Cholesky panel's solve and inner update split only from this many rows below the panel (and
+ * above the GEMM threshold): 2 threads ÷ 1 for the whole factorization, panels split from the
+ * threshold alone against never: n = 500 1.11–1.12× against 1.20–1.21×, n = 650 equal, n = 800
+ * 1.47–1.49× against 1.41–1.42×, n = 1106 1.65–1.66× against 1.52×, n = 2000 1.84–1.86× against
+ * 1.71–1.72× (one process, settings alternated, 31 rounds; 2026-11-30).
+ */
+const PANEL_SPLIT_MIN_ROWS = 512;
 /** n at or below which a GEMM takes the small-n path (SMALL_N in assembly/gemm-blocking.ts): never split by columns. */
 const SMALL_N = 12;
 
@@ -368,28 +381,67 @@ export function threadedKernels(base: Kernels, pool: Pool, ws: readonly number[]
     }
   };
 
-  // Cholesky: whole on this thread below the GEMM threshold (n³/3 flop); above it block by block,
-  // each trailing update (2·kb·m(m+1)/2 flop, m rows left) split as the rank-k update.
+  // Cholesky: whole on this thread below the GEMM threshold (n³/3 flop); above it block by block and
+  // panel by panel: each panel's diagonal factor on this thread, its solve and the update inside its
+  // column block split by rows (panelRows), each block's trailing update (2·kb·m(m+1)/2 flop, m rows
+  // left) split as the rank-k update. The last block (at most 96 rows) runs whole: it also zeroes
+  // the upper triangle.
   const cholRows = KERNEL_INDEX.cholesky_update_rows_f32;
+  const cholSolve = KERNEL_INDEX.cholesky_solve_rows_f32;
+  const cholInner = KERNEL_INDEX.cholesky_inner_rows_f32;
+  /** Rows [k1, n) of a panel step of `flop`, split when they pay at multiples of `align` from k1. */
+  const panelRows = (
+    id: number,
+    one: Kernels['cholesky_solve_rows_f32'],
+    a: number,
+    n: number,
+    k0: number,
+    k1: number,
+    flop: number,
+    align: number,
+  ): void => {
+    const min = lim().gemmFlop;
+    const rows = n - k1;
+    const { step, parts } =
+      flop < min || rows < PANEL_SPLIT_MIN_ROWS
+        ? whole(cut, rows)
+        : slicing(cut, rows, Math.min(threads, Math.floor(flop / (min / 2))), align, align, 0);
+    if (parts < 2) {
+      one(a, n, k0, k1, n);
+      return;
+    }
+    for (let p = 1; p < parts; p++) pool.post(p - 1, id, a, n, k0, k1 + p * step, p === parts - 1 ? n : k1 + (p + 1) * step);
+    try {
+      one(a, n, k0, k1, k1 + step);
+    } finally {
+      join(parts);
+    }
+  };
   k.cholesky_f32 = (a, n, shift, wsMain = 0) => {
     if ((n * n * n) / 3 < lim().gemmFlop) return base.cholesky_f32(a, n, shift, wsMain);
     const wsFits = CHOLESKY_WS_PER_ROW * n <= GEMM_WS_BYTES;
-    for (let k0 = 0; k0 < n; k0 += CHOLESKY_BLOCK) {
-      const info = base.cholesky_block_f32(a, n, shift, k0);
-      if (info !== 0) return info;
-      const k1 = k0 + CHOLESKY_BLOCK;
-      if (k1 >= n) break;
-      const m = n - k1;
+    for (let K0 = 0; K0 < n; K0 += CHOLESKY_BLOCK) {
+      const K1 = K0 + CHOLESKY_BLOCK;
+      if (K1 >= n) return base.cholesky_block_f32(a, n, shift, K0);
+      for (let k0 = K0; k0 < K1; k0 += CHOLESKY_PANEL) {
+        const info = base.cholesky_diag_f32(a, n, shift, k0);
+        if (info !== 0) return info;
+        const k1 = k0 + CHOLESKY_PANEL;
+        // Row r of the solve: (k1 − k0)² flop; of the update inside the block: 2·(K1 − k1)·(k1 − k0).
+        panelRows(cholSolve, base.cholesky_solve_rows_f32, a, n, k0, k1, (n - k1) * CHOLESKY_PANEL ** 2, SOLVE_ALIGN);
+        if (k1 < K1) panelRows(cholInner, base.cholesky_inner_rows_f32, a, n, k0, k1, 2 * (n - k1) * (K1 - k1) * CHOLESKY_PANEL, ROW_ALIGN);
+      }
+      const m = n - K1;
       const flop = CHOLESKY_BLOCK * m * (m + 1);
       const min = lim().gemmFlop;
       const parts = flop < min ? 1 : triangleBounds(m, Math.min(threads, Math.floor(flop / (min / 2))), bounds);
       if (parts < 2) {
-        base.cholesky_update_rows_f32(a, n, k0, wsMain, k1, n);
+        base.cholesky_update_rows_f32(a, n, K0, wsMain, K1, n);
         continue;
       }
-      for (let q = 1; q < parts; q++) pool.post(q - 1, cholRows, a, n, k0, wsFits ? ws[q - 1]! : 0, k1 + bounds[q]!, k1 + bounds[q + 1]!);
+      for (let q = 1; q < parts; q++) pool.post(q - 1, cholRows, a, n, K0, wsFits ? ws[q - 1]! : 0, K1 + bounds[q]!, K1 + bounds[q + 1]!);
       try {
-        base.cholesky_update_rows_f32(a, n, k0, wsMain, k1, k1 + bounds[1]!);
+        base.cholesky_update_rows_f32(a, n, K0, wsMain, K1, K1 + bounds[1]!);
       } finally {
         join(parts);
       }

@@ -8,12 +8,15 @@
  * The heap's view is read at the start of every call: views are re-created after memory growth.
  */
 import type { Heap } from '../heap.js';
-import { CHOLESKY_BLOCK, type Kernels } from '../kernels.js';
+import { CHOLESKY_BLOCK, CHOLESKY_PANEL, type Kernels } from '../kernels.js';
 
 export type LinalgKernelName =
   | 'cholesky_f32'
   | 'cholesky_block_f32'
   | 'cholesky_update_rows_f32'
+  | 'cholesky_diag_f32'
+  | 'cholesky_solve_rows_f32'
+  | 'cholesky_inner_rows_f32'
   | 'trsv_lower_f32'
   | 'trsv_lower_t_f32'
   | 'cholesky_solve_f32'
@@ -26,6 +29,11 @@ export type LinalgKernelName =
   | 'add_diag_f32';
 
 const fround = Math.fround;
+
+/** The end k1 of the Cholesky panel that starts at k0: min(k0 + CHOLESKY_PANEL, its column block's end, n). */
+function panelEnd(n: number, k0: number): number {
+  return Math.min(k0 + CHOLESKY_PANEL, k0 - (k0 % CHOLESKY_BLOCK) + CHOLESKY_BLOCK, n);
+}
 
 /** Σ_{k<len} f[p+k]·f[q+k] in f64, four partial sums (lets the JIT overlap the multiply-adds). */
 function dot(f: Float32Array, p: number, q: number, len: number): number {
@@ -147,6 +155,51 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       for (let r = r0; r < r1; r++) {
         const rr = o + r * n;
         for (let c = k1; c <= r; c++) f[rr + c] = f[rr + c]! - dot(f, rr + k0, o + c * n + k0, k1 - k0);
+      }
+    },
+
+    /** The panel's diagonal block: L_jm and L_jj as cholesky_block_f32's for k0 ≤ m ≤ j < k1 (sums from k0). */
+    cholesky_diag_f32(a: number, n: number, shift: number, k0: number): number {
+      const f = heap.f32;
+      const o = a >>> 2;
+      const sh = fround(shift);
+      const k1 = panelEnd(n, k0);
+      for (let j = k0; j < k1; j++) {
+        const rj = o + j * n;
+        for (let m = k0; m < j; m++) {
+          const rm = o + m * n;
+          f[rj + m] = (f[rj + m]! - dot(f, rj + k0, rm + k0, m - k0)) / f[rm + m]!;
+        }
+        const d = fround(f[rj + j]! + sh) - dot(f, rj + k0, rj + k0, j - k0);
+        if (!(d > 0) || !Number.isFinite(d)) return j + 1;
+        f[rj + j] = Math.sqrt(d);
+      }
+      return 0;
+    },
+
+    /** L_rm = (a_rm − Σ_{k0≤k<m} L_rk·L_mk) / L_mm for k0 ≤ m < k1, r0 ≤ r < r1. */
+    cholesky_solve_rows_f32(a: number, n: number, k0: number, r0: number, r1: number): void {
+      const f = heap.f32;
+      const o = a >>> 2;
+      const k1 = panelEnd(n, k0);
+      for (let r = r0; r < r1; r++) {
+        const rr = o + r * n;
+        for (let m = k0; m < k1; m++) {
+          const rm = o + m * n;
+          f[rr + m] = (f[rr + m]! - dot(f, rr + k0, rm + k0, m - k0)) / f[rm + m]!;
+        }
+      }
+    },
+
+    /** A[r][c] −= Σ_{k0≤k<k1} L[r][k]·L[c][k] (f64 sum) for k1 ≤ c < K1, c ≤ r, r0 ≤ r < r1. */
+    cholesky_inner_rows_f32(a: number, n: number, k0: number, r0: number, r1: number): void {
+      const f = heap.f32;
+      const o = a >>> 2;
+      const k1 = panelEnd(n, k0);
+      const K1 = Math.min(k0 - (k0 % CHOLESKY_BLOCK) + CHOLESKY_BLOCK, n);
+      for (let r = r0; r < r1; r++) {
+        const rr = o + r * n;
+        for (let c = k1; c < Math.min(K1, r + 1); c++) f[rr + c] = f[rr + c]! - dot(f, rr + k0, o + c * n + k0, k1 - k0);
       }
     },
 

@@ -35,6 +35,15 @@ function panelEnd(n: number, k0: number): number {
   return Math.min(k0 + CHOLESKY_PANEL, k0 - (k0 % CHOLESKY_BLOCK) + CHOLESKY_BLOCK, n);
 }
 
+/** Row j of L left of column mEnd: L_jm = (a_jm − Σ_{k0≤k<m} L_jk·L_mk) / L_mm for k0 ≤ m < mEnd (f64 sums). */
+function lRow(f: Float32Array, o: number, n: number, j: number, k0: number, mEnd: number): void {
+  const rj = o + j * n;
+  for (let m = k0; m < mEnd; m++) {
+    const rm = o + m * n;
+    f[rj + m] = (f[rj + m]! - dot(f, rj + k0, rm + k0, m - k0)) / f[rm + m]!;
+  }
+}
+
 /** Σ_{k<len} f[p+k]·f[q+k] in f64, four partial sums (lets the JIT overlap the multiply-adds). */
 function dot(f: Float32Array, p: number, q: number, len: number): number {
   let s0 = 0;
@@ -133,10 +142,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       const k1 = Math.min(k0 + CHOLESKY_BLOCK, n);
       for (let j = k0; j < n; j++) {
         const rj = o + j * n;
-        for (let m = k0; m < Math.min(j, k1); m++) {
-          const rm = o + m * n;
-          f[rj + m] = (f[rj + m]! - dot(f, rj + k0, rm + k0, m - k0)) / f[rm + m]!;
-        }
+        lRow(f, o, n, j, k0, Math.min(j, k1));
         if (j < k1) {
           const d = fround(f[rj + j]! + sh) - dot(f, rj + k0, rj + k0, j - k0);
           if (!(d > 0) || !Number.isFinite(d)) return j + 1;
@@ -166,10 +172,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       const k1 = panelEnd(n, k0);
       for (let j = k0; j < k1; j++) {
         const rj = o + j * n;
-        for (let m = k0; m < j; m++) {
-          const rm = o + m * n;
-          f[rj + m] = (f[rj + m]! - dot(f, rj + k0, rm + k0, m - k0)) / f[rm + m]!;
-        }
+        lRow(f, o, n, j, k0, j);
         const d = fround(f[rj + j]! + sh) - dot(f, rj + k0, rj + k0, j - k0);
         if (!(d > 0) || !Number.isFinite(d)) return j + 1;
         f[rj + j] = Math.sqrt(d);
@@ -182,13 +185,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       const f = heap.f32;
       const o = a >>> 2;
       const k1 = panelEnd(n, k0);
-      for (let r = r0; r < r1; r++) {
-        const rr = o + r * n;
-        for (let m = k0; m < k1; m++) {
-          const rm = o + m * n;
-          f[rr + m] = (f[rr + m]! - dot(f, rr + k0, rm + k0, m - k0)) / f[rm + m]!;
-        }
-      }
+      for (let r = r0; r < r1; r++) lRow(f, o, n, r, k0, k1);
     },
 
     /** A[r][c] −= Σ_{k0≤k<k1} L[r][k]·L[c][k] (f64 sum) for k1 ≤ c < K1, c ≤ r, r0 ≤ r < r1. */

@@ -31,9 +31,11 @@ const INFER_ENTRY_BUDGET_BYTES = 45 * 1024;
 /**
  * Ceiling of the same page written against the main entry `simdnn` (minified, not compressed): a
  * guard against unnoticed growth, not a target. 89,093 bytes when the thread pool's measured split
- * thresholds landed (2026-11-30); raised from 87 to 88 KB then.
+ * thresholds landed (2026-11-30); raised from 87 to 88 KB then. 90,119 bytes when the Cholesky's
+ * panel kernels joined the kernel table (three names in KERNEL_NAMES, the page's module list):
+ * raised to 89 KB.
  */
-const MAIN_ENTRY_CEILING_BYTES = 88 * 1024;
+const MAIN_ENTRY_CEILING_BYTES = 89 * 1024;
 
 /**
  * Bytes a page that imports init, fromJSON and loadModel from `specifier` downloads before it can

@@ -4,8 +4,9 @@
  * 10,000 rows with 784-128-10 and 784-512-256-10, and a
  * Levenberg–Marquardt epoch (its JᵀJ rank-k updates and Cholesky factorizations split by rows), on
  * the baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
- * 4. The counts are interleaved round by round (ROUNDS rounds) so that a busy period hits all of
- * them alike; each cell is the median over rounds, each ratio is against one thread in the same
+ * 4. Each round times every work on every build and thread count (rounds rounds), so that each
+ * cell's rounds spread over the whole run and a busy period hits many cells once rather than a few
+ * cells in every round; each cell is the median over rounds, each ratio is against one thread in the same
  * run: the ratio of the medians, and the median and range of each round's own ratio (its cells
  * timed back to back; on a 2-core VM whose second core the host lends out at times, the range shows
  * how much). Inputs are synthetic (throughput does not depend on the values).
@@ -186,7 +187,7 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
     lmEpoch(),
   ];
   const lines = [
-    `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} interleaved rounds of ${seconds} s each; ratio = against 1 thread.`,
+    `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} rounds of ${seconds} s each, every work, build and thread count in each round; ratio = against 1 thread.`,
     '',
     `| work | build | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts
       .slice(1)
@@ -198,48 +199,67 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
       .join('')}`,
   ];
   const notes: string[] = [];
+  // Every backend at once, and every work set up on each: a round times every work on every build
+  // and thread count, so that each cell's rounds spread over the whole run (a spell in which the
+  // host lends out the second core, tens of seconds here, then disturbs one round of many cells,
+  // which their medians shrug off, instead of every round of a few).
+  const builds: { simd: 'baseline' | 'relaxed'; backends: Backend[] }[] = [];
   for (const simd of ['baseline', 'relaxed'] as const) {
-    let backends: Backend[];
+    const backends: Backend[] = [];
     try {
-      backends = [];
       for (const t of counts) backends.push(await init({ backend: 'wasm', simd, threads: t }));
+      builds.push({ simd, backends });
     } catch (e) {
+      await Promise.all(backends.map((b) => b.dispose()));
       lines.push(`| (all) | ${simd} | _skipped: ${(e as Error).message.split('\n')[0]}_ |`);
-      continue;
     }
-    for (const w of works) {
-      const chunks = await Promise.all(backends.map((b) => w.setup(b)));
+  }
+  const cells = [];
+  for (const w of works) {
+    for (const build of builds) {
+      const chunks = [];
+      for (const b of build.backends) chunks.push(await w.setup(b));
       for (const c of chunks) await c(); // untimed: tiers up every kernel on every thread count
-      const samples: number[][] = counts.map(() => []);
-      for (let r = 0; r < rounds; r++) {
-        for (let i = 0; i < counts.length; i++) samples[i]!.push(await rate(chunks[i]!, seconds));
-      }
+      cells.push({ w, simd: build.simd, chunks, samples: counts.map((): number[] => []) });
+    }
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const cell of cells) {
+      // Each round's cells of one work and build back to back, their order alternating by round.
+      const order = counts.map((_, i) => i);
+      if (r % 2) order.reverse();
+      for (const i of order) cell.samples[i]!.push(await rate(cell.chunks[i]!, seconds));
+    }
+    log(`threads: round ${r + 1} of ${rounds} done`);
+  }
+  for (const build of builds) {
+    for (const { w, samples } of cells.filter((c) => c.simd === build.simd)) {
       const med = samples.map(median);
       const fmt = (v: number) => (w.unit === 'GFLOP/s' || w.unit === 'epochs/s' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
-      // Each round's ratio from its own two cells, timed back to back: the median and the range.
+      // Each round's ratio from its own cells, timed back to back: the median and the range.
       const perRound = (i: number): string => {
         const r = samples[i]!.map((v, j) => v / samples[0]![j]!);
         return `${median(r).toFixed(2)}× (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})`;
       };
       lines.push(
-        `| ${w.name} (${w.unit}) | ${simd} | ${med.map(fmt).join(' | ')} | ${med
+        `| ${w.name} (${w.unit}) | ${build.simd} | ${med.map(fmt).join(' | ')} | ${med
           .slice(1)
           .map((v, i) => `${(v / med[0]!).toFixed(2)}× | ${perRound(i + 1)}`)
           .join(' | ')} |`,
       );
-      log(`${simd} ${w.name}: ${med.map(fmt).join(' / ')}`);
+      log(`${build.simd} ${w.name}: ${med.map(fmt).join(' / ')}`);
     }
-    for (const b of backends) {
+    for (const b of build.backends) {
       const sp = b.splits;
       if (sp) {
         notes.push(
-          `${simd}, ${b.threads} threads: round trip ${sp.roundTripUs.toFixed(1)} µs at init → GEMMs split from ${(sp.gemmFlop / 1e6).toFixed(2)} MFLOP, ` +
+          `${build.simd}, ${b.threads} threads: round trip ${sp.roundTripUs.toFixed(1)} µs at init → GEMMs split from ${(sp.gemmFlop / 1e6).toFixed(2)} MFLOP, ` +
             `heavy elementwise kernels and gathers from ${sp.heavyFloats.toLocaleString('en-US')} floats, light ones from ${sp.lightFloats.toLocaleString('en-US')}.`,
         );
       }
     }
-    await Promise.all(backends.map((b) => b.dispose()));
   }
+  await Promise.all(builds.flatMap((b) => b.backends.map((x) => x.dispose())));
   lines.push('', 'Split thresholds measured when each pool started (backend.splits):', '', ...notes.map((n) => `- ${n}`));
   return { markdown: lines.join('\n') };
 }

@@ -6,10 +6,11 @@
  * the baseline and the relaxed build. Thread counts: 1, 2 and, where the machine has more cores, up to
  * 4. Each round times every work on every build and thread count (rounds rounds), so that each
  * cell's rounds spread over the whole run and a busy period hits many cells once rather than a few
- * cells in every round; each cell is the median over rounds, each ratio is against one thread in the same
- * run: the ratio of the medians, and the median and range of each round's own ratio (its cells
- * timed back to back; on a 2-core VM whose second core the host lends out at times, the range shows
- * how much). Inputs are synthetic (throughput does not depend on the values).
+ * cells in every round; each cell is the median over rounds. The ratio against one thread is each
+ * round's own (its cells timed back to back, so that both saw the host alike): their median, and
+ * their range — on a 2-core VM whose second core the host lends out at times, the range shows how
+ * much; the ratio of the cells' medians follows (it pairs medians from different rounds, which a
+ * spell can skew). Inputs are synthetic (throughput does not depend on the values).
  */
 import { availableParallelism } from 'node:os';
 import { type Backend, type Sequential, adam, dense, init, levenbergMarquardt, sequential } from '../src/index.js';
@@ -187,11 +188,11 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
     lmEpoch(),
   ];
   const lines = [
-    `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} rounds of ${seconds} s each, every work, build and thread count in each round; ratio = against 1 thread.`,
+    `Threads 1 vs ${counts.slice(1).join(', ')} (${cores} cores available); median of ${rounds} rounds of ${seconds} s each, every work, build and thread count in each round; ratio = against 1 thread, each round's own.`,
     '',
     `| work | build | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts
       .slice(1)
-      .map((t) => `${t}/1 | ${t}/1 per round`)
+      .map((t) => `${t}/1 (rounds: median, range) | ${t}/1 of the medians`)
       .join(' | ')} |`,
     `|---|---|${counts.map(() => '---:|').join('')}${counts
       .slice(1)
@@ -244,7 +245,7 @@ export async function benchThreads(opts: ThreadsBenchOptions = {}): Promise<{ ma
       lines.push(
         `| ${w.name} (${w.unit}) | ${build.simd} | ${med.map(fmt).join(' | ')} | ${med
           .slice(1)
-          .map((v, i) => `${(v / med[0]!).toFixed(2)}× | ${perRound(i + 1)}`)
+          .map((v, i) => `${perRound(i + 1)} | ${(v / med[0]!).toFixed(2)}×`)
           .join(' | ')} |`,
       );
       log(`${build.simd} ${w.name}: ${med.map(fmt).join(' / ')}`);

@@ -83,14 +83,15 @@ export class DivergenceWatch {
     }
     // Only a layer whose activation can die can collapse: without one, no probe pass.
     if (!this.canDie) return undefined;
-    const f = net.backend.heap.f32;
     const alive = (i: number): boolean => {
       const a = last?.plan.layers[i]?.a;
-      return a !== undefined && last!.rows > 0 && !allDead(f, a >>> 2, last!.rows, net.layers[i]!.outUnits);
+      return a !== undefined && last!.rows > 0 && !allDead(net.backend.heap.f32, a >>> 2, last!.rows, net.layers[i]!.outUnits);
     };
     if (last && net.layers.every((l, i) => !mayDie(l) || alive(i))) return undefined;
     const plan = net.plan(this.rows, false);
     net.forward(plan, this.x, this.rows, false);
+    // Read after the plan's allocation (a memory growth would leave an earlier view empty).
+    const f = net.backend.heap.f32;
     for (let i = 0; i < net.layers.length; i++) {
       const layer = net.layers[i]!;
       const a = plan.layers[i]!.a;

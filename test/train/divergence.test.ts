@@ -140,6 +140,33 @@ describe('without diagnostics, a diverging run is never silent', () => {
     );
   });
 
+  it('the probe pass reads activations through a view taken after its own allocation (a memory growth leaves older views empty)', async () => {
+    const b = await init({ backend: 'wasm' });
+    // x = +1 on rows 0–199, −1 on the last batch (rows 200–299): ReLU(x) is active on the probe's rows
+    // and dead on the last batch's, so the check runs the probe pass, which must find the layer alive.
+    const X = Array.from({ length: 300 }, (_, i) => [i < 200 ? 1 : -1]);
+    const Y = X.map(() => [0]);
+    const m = sequential([dense({ units: 1, activation: 'relu', inputShape: [1] }), dense({ units: 1 })], { backend: b, seed: 1 });
+    m.compile({ loss: 'mse', optimizer: sgd({ learningRate: 1e-9 }) });
+    m.setFlatWeights(Float32Array.from([1, 0, 1, 0])); // W₁ = 1, b₁ = 0, W₂ = 1, b₂ = 0
+    // The probe plan's allocation grows the memory first (a block the size of the heap, freed at once).
+    const net = m.network;
+    const plan = net.plan.bind(net);
+    let grew = 0;
+    net.plan = (rows: number, training: boolean) => {
+      if (rows === 256 && !training) {
+        const before = b.heap.byteLength;
+        b.heap.free(b.heap.alloc(before));
+        if (b.heap.byteLength > before) grew++;
+      }
+      return plan(rows, training);
+    };
+    const h = await m.fit(X, Y, { epochs: 1, batchSize: 100, shuffle: false, yieldEvery: 'never' });
+    expect(grew).toBe(1);
+    expect(h.history.loss).toHaveLength(1);
+    m.dispose();
+  });
+
   it('an exploding loss is measured against the first batch, at the initial weights', async () => {
     const b = await init({ backend: 'wasm' });
     const m = sequential([dense({ units: 1, inputShape: [2] })], { backend: b, seed: 4 });

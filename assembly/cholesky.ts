@@ -206,14 +206,14 @@ function panelUpdate(a: usize, n: i32, k0: i32, k1: i32, K1: i32, r0: i32, r1: i
   syrkLower(a + <usize>k1 * ld + (<usize>k1 << 2), ld, a + <usize>k0 * ld + (<usize>k1 << 2), ld, k1 - k0, n - k1, K1 - k1, -1, 1, 0, r0 - k1, r1 - k1);
 }
 
-/** The panel [k0, k1) of the column block k0 lies in: k1 = min(k0 + NB, K1), K1 = min(K0 + NB2, n). */
-function panelEnd(n: i32, k0: i32): i32 {
-  return min(k0 + NB, min(k0 - (k0 % NB2) + NB2, n));
-}
-
 /** The end K1 = min(K0 + NB2, n) of the column block that holds column k0. */
 function blockEnd(n: i32, k0: i32): i32 {
   return min(k0 - (k0 % NB2) + NB2, n);
+}
+
+/** The end k1 = min(k0 + NB, K1) of the panel that starts at k0. */
+function panelEnd(n: i32, k0: i32): i32 {
+  return min(k0 + NB, blockEnd(n, k0));
 }
 
 /** Zeroes the strict upper triangle of an n×n matrix. */

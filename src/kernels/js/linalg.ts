@@ -30,9 +30,14 @@ export type LinalgKernelName =
 
 const fround = Math.fround;
 
-/** The end k1 of the Cholesky panel that starts at k0: min(k0 + CHOLESKY_PANEL, its column block's end, n). */
+/** The end min(K0 + CHOLESKY_BLOCK, n) of the Cholesky column block that holds column k0. */
+function blockEnd(n: number, k0: number): number {
+  return Math.min(k0 - (k0 % CHOLESKY_BLOCK) + CHOLESKY_BLOCK, n);
+}
+
+/** The end k1 of the Cholesky panel that starts at k0: min(k0 + CHOLESKY_PANEL, its column block's end). */
 function panelEnd(n: number, k0: number): number {
-  return Math.min(k0 + CHOLESKY_PANEL, k0 - (k0 % CHOLESKY_BLOCK) + CHOLESKY_BLOCK, n);
+  return Math.min(k0 + CHOLESKY_PANEL, blockEnd(n, k0));
 }
 
 /** Row j of L left of column mEnd: L_jm = (a_jm − Σ_{k0≤k<m} L_jk·L_mk) / L_mm for k0 ≤ m < mEnd (f64 sums). */
@@ -193,7 +198,7 @@ export function linalgKernels(heap: Heap): Pick<Kernels, LinalgKernelName> {
       const f = heap.f32;
       const o = a >>> 2;
       const k1 = panelEnd(n, k0);
-      const K1 = Math.min(k0 - (k0 % CHOLESKY_BLOCK) + CHOLESKY_BLOCK, n);
+      const K1 = blockEnd(n, k0);
       for (let r = r0; r < r1; r++) {
         const rr = o + r * n;
         for (let c = k1; c < Math.min(K1, r + 1); c++) f[rr + c] = f[rr + c]! - dot(f, rr + k0, o + c * n + k0, k1 - k0);
